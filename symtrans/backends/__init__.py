@@ -1,0 +1,52 @@
+"""Backends: one protocol, six arithmetics (see :mod:`symtrans.backends.base`).
+
+=========  ========================================  =========  ===========
+name       values                                    is_exact   is_rigorous
+=========  ========================================  =========  ===========
+poly       polynomials over Q (inputs + parameters)  yes        yes
+rational   exact rational points                     yes        yes
+interval   Arb balls (or mpmath intervals), N bits   no         yes
+mp         mpmath points at N digits                 no         no
+floats     numpy float64 batches                     no         no
+=========  ========================================  =========  ===========
+
+>>> from symtrans.backends import get_backend
+>>> get_backend("interval", prec=300)
+IntervalBackend(prec=300, engine='arb')
+"""
+
+from .base import UNDECIDED, Backend, ScalarBackend, SparseMatrix
+from .floats import FloatBackend
+from .interval import IntervalBackend
+from .mp import MpBackend
+from .poly import PolyBackend
+from .rational import RationalBackend
+from ..errors import SymtransError
+
+__all__ = ["Backend", "ScalarBackend", "SparseMatrix", "UNDECIDED", "PolyBackend",
+           "RationalBackend", "IntervalBackend", "MpBackend", "FloatBackend", "BACKENDS",
+           "get_backend"]
+
+#: Backend classes by name.
+BACKENDS = {
+    "poly": PolyBackend,
+    "rational": RationalBackend,
+    "interval": IntervalBackend,
+    "mp": MpBackend,
+    "floats": FloatBackend,
+}
+
+
+def get_backend(name: str, **options):
+    """Make a backend by name, with its options (``prec=``, ``dps=``, ``engine=`` ...).
+
+    >>> get_backend("mp", dps=20)
+    MpBackend(dps=20)
+    >>> get_backend("gpu")
+    Traceback (most recent call last):
+    ...
+    symtrans.errors.SymtransError: unknown backend 'gpu' (expected one of poly, rational, interval, mp, floats)
+    """
+    if name not in BACKENDS:
+        raise SymtransError(f"unknown backend {name!r}", expected="one of " + ", ".join(BACKENDS))
+    return BACKENDS[name](**options)

@@ -1,0 +1,455 @@
+"""The backend contract, and the sparse scalar-matrix machinery most backends share.
+
+An op's semantics are written once (:mod:`symtrans.ops`) against the small
+protocol of :class:`Backend`; a backend supplies arithmetic on its own values,
+as mpmath's functions are written once over ``ctx_mp`` / ``ctx_iv`` /
+``ctx_fp``.  Every value is a 2-D matrix (tokens are rows).  Each backend
+declares ``is_exact`` (results are exact) and ``is_rigorous`` (results are
+exact or guaranteed enclosures).  A backend that cannot do an operation
+exactly raises :class:`~symtrans.errors.BackendError`; it never approximates
+silently.
+
+Comparisons are three-valued: ``True``, ``False`` or :data:`UNDECIDED`.
+``UNDECIDED`` refuses to be used as a boolean (it raises
+:class:`~symtrans.errors.Undecided`), so an overlapping interval comparison
+can never turn into a guess by accident:
+
+>>> from symtrans.backends.base import UNDECIDED
+>>> bool(UNDECIDED)
+Traceback (most recent call last):
+...
+symtrans.errors.Undecided: an undecided comparison was used as a yes/no answer (expected a decided comparison: raise the precision or split the domain)
+
+:class:`ScalarBackend` implements the whole matrix protocol on a sparse
+dict-of-rows representation (:class:`SparseMatrix`), so products skip zeros;
+a subclass only supplies scalar arithmetic (the ``_s_*`` hooks).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from fractions import Fraction
+
+from ..errors import BackendError, EvaluationError, SpecError, Undecided
+from ..exact import exact_rational, is_symbolic
+
+__all__ = ["Backend", "ScalarBackend", "SparseMatrix", "UNDECIDED", "refuse"]
+
+
+class _UndecidedType:
+    """The third truth value of a comparison between overlapping enclosures."""
+
+    _instance = None
+
+    def __new__(cls):
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self):
+        raise Undecided("an undecided comparison was used as a yes/no answer",
+                        expected="a decided comparison: raise the precision or split the domain")
+
+    def __repr__(self):
+        return "UNDECIDED"
+
+    def __reduce__(self):
+        return (_UndecidedType, ())
+
+
+#: The third truth value; ``bool(UNDECIDED)`` raises :class:`~symtrans.errors.Undecided`.
+UNDECIDED = _UndecidedType()
+
+
+def refuse(backend, op: str, why: str = "") -> BackendError:
+    """The error a backend raises when it cannot do ``op`` exactly.
+
+    >>> from symtrans.backends.rational import RationalBackend
+    >>> str(refuse(RationalBackend(), "exp", "exp(1/2) is irrational"))
+    'the rational backend cannot compute exp exactly: exp(1/2) is irrational (expected a backend that can: interval (rigorous) or mp / floats (approximate))'
+    """
+    text = f"the {backend.name} backend cannot compute {op} exactly"
+    if why:
+        text += f": {why}"
+    return BackendError(text, expected="a backend that can: interval (rigorous) or mp / floats (approximate)")
+
+
+class Backend:
+    """The protocol every backend implements (values are opaque matrices).
+
+    Capability flags
+        ``name``, ``is_exact``, ``is_rigorous``.
+    Scope
+        ``session(symbols)``: a context manager inside which values are made
+        (the interval backends set their working precision there; the
+        polynomial backend builds its ring over ``symbols``).
+    Making values
+        ``const(W)`` lifts a :class:`~symtrans.weights.Weights`;
+        ``lift_input(value, shape, variables)`` lifts a user input;
+        ``fill(rows, cols, value)``: a constant matrix of an exact rational.
+    Structure
+        ``shape``, ``transpose``, ``reshape``, ``hstack``, ``select_rows``,
+        ``to_list`` (nested lists of scalars).
+    Arithmetic (elementwise unless said)
+        ``add``, ``neg``, ``sub``, ``matmul`` (matrix product), ``hadamard``,
+        ``div``, ``relu``, ``maximum``, ``exp``, ``sqrt``, ``reduce_sum(A, axis)``,
+        ``reduce_max(A, axis, mask)``, ``hardmax(S, mask)`` (row-wise
+        tie-averaged argmax weights), ``point(A)`` (an exact point inside
+        each enclosure, for exact backends ``A`` itself).
+    Comparisons of scalars
+        ``lt``, ``le``, ``eq`` return ``True``, ``False`` or :data:`UNDECIDED`.
+
+    ``axis`` follows NumPy: 0 reduces over rows (giving one row), 1 over
+    columns (giving one column).  A ``mask`` is ``None`` or a frozenset of
+    allowed ``(i, j)`` positions.
+    """
+
+    name = "abstract"
+    is_exact = False
+    is_rigorous = False
+
+    def session(self, symbols=()):
+        """Context in which values of this backend are made and combined."""
+        return contextlib.nullcontext()
+
+    def sub(self, A, B):
+        """``A - B``."""
+        return self.add(A, self.neg(B))
+
+    def __repr__(self):
+        return f"{type(self).__name__}()"
+
+
+class SparseMatrix:
+    """A matrix stored as ``{row: {col: nonzero scalar}}``.
+
+    >>> M = SparseMatrix((2, 2), {0: {1: 5}})
+    >>> M.shape, M.get(0, 1, 0), M.get(1, 1, 0), M.nnz
+    ((2, 2), 5, 0, 1)
+    """
+
+    __slots__ = ("shape", "rows")
+
+    def __init__(self, shape, rows):
+        self.shape = tuple(shape)
+        self.rows = rows
+
+    def get(self, i, j, zero):
+        row = self.rows.get(i)
+        if row is None:
+            return zero
+        return row.get(j, zero)
+
+    @property
+    def nnz(self):
+        return sum(len(r) for r in self.rows.values())
+
+    def __repr__(self):
+        return f"SparseMatrix({self.shape}, nnz={self.nnz})"
+
+
+class ScalarBackend(Backend):
+    """Matrix protocol on :class:`SparseMatrix` over a scalar type.
+
+    Subclasses supply: ``_s_from_fraction``, ``_s_is_zero``, ``_s_div``,
+    ``_s_exp``, ``_s_sqrt``, ``_s_max``, ``_s_lt``, ``_s_le``, ``_s_eq``; and
+    may override ``_s_from_symbolic``, ``_s_lift``, ``_s_point``,
+    ``_s_unit_interval``.  Scalars must support ``+``, ``-`` and ``*``.
+    """
+
+    # -- scalar hooks with defaults --------------------------------------------------------------
+    def _s_from_symbolic(self, value):
+        raise refuse(self, "a symbolic weight",
+                     f"{value} has free parameters; bind them (evaluate(..., params=...)) "
+                     "or use the poly backend")
+
+    def _s_lift(self, value, variable):
+        if value is None:
+            raise refuse(self, f"the symbolic input {variable}",
+                         "this backend needs a value for every input")
+        return self._s_from_fraction(exact_rational(value, f"input {variable}"))
+
+    def _s_point(self, s):
+        return s
+
+    def _s_unit_interval(self):
+        raise BackendError(f"the {self.name} backend met an undecided comparison",
+                           expected="decided comparisons in an exact backend")
+
+    # -- making values -----------------------------------------------------------------------------
+    def zero(self):
+        """The scalar 0 of this backend."""
+        return self._s_from_fraction(Fraction(0))
+
+    def one(self):
+        """The scalar 1 of this backend."""
+        return self._s_from_fraction(Fraction(1))
+
+    def scalar(self, value):
+        """Lift an exact rational (or a symbolic weight) to a scalar."""
+        if is_symbolic(value):
+            return self._s_from_symbolic(value)
+        return self._s_from_fraction(exact_rational(value))
+
+    def _build(self, shape, items):
+        rows = {}
+        for (i, j), s in items:
+            if not self._s_is_zero(s):
+                rows.setdefault(i, {})[j] = s
+        return SparseMatrix(shape, rows)
+
+    def const(self, W):
+        """Lift exact weights."""
+        return self._build(W.shape, ((key, self.scalar(v)) for key, v in W.items()))
+
+    def fill(self, rows, cols, value):
+        """A ``rows x cols`` matrix with every entry ``value`` (an exact rational)."""
+        s = self.scalar(value)
+        return self._build((rows, cols), (((i, j), s) for i in range(rows) for j in range(cols)))
+
+    def lift_input(self, value, shape, variables):
+        """Lift a user input of ``shape`` (nested lists, or a flat list for one row)."""
+        r, c = shape
+        grid = _as_grid(value, shape)
+        return self._build(shape, (((i, j), self._s_lift(None if grid is None else grid[i][j],
+                                                         variables[i * c + j]))
+                                   for i in range(r) for j in range(c)))
+
+    # -- structure ---------------------------------------------------------------------------------
+    def shape(self, A):
+        return A.shape
+
+    def to_list(self, A):
+        """Dense nested list of scalars."""
+        z = self.zero()
+        return [[A.get(i, j, z) for j in range(A.shape[1])] for i in range(A.shape[0])]
+
+    def transpose(self, A):
+        rows = {}
+        for i, row in A.rows.items():
+            for j, s in row.items():
+                rows.setdefault(j, {})[i] = s
+        return SparseMatrix((A.shape[1], A.shape[0]), rows)
+
+    def reshape(self, A, rows, cols):
+        """Row-major reshape."""
+        _, c = A.shape
+        out = {}
+        for i, row in A.rows.items():
+            for j, s in row.items():
+                k = i * c + j
+                out.setdefault(k // cols, {})[k % cols] = s
+        return SparseMatrix((rows, cols), out)
+
+    def hstack(self, mats):
+        nrows = mats[0].shape[0]
+        rows, offset = {}, 0
+        for M in mats:
+            for i, row in M.rows.items():
+                target = rows.setdefault(i, {})
+                for j, s in row.items():
+                    target[offset + j] = s
+            offset += M.shape[1]
+        return SparseMatrix((nrows, offset), rows)
+
+    def select_rows(self, A, indices):
+        return SparseMatrix((len(indices), A.shape[1]),
+                            {k: dict(A.rows[i]) for k, i in enumerate(indices) if i in A.rows})
+
+    # -- arithmetic --------------------------------------------------------------------------------
+    def add(self, A, B):
+        rows = {i: dict(r) for i, r in A.rows.items()}
+        for i, row in B.rows.items():
+            target = rows.setdefault(i, {})
+            for j, s in row.items():
+                if j in target:
+                    t = target[j] + s
+                    if self._s_is_zero(t):
+                        del target[j]
+                    else:
+                        target[j] = t
+                else:
+                    target[j] = s
+        return SparseMatrix(A.shape, {i: r for i, r in rows.items() if r})
+
+    def neg(self, A):
+        return SparseMatrix(A.shape, {i: {j: -s for j, s in r.items()} for i, r in A.rows.items()})
+
+    def matmul(self, A, B):
+        """Matrix product; only nonzero pairs are multiplied."""
+        out = {}
+        brows = B.rows
+        for i, arow in A.rows.items():
+            acc = {}
+            for k, a in arow.items():
+                brow = brows.get(k)
+                if not brow:
+                    continue
+                for j, b in brow.items():
+                    p = a * b
+                    if j in acc:
+                        acc[j] = acc[j] + p
+                    else:
+                        acc[j] = p
+            acc = {j: s for j, s in acc.items() if not self._s_is_zero(s)}
+            if acc:
+                out[i] = acc
+        return SparseMatrix((A.shape[0], B.shape[1]), out)
+
+    def hadamard(self, A, B):
+        out = {}
+        for i, arow in A.rows.items():
+            brow = B.rows.get(i)
+            if not brow:
+                continue
+            acc = {}
+            for j, a in arow.items():
+                if j in brow:
+                    p = a * brow[j]
+                    if not self._s_is_zero(p):
+                        acc[j] = p
+            if acc:
+                out[i] = acc
+        return SparseMatrix(A.shape, out)
+
+    def _map_all(self, A, f):
+        """Apply ``f`` to every entry, implicit zeros included (computed once)."""
+        z = self.zero()
+        fz = f(z)
+        if self._s_is_zero(fz):
+            return self._build(A.shape, (((i, j), f(s)) for i, r in A.rows.items() for j, s in r.items()))
+        return self._build(A.shape, (((i, j), f(A.get(i, j, z)))
+                                     for i in range(A.shape[0]) for j in range(A.shape[1])))
+
+    def _zip_all(self, A, B, f):
+        z = self.zero()
+        return self._build(A.shape, (((i, j), f(A.get(i, j, z), B.get(i, j, z)))
+                                     for i in range(A.shape[0]) for j in range(A.shape[1])))
+
+    def div(self, A, B):
+        return self._zip_all(A, B, self._s_div)
+
+    def relu(self, A):
+        z = self.zero()
+        return self._map_all(A, lambda s: self._s_max(s, z))
+
+    def maximum(self, A, B):
+        return self._zip_all(A, B, self._s_max)
+
+    def exp(self, A):
+        return self._map_all(A, self._s_exp)
+
+    def sqrt(self, A):
+        return self._map_all(A, self._s_sqrt)
+
+    def point(self, A):
+        return self._build(A.shape, (((i, j), self._s_point(s)) for i, r in A.rows.items() for j, s in r.items()))
+
+    def reduce_sum(self, A, axis):
+        B = A if axis == 1 else self.transpose(A)
+        out = {}
+        for i, row in B.rows.items():
+            total = None
+            for s in row.values():
+                total = s if total is None else total + s
+            if total is not None and not self._s_is_zero(total):
+                out[i] = {0: total}
+        col = SparseMatrix((B.shape[0], 1), out)
+        return col if axis == 1 else self.transpose(col)
+
+    def reduce_max(self, A, axis, mask=None):
+        B, M = (A, mask) if axis == 1 else (self.transpose(A), _transpose_mask(mask))
+        z = self.zero()
+        items = []
+        for i in range(B.shape[0]):
+            best = None
+            for j in range(B.shape[1]):
+                if M is not None and (i, j) not in M:
+                    continue
+                s = B.get(i, j, z)
+                best = s if best is None else self._s_max(best, s)
+            if best is None:
+                raise EvaluationError(f"row {i} of a masked max has no allowed entry",
+                                      expected="at least one allowed position per row")
+            items.append(((i, 0), best))
+        col = self._build((B.shape[0], 1), items)
+        return col if axis == 1 else self.transpose(col)
+
+    def hardmax(self, S, mask=None):
+        """Row-wise argmax weights, averaged over ties (Yun et al.'s rule).
+
+        Exact when every comparison is decided.  When an enclosure cannot
+        decide which entries attain the maximum, each entry that might attain
+        it gets the enclosure [0, 1] (sound, wider than necessary) and the
+        others get 0.
+        """
+        z = self.zero()
+        items = []
+        for i in range(S.shape[0]):
+            cols = [j for j in range(S.shape[1]) if mask is None or (i, j) in mask]
+            if not cols:
+                raise EvaluationError(f"row {i} of a masked hardmax has no allowed entry",
+                                      expected="at least one allowed position per row")
+            vals = {j: S.get(i, j, z) for j in cols}
+            status = {}
+            for j in cols:
+                st = True
+                for k in cols:
+                    if k == j:
+                        continue
+                    ge = _not3(self.lt(vals[j], vals[k]))
+                    st = _and3(st, ge)
+                    if st is False:
+                        break
+                status[j] = st
+            if any(st is UNDECIDED for st in status.values()):
+                unit = self._s_unit_interval()
+                items.extend(((i, j), unit) for j, st in status.items() if st is not False)
+            else:
+                winners = [j for j, st in status.items() if st is True]
+                w = self._s_from_fraction(Fraction(1, len(winners)))
+                items.extend(((i, j), w) for j in winners)
+        return self._build(S.shape, items)
+
+    # -- comparisons -------------------------------------------------------------------------------
+    def lt(self, a, b):
+        """Three-valued ``a < b``."""
+        return self._s_lt(a, b)
+
+    def le(self, a, b):
+        """Three-valued ``a <= b``."""
+        return self._s_le(a, b)
+
+    def eq(self, a, b):
+        """Three-valued ``a == b``."""
+        return self._s_eq(a, b)
+
+
+def _not3(t):
+    return t if t is UNDECIDED else (not t)
+
+
+def _and3(a, b):
+    if a is False or b is False:
+        return False
+    if a is UNDECIDED or b is UNDECIDED:
+        return UNDECIDED
+    return True
+
+
+def _transpose_mask(mask):
+    return None if mask is None else frozenset((j, i) for i, j in mask)
+
+
+def _as_grid(value, shape):
+    """Normalise a user input to nested lists of the given shape (or None)."""
+    if value is None:
+        return None
+    r, c = shape
+    rows = list(value)
+    if r == 1 and len(rows) == c and not (rows and isinstance(rows[0], list)):
+        rows = [rows]
+    if len(rows) != r or any(not isinstance(row, (list, tuple)) or len(row) != c for row in rows):
+        raise SpecError(f"input value does not have shape {r} x {c}",
+                            expected=f"{r} rows of {c} entries")
+    return [list(row) for row in rows]

@@ -1,0 +1,334 @@
+"""Rigorous enclosures at a caller-chosen precision.
+
+The trusted engine is Arb (python-flint ``arb`` balls): every operation,
+``exp`` and ``sqrt`` included, returns a ball guaranteed to contain the exact
+result for every point of its arguments' balls.  The working precision is set
+only inside :meth:`IntervalBackend.session` and restored afterwards.
+
+The fallback engine is mpmath's interval arithmetic (``engine="mpmath"``), on
+a private context (never the global ``mpmath.iv``).  mpmath's ``iv.exp`` can
+miss the true value by an ulp (mpmath issue 1181), so every transcendental
+result of this engine is widened outward by 2**-(prec-3) relative (eight
+units in the last place).
+
+Inputs may be exact rationals (points) or pairs ``(lo, hi)`` of rationals
+(boxes).  Comparisons are three-valued: ``True``, ``False`` or
+:data:`~symtrans.backends.base.UNDECIDED` when the enclosures overlap.
+
+>>> from symtrans.backends.interval import IntervalBackend
+>>> from symtrans.weights import Weights
+>>> bk = IntervalBackend(prec=200)
+>>> with bk.session():
+...     e = bk.exp(bk.const(Weights.from_rows([[1]])))
+>>> enclosure = bk.to_list(e)[0][0]
+>>> bk.contains(enclosure, "2718281828/1000000000"), bk.contains(enclosure, "2718281829/1000000000")
+(False, False)
+>>> lo, hi = bk.bounds(enclosure)
+>>> float(hi - lo) < 2.0 ** -190
+True
+>>> bk.lt(bk.scalar_at(200, (0, 1)), bk.scalar_at(200, "1/2"))
+UNDECIDED
+"""
+
+from __future__ import annotations
+
+import contextlib
+from fractions import Fraction
+
+from ..errors import EvaluationError, SymtransError
+from ..exact import exact_rational
+from ._flint import flint
+from .base import UNDECIDED, ScalarBackend
+
+__all__ = ["IntervalBackend", "MIN_PREC", "MAX_PREC"]
+
+#: Smallest and largest working precision accepted, in bits.
+MIN_PREC = 10
+MAX_PREC = 1 << 20
+
+
+def _check_prec(prec):
+    if isinstance(prec, bool) or not isinstance(prec, int) or not MIN_PREC <= prec <= MAX_PREC:
+        raise SymtransError(f"precision {prec!r} bits is out of range",
+                            field="prec", expected=f"an integer from {MIN_PREC} to {MAX_PREC}")
+    return prec
+
+
+class IntervalBackend(ScalarBackend):
+    """Rigorous enclosures (``is_rigorous``; not ``is_exact``).
+
+    Parameters
+    ----------
+    prec : int
+        Working precision in bits (53 is double precision).
+    engine : {"arb", "mpmath"}
+        ``"arb"`` (python-flint, trusted) or ``"mpmath"`` (fallback, with
+        outward widening of transcendental results).
+
+    Examples
+    --------
+    >>> bk = IntervalBackend(prec=64, engine="mpmath")
+    >>> with bk.session():
+    ...     x = bk.scalar("1/3")
+    >>> bk.lt(x, bk.scalar_at(64, "1/2"))
+    True
+    """
+
+    name = "interval"
+    is_exact = False
+    is_rigorous = True
+
+    def __init__(self, prec: int = 53, engine: str = "arb"):
+        self.prec = _check_prec(prec)
+        if engine not in ("arb", "mpmath"):
+            raise SymtransError(f"unknown interval engine {engine!r}", field="engine",
+                                expected="'arb' or 'mpmath'")
+        self.engine = engine
+        self._impl = _ArbEngine() if engine == "arb" else _MpmathEngine()
+
+    def __repr__(self):
+        return f"IntervalBackend(prec={self.prec}, engine={self.engine!r})"
+
+    def session(self, symbols=()):
+        """Set the working precision for the duration of the block."""
+        return self._impl.workprec(self.prec)
+
+    def scalar_at(self, prec, value):
+        """A scalar (point or ``(lo, hi)`` box) made at ``prec`` bits, outside any session."""
+        with self._impl.workprec(prec):
+            return self._s_lift(value, "value")
+
+    # -- scalar hooks ------------------------------------------------------------------------------
+    def _s_from_fraction(self, f: Fraction):
+        return self._impl.from_fraction(f)
+
+    def _s_lift(self, value, variable):
+        if isinstance(value, tuple):
+            if len(value) != 2:
+                raise SymtransError(f"input {variable} interval {value!r} is not a pair (lo, hi)",
+                                    expected="(lo, hi) with exact rational endpoints")
+            lo = exact_rational(value[0], f"input {variable} lower end")
+            hi = exact_rational(value[1], f"input {variable} upper end")
+            if lo > hi:
+                raise SymtransError(f"input {variable} interval has lower end {lo} above upper end {hi}",
+                                    expected="lo <= hi")
+            return self._impl.from_bounds(lo, hi)
+        return super()._s_lift(value, variable)
+
+    def _s_is_zero(self, s):
+        return self._impl.is_exact_zero(s)
+
+    def _s_div(self, a, b):
+        if self._impl.is_exact_zero(b):
+            raise EvaluationError("division by zero", expected="a nonzero divisor")
+        return a / b
+
+    def _s_exp(self, s):
+        return self._impl.exp(s)
+
+    def _s_sqrt(self, s):
+        return self._impl.sqrt(s)
+
+    def _s_max(self, a, b):
+        return self._impl.max(a, b)
+
+    def _s_lt(self, a, b):
+        return self._impl.lt(a, b)
+
+    def _s_le(self, a, b):
+        return self._impl.le(a, b)
+
+    def _s_eq(self, a, b):
+        return self._impl.eq(a, b)
+
+    def _s_point(self, s):
+        return self._impl.point(s)
+
+    def _s_unit_interval(self):
+        return self._impl.from_bounds(Fraction(0), Fraction(1))
+
+    # -- reading enclosures ------------------------------------------------------------------------
+    def bounds(self, s):
+        """Exact rational ``(lower, upper)`` bounds of an enclosure (``None`` if unbounded)."""
+        return self._impl.bounds(s)
+
+    def contains(self, s, q) -> bool:
+        """Whether the enclosure ``s`` certainly contains the exact rational ``q``.
+
+        A non-finite enclosure (no information) contains everything.
+        """
+        lo, hi = self.bounds(s)
+        q = exact_rational(q)
+        return (lo is None or lo <= q) and (hi is None or q <= hi)
+
+
+def _fmpq(f: Fraction):
+    return flint.fmpq(f.numerator, f.denominator)
+
+
+def _arf_to_fraction(x):
+    """Exact value of an exact (zero-radius) finite arb as a Fraction."""
+    if not x.is_exact():  # pragma: no cover - callers pass mid() and rad()
+        raise SymtransError(f"{x} is not an exact point")
+    man, exp = x.man_exp()
+    man, exp = int(man), int(exp)
+    return Fraction(man * 2 ** exp) if exp >= 0 else Fraction(man, 2 ** (-exp))
+
+
+class _ArbEngine:
+    def workprec(self, prec):
+        return flint.ctx.workprec(prec)
+
+    def from_fraction(self, f):
+        return flint.arb(_fmpq(f))
+
+    def from_bounds(self, lo, hi):
+        # lo + (hi - lo) * [0, 1], every step rounded outward by Arb.
+        unit = flint.arb(flint.fmpq(1, 2), flint.fmpq(1, 2))
+        return flint.arb(_fmpq(lo)) + flint.arb(_fmpq(hi - lo)) * unit
+
+    def is_exact_zero(self, s):
+        return s.is_zero()
+
+    def exp(self, s):
+        return s.exp()
+
+    def sqrt(self, s):
+        if s < 0:
+            raise EvaluationError(f"square root of a negative enclosure {s}", expected="a non-negative argument")
+        return s.nonnegative_part().sqrt()
+
+    def max(self, a, b):
+        return a.max(b)
+
+    def lt(self, a, b):
+        if a < b:
+            return True
+        if a >= b:
+            return False
+        return UNDECIDED
+
+    def le(self, a, b):
+        if a <= b:
+            return True
+        if a > b:
+            return False
+        return UNDECIDED
+
+    def eq(self, a, b):
+        if a.is_exact() and b.is_exact() and a.is_finite() and b.is_finite():
+            return a == b
+        if a.is_finite() and b.is_finite() and not a.overlaps(b):
+            return False
+        return UNDECIDED
+
+    def point(self, s):
+        return s.mid() if s.is_finite() else s
+
+    def bounds(self, s):
+        # mid() and rad() are exact (no rounding), so mid -/+ rad are exact bounds;
+        # lower()/upper() would round at the ambient precision.
+        if not s.is_finite():
+            return None, None
+        mid, rad = _arf_to_fraction(s.mid()), _arf_to_fraction(s.rad())
+        return mid - rad, mid + rad
+
+
+class _MpmathEngine:
+    """mpmath interval arithmetic on a private context, transcendental results widened."""
+
+    def __init__(self):
+        from mpmath.ctx_iv import MPIntervalContext
+
+        self.ctx = MPIntervalContext()
+
+    @contextlib.contextmanager
+    def workprec(self, prec):
+        old = self.ctx.prec
+        self.ctx.prec = prec
+        try:
+            yield
+        finally:
+            self.ctx.prec = old
+
+    def from_fraction(self, f):
+        return self.ctx.mpf(f.numerator) / self.ctx.mpf(f.denominator)
+
+    def from_bounds(self, lo, hi):
+        a, b = self.from_fraction(lo), self.from_fraction(hi)
+        return self.ctx.make_mpf((a._mpi_[0], b._mpi_[1]))
+
+    def is_exact_zero(self, s):
+        from mpmath.libmp import fzero
+
+        return s._mpi_[0] == fzero and s._mpi_[1] == fzero
+
+    def _widen(self, y):
+        """Move both ends of ``y`` outward by 2**-(prec-3) of their magnitude."""
+        from mpmath.libmp import mpf_abs, mpf_add, mpf_shift, mpf_sub, round_ceiling, round_floor
+
+        prec = self.ctx.prec
+        a, b = y._mpi_
+        lo = mpf_sub(a, mpf_shift(mpf_abs(a), -(prec - 3)), prec, round_floor)
+        hi = mpf_add(b, mpf_shift(mpf_abs(b), -(prec - 3)), prec, round_ceiling)
+        return self.ctx.make_mpf((lo, hi))
+
+    def exp(self, s):
+        return self._widen(self.ctx.exp(s))
+
+    def sqrt(self, s):
+        from mpmath.libmp import fzero, mpf_cmp
+
+        a, b = s._mpi_
+        if mpf_cmp(b, fzero) < 0:
+            raise EvaluationError(f"square root of a negative enclosure {s}", expected="a non-negative argument")
+        if mpf_cmp(a, fzero) < 0:
+            s = self.ctx.make_mpf((fzero, b))
+        return self._widen(self.ctx.sqrt(s))
+
+    def max(self, x, y):
+        from mpmath.libmp import mpf_cmp
+
+        (a, b), (c, d) = x._mpi_, y._mpi_
+        lo = a if mpf_cmp(a, c) >= 0 else c
+        hi = b if mpf_cmp(b, d) >= 0 else d
+        return self.ctx.make_mpf((lo, hi))
+
+    def lt(self, x, y):
+        from mpmath.libmp import mpf_cmp
+
+        if mpf_cmp(x._mpi_[1], y._mpi_[0]) < 0:
+            return True
+        if mpf_cmp(x._mpi_[0], y._mpi_[1]) >= 0:
+            return False
+        return UNDECIDED
+
+    def le(self, x, y):
+        from mpmath.libmp import mpf_cmp
+
+        if mpf_cmp(x._mpi_[1], y._mpi_[0]) <= 0:
+            return True
+        if mpf_cmp(x._mpi_[0], y._mpi_[1]) > 0:
+            return False
+        return UNDECIDED
+
+    def eq(self, x, y):
+        (a, b), (c, d) = x._mpi_, y._mpi_
+        if a == b == c == d:
+            return True
+        if self.lt(x, y) is True or self.lt(y, x) is True:
+            return False
+        return UNDECIDED
+
+    def point(self, s):
+        a = s._mpi_[0]
+        return self.ctx.make_mpf((a, a))
+
+    def bounds(self, s):
+        from mpmath.libmp import finf, fninf, fnan, to_rational
+
+        a, b = s._mpi_
+        if a in (finf, fninf, fnan) or b in (finf, fninf, fnan):
+            return None, None
+        (pa, qa), (pb, qb) = to_rational(a), to_rational(b)
+        return Fraction(pa, qa), Fraction(pb, qb)

@@ -1,0 +1,99 @@
+"""Every error symtrans raises, named by what went wrong.
+
+All of them derive from :class:`SymtransError`, whose message is a single line
+that names the offending node, field or value and, where it helps, what was
+expected instead.  The CLI prints that line and exits with code 2 for bad
+input; nothing else is shown to the user.
+
+>>> from symtrans.errors import GraphError
+>>> str(GraphError("weight is a float", node="b1.q", field="weight", expected="an exact rational"))
+"node 'b1.q', field 'weight': weight is a float (expected an exact rational)"
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "SymtransError",
+    "ExactnessError",
+    "ExpressionError",
+    "GraphError",
+    "BackendError",
+    "EvaluationError",
+    "Undecided",
+    "SpecError",
+]
+
+
+class SymtransError(Exception):
+    """Base class of all symtrans errors; the message is one line."""
+
+    def __init__(self, message: str, *, node: str | None = None,
+                 field: str | None = None, expected: str | None = None):
+        self.message = message
+        self.node = node
+        self.field = field
+        self.expected = expected
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        where = []
+        if self.node is not None:
+            where.append(f"node {self.node!r}")
+        if self.field is not None:
+            where.append(f"field {self.field!r}")
+        text = self.message
+        if where:
+            text = ", ".join(where) + ": " + text
+        if self.expected is not None:
+            text += f" (expected {self.expected})"
+        return " ".join(text.split("\n"))
+
+    def at(self, node: str | None = None, field: str | None = None):
+        """Return a copy of this error located at ``node`` / ``field``.
+
+        A location already present is kept: the innermost place is the most
+        precise one.
+        """
+        return type(self)(self.message,
+                          node=self.node if self.node is not None else node,
+                          field=self.field if self.field is not None else field,
+                          expected=self.expected)
+
+    def __reduce__(self):  # keep pickling working with keyword-only fields
+        return (_rebuild, (type(self), self.message, self.node, self.field, self.expected))
+
+
+def _rebuild(cls, message, node, field, expected):
+    return cls(message, node=node, field=field, expected=expected)
+
+
+class ExactnessError(SymtransError, ValueError):
+    """A value that must be an exact rational (or polynomial in parameters) is not."""
+
+
+class ExpressionError(SymtransError, ValueError):
+    """A string expression is outside the restricted grammar."""
+
+
+class GraphError(SymtransError, ValueError):
+    """A graph is malformed: cycle, shape mismatch, unknown op, bad weight, bad JSON."""
+
+
+class BackendError(SymtransError):
+    """A backend cannot perform an operation exactly and refuses to approximate.
+
+    The message names the operation, the backend and (once the interpreter has
+    located it) the node.
+    """
+
+
+class EvaluationError(SymtransError, ArithmeticError):
+    """An operation is undefined at the given point (division by zero, ...)."""
+
+
+class Undecided(SymtransError):
+    """A comparison of overlapping enclosures was forced into a yes/no answer."""
+
+
+class SpecError(SymtransError, ValueError):
+    """A user-written spec or input file is invalid."""

@@ -1,0 +1,169 @@
+"""Exact scalar values: rationals, and polynomials in parameter symbols.
+
+Every weight in a symtrans graph is either a :class:`fractions.Fraction` or a
+SymPy expression that is a polynomial with rational coefficients in named
+parameter symbols (for parametric proofs).  Floats are refused, even when
+they happen to be close to a simple rational: ``0.1`` as a Python float is
+``3602879701896397/36028797018963968``, and a proof about that number is not a
+proof about ``1/10``.
+
+>>> from symtrans.exact import exact, format_exact
+>>> exact("3/4"), exact(-2), exact("0.125")
+(Fraction(3, 4), Fraction(-2, 1), Fraction(1, 8))
+>>> format_exact(exact("6/8"))
+'3/4'
+>>> exact(0.5)
+Traceback (most recent call last):
+...
+symtrans.errors.ExactnessError: 0.5 is a float (expected an exact rational such as "3/4" or an integer)
+"""
+
+from __future__ import annotations
+
+import numbers
+import re
+from fractions import Fraction
+
+import sympy
+
+from .errors import ExactnessError
+
+__all__ = ["exact", "exact_rational", "format_exact", "bit_size", "is_symbolic",
+           "free_parameters", "RATIONAL_RE"]
+
+#: The only spelling of an exact rational accepted in files: an optional
+#: sign, digits, and either ``/digits`` or a finite decimal part.
+RATIONAL_RE = re.compile(r"^\s*[+-]?\d+(\s*/\s*\d+|\.\d+)?\s*$")
+
+_EXPECTED = 'an exact rational such as "3/4" or an integer'
+
+
+def exact_rational(value, what: str = "value") -> Fraction:
+    """Coerce ``value`` to a :class:`~fractions.Fraction`, refusing anything inexact.
+
+    Accepted: ``int``, ``Fraction``, SymPy ``Rational``, python-flint ``fmpq``
+    and ``fmpz``, and strings such as ``"3/4"``, ``"-2"``, ``"0.125"`` (a
+    decimal string denotes its exact value).  Refused with
+    :class:`~symtrans.errors.ExactnessError`: floats of any kind, ``bool``,
+    NaN, infinities, and anything else.
+
+    >>> exact_rational("-7/21")
+    Fraction(-1, 3)
+    >>> exact_rational("1/0")
+    Traceback (most recent call last):
+    ...
+    symtrans.errors.ExactnessError: value '1/0' has a zero denominator (expected a nonzero denominator)
+    """
+    if isinstance(value, bool):
+        raise ExactnessError(f"{what} {value!r} is a bool", expected=_EXPECTED)
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, int):
+        return Fraction(value)
+    if isinstance(value, str):
+        if not RATIONAL_RE.match(value):
+            raise ExactnessError(f"{what} {value!r} is not a rational number", expected=_EXPECTED)
+        text = value.replace(" ", "")
+        if "/" in text and int(text.split("/")[1]) == 0:
+            raise ExactnessError(f"{what} {value!r} has a zero denominator",
+                                 expected="a nonzero denominator")
+        return Fraction(text)
+    if isinstance(value, sympy.Rational):
+        return Fraction(int(value.p), int(value.q))
+    if type(value).__name__ in ("fmpq", "fmpz"):
+        num = int(value.p) if hasattr(value, "p") else int(value)
+        den = int(value.q) if hasattr(value, "q") else 1
+        return Fraction(num, den)
+    if isinstance(value, numbers.Integral):  # numpy integers and friends
+        return Fraction(int(value))
+    if isinstance(value, (float, numbers.Real, sympy.Float)):
+        raise ExactnessError(f"{value!r} is a float", expected=_EXPECTED)
+    raise ExactnessError(f"{what} {value!r} of type {type(value).__name__} is not a rational number",
+                         expected=_EXPECTED)
+
+
+def exact(value, what: str = "value"):
+    """Coerce a weight: a rational, or a polynomial in parameter symbols.
+
+    SymPy expressions are accepted when they are polynomials with rational
+    coefficients in their free symbols (``2*c0 - 1/3``); they are returned
+    as SymPy expressions.  Everything numeric goes through
+    :func:`exact_rational`.
+
+    >>> import sympy
+    >>> c = sympy.Symbol("c")
+    >>> exact(2*c - sympy.Rational(1, 3))
+    2*c - 1/3
+    >>> exact(sympy.sqrt(2))
+    Traceback (most recent call last):
+    ...
+    symtrans.errors.ExactnessError: value sqrt(2) is not a rational number or a polynomial in parameters (expected an exact rational such as "3/4" or an integer)
+    """
+    if isinstance(value, sympy.Basic) and not isinstance(value, sympy.Rational):
+        if isinstance(value, sympy.Float) or value.atoms(sympy.Float):
+            raise ExactnessError(f"{what} {value} contains a float", expected=_EXPECTED)
+        symbols = sorted(value.free_symbols, key=str)
+        if symbols and value.is_polynomial(*symbols):
+            poly = sympy.Poly(value, *symbols)
+            if all(isinstance(c, sympy.Rational) for c in poly.coeffs()):
+                expr = sympy.expand(value)
+                return exact_rational(expr, what) if expr.is_Rational else expr
+        if not symbols and value.is_Rational:
+            return exact_rational(value, what)
+        raise ExactnessError(f"{what} {value} is not a rational number or a polynomial in parameters",
+                             expected=_EXPECTED)
+    return exact_rational(value, what)
+
+
+def is_symbolic(value) -> bool:
+    """True when ``value`` is a SymPy expression with free parameter symbols.
+
+    >>> import sympy
+    >>> is_symbolic(sympy.Symbol("t")), is_symbolic(exact(3))
+    (True, False)
+    """
+    return isinstance(value, sympy.Basic) and bool(value.free_symbols)
+
+
+def free_parameters(value) -> set[str]:
+    """Names of the parameter symbols in an exact value (empty for rationals).
+
+    >>> import sympy
+    >>> sorted(free_parameters(sympy.Symbol("a") * sympy.Symbol("b") + 1))
+    ['a', 'b']
+    """
+    if isinstance(value, sympy.Basic):
+        return {str(s) for s in value.free_symbols}
+    return set()
+
+
+def format_exact(value) -> str:
+    """Canonical string of an exact value: ``"3/4"``, ``"-2"``, or a SymPy polynomial.
+
+    >>> import sympy
+    >>> format_exact(exact("4/2")), format_exact(sympy.Symbol("c") / 2)
+    ('2', 'c/2')
+    """
+    if isinstance(value, Fraction):
+        return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+    if isinstance(value, sympy.Basic):
+        return sympy.sstr(value, order="lex")
+    return format_exact(exact(value))
+
+
+def bit_size(value) -> int:
+    """Bits of the larger of numerator and denominator (0 for zero).
+
+    For a parametric weight, the largest over its rational coefficients.
+
+    >>> bit_size(exact("255/2")), bit_size(exact(0)), bit_size(exact(-1))
+    (8, 0, 1)
+    """
+    if isinstance(value, Fraction):
+        return max(abs(value.numerator).bit_length(),
+                   value.denominator.bit_length() if value.numerator else 0)
+    if isinstance(value, sympy.Basic):
+        symbols = sorted(value.free_symbols, key=str)
+        coeffs = sympy.Poly(value, *symbols).coeffs() if symbols else [value]
+        return max((bit_size(exact_rational(c)) for c in coeffs), default=0)
+    return bit_size(exact(value))

@@ -1,0 +1,1 @@
+"""Verifiers (added by the theorem slices): polynomial identity, CPWL, bounds, separation, cross-check."""
