@@ -61,10 +61,11 @@ def evaluate(G, backend, inputs=None, params=None, nodes=()):
     for n in wanted:
         if n not in G:
             raise SpecError(f"no node {n!r} to return", expected="a node of the graph")
+    order = {n: i for i, n in enumerate(G.nodes)}  # insertion order breaks ties: reproducible runs
     symbols = [v for name in G.graph[INPUTS] for v in G.nodes[name][OP].variables] + parameters(G)
     values = {}
     with backend.session(symbols):
-        for n in nx.topological_sort(G):
+        for n in nx.lexicographical_topological_sort(G, key=order.__getitem__):
             op = G.nodes[n][OP]
             try:
                 if n in G.graph[INPUTS]:
