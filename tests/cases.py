@@ -179,9 +179,9 @@ CASES = [
     Case("linear_two_blocks", _linear_three_blocks),
     Case("linear_causal", _attention_case(mask=Mask.causal(TOKENS))),
     Case("linear_col_axis", _attention_case(axis="col")),
-    Case("softmax_row", _attention_case(score="softmax", beta="1/2"), "max", "exp"),
-    Case("softmax_col", _attention_case(score="softmax", beta=3, axis="col"), "max", "exp"),
-    Case("softmax_causal", _attention_case(score="softmax", mask=Mask.causal(TOKENS)), "max", "exp"),
+    Case("softmax_row", _attention_case(score="softmax", beta="1/2"), "exp", "exp"),
+    Case("softmax_col", _attention_case(score="softmax", beta=3, axis="col"), "exp", "exp"),
+    Case("softmax_causal", _attention_case(score="softmax", mask=Mask.causal(TOKENS)), "exp", "exp"),
     Case("hardmax", _attention_case(score="hardmax"), "comparison"),
     Case("hardmax_window", _attention_case(score="hardmax", mask=Mask.window(TOKENS, 1)), "comparison"),
     Case("kernel_exp", _attention_case(score="kernel", kernel=Kernel.exp("1/2")), "exp", "exp"),
@@ -197,7 +197,7 @@ CASES = [
     Case("maximum_reduce", _maximum_reduce, "max"),
     Case("layernorm", _layernorm, "sqrt", "sqrt"),
     Case("div_sqrt", _div_sqrt, "sqrt", "sqrt"),
-    Case("sequence_softmax_col", _sequence_input, "max", "exp", inputs={"X": (3, 2)}),
+    Case("sequence_softmax_col", _sequence_input, "exp", "exp", inputs={"X": (3, 2)}),
     Case("parametric_readout", _parametric, params=("c0", "c1", "c2")),
 ]
 

@@ -92,7 +92,8 @@ class Backend:
         ``to_list`` (nested lists of scalars).
     Arithmetic (elementwise unless said)
         ``add``, ``neg``, ``sub``, ``matmul`` (matrix product), ``hadamard``,
-        ``div``, ``relu``, ``maximum``, ``exp``, ``sqrt``, ``reduce_sum(A, axis)``,
+        ``div``, ``relu``, ``maximum``, ``exp``, ``sqrt``, ``masked(A, allowed)``
+        (entries outside a mask set to 0), ``reduce_sum(A, axis)``,
         ``reduce_max(A, axis, mask)``, ``hardmax(S, mask)`` (row-wise
         tie-averaged argmax weights), ``point(A)`` (an exact point inside
         each enclosure, for exact backends ``A`` itself).
@@ -295,6 +296,11 @@ class ScalarBackend(Backend):
             if acc:
                 out[i] = acc
         return SparseMatrix((A.shape[0], B.shape[1]), out)
+
+    def masked(self, A, allowed):
+        """Entries at positions outside ``allowed`` set to 0 (never multiplied)."""
+        return SparseMatrix(A.shape, {i: kept for i, r in A.rows.items()
+                                      if (kept := {j: s for j, s in r.items() if (i, j) in allowed})})
 
     def hadamard(self, A, B):
         out = {}

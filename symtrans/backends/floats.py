@@ -110,6 +110,9 @@ class FloatBackend(Backend):
     def hadamard(self, A, B):
         return A * B
 
+    def masked(self, A, allowed):
+        return np.where(self._mask_array(allowed, A.shape[1:])[None], A, 0.0)
+
     def div(self, A, B):
         with np.errstate(divide="ignore", invalid="ignore"):
             return A / B

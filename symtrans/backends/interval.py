@@ -191,7 +191,16 @@ class _ArbEngine:
         return s.is_zero()
 
     def exp(self, s):
-        return s.exp()
+        # Arb's exp of a wide ball is a mid-radius ball that may straddle 0; exp is
+        # increasing, so the hull of the endpoint values also encloses it.  Both are
+        # sound, hence so is their intersection.
+        # exp is positive: clipping at 0 keeps sums of exponentials away from 0.
+        y = s.exp()
+        if s.is_exact() or not s.is_finite():
+            return y
+        hull = s.lower().exp().union(s.upper().exp())
+        y = y.intersection(hull) if y.overlaps(hull) else hull
+        return y.nonnegative_part()
 
     def sqrt(self, s):
         if s < 0:

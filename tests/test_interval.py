@@ -1,0 +1,181 @@
+"""Rigour of the interval backend: mpmath issue 1181, three-valued comparisons, boxes, hardmax."""
+
+from __future__ import annotations
+
+import random
+from fractions import Fraction
+
+import mpmath
+import pytest
+from mpmath.libmp import from_man_exp, to_rational
+
+from symtrans import (UNDECIDED, EvaluationError, Head, IntervalBackend, RationalBackend, Undecided, Weights,
+                      add_input, add_op, attention_head, evaluate, new_graph, set_outputs)
+from symtrans.ops import Div, Normalize
+
+# mpmath issue 1181: inputs (exact dyadics) at which mpmath's iv.exp returns an upper end below exp(x).
+ISSUE_1181 = [(3893924827815215, 1125899906842624, 53), (1381846513289487, 70368744177664, 113)]
+
+
+def _true_exp_lower_bound(x: Fraction, prec: int) -> Fraction:
+    """A certified lower bound of exp(x), from Arb at far higher precision."""
+    bk = IntervalBackend(prec=prec + 200)
+    with bk.session():
+        lo, _ = bk.bounds(bk.exp(bk.const(Weights((1, 1), {(0, 0): x}))).rows[0][0])
+    return lo
+
+
+@pytest.mark.parametrize("num,den,prec", ISSUE_1181)
+def test_mpmath_issue_1181_reproduced_and_enclosed(num, den, prec):
+    x = Fraction(num, den)
+    truth_lo = _true_exp_lower_bound(x, prec)
+    # 1. plain mpmath interval exp misses the true value (the upper end is below exp(x)).
+    ctx = mpmath.ctx_iv.MPIntervalContext()
+    ctx.prec = prec
+    X = ctx.make_mpf((from_man_exp(num, -(den.bit_length() - 1)),) * 2)
+    upper = Fraction(*to_rational(ctx.exp(X)._mpi_[1]))
+    assert upper < truth_lo, "mpmath no longer shows issue 1181 at this input"
+    # 2. our mpmath engine widens outward and encloses it; so does Arb.
+    for engine in ("mpmath", "arb"):
+        bk = IntervalBackend(prec=prec, engine=engine)
+        with bk.session():
+            y = bk.exp(bk.const(Weights((1, 1), {(0, 0): x}))).rows[0][0]
+        lo, hi = bk.bounds(y)
+        assert lo <= truth_lo and hi >= truth_lo, engine
+        assert hi - lo < Fraction(1, 2 ** (prec - 12)) * hi  # still tight: a few ulps wide
+
+
+@pytest.mark.parametrize("engine", ["arb", "mpmath"])
+def test_exp_and_sqrt_enclosures_by_sampling(engine):
+    rng = random.Random(1181)
+    for prec in (53, 500):
+        bk = IntervalBackend(prec=prec, engine=engine)
+        ref = IntervalBackend(prec=prec + 300)
+        for _ in range(150):
+            x = Fraction(rng.randint(-4000, 4000), rng.choice([1, 3, 7, 64, 1000, 2 ** 20]))
+            W = Weights((1, 1), {(0, 0): x})
+            with bk.session():
+                e = bk.exp(bk.const(W)).rows[0][0]
+                s = bk.sqrt(bk.const(Weights((1, 1), {(0, 0): abs(x)}))).rows.get(0, {}).get(0)
+            with ref.session():
+                te = ref.exp(ref.const(W)).rows[0][0]
+                ts = ref.sqrt(ref.const(Weights((1, 1), {(0, 0): abs(x)}))).rows.get(0, {}).get(0)
+            lo, hi = bk.bounds(e)
+            tlo, thi = ref.bounds(te)
+            assert lo <= tlo and thi <= hi
+            if s is not None:
+                lo, hi = bk.bounds(s)
+                tlo, thi = ref.bounds(ts)
+                assert lo <= tlo and thi <= hi
+
+
+def test_three_valued_comparisons():
+    bk = IntervalBackend(prec=64)
+    third = bk.scalar_at(64, "1/3")
+    box = bk.scalar_at(64, (0, 1))
+    assert bk.lt(third, bk.scalar_at(64, "1/2")) is True
+    assert bk.lt(bk.scalar_at(64, "1/2"), third) is False
+    assert bk.lt(box, third) is UNDECIDED
+    assert bk.eq(box, box) is UNDECIDED
+    assert bk.eq(bk.scalar_at(64, 2), bk.scalar_at(64, 2)) is True
+    assert bk.eq(bk.scalar_at(64, 2), bk.scalar_at(64, 3)) is False
+    with pytest.raises(Undecided):
+        if bk.lt(box, third):
+            pass
+
+
+def test_box_inputs_enclose_every_point_of_the_box():
+    """An input box gives enclosures that contain the exact value at every rational point inside."""
+    G = new_graph()
+    X = add_input(G, "x", (1, 2))
+    w = Weights.from_rows([[1, "1/2"], [-1, 2]])
+    h = Head(w, w, w, Weights.identity(2), score="softmax", beta=2)
+    out = attention_head(G, X, h, name="h")
+    set_outputs(G, [out])
+    bk = IntervalBackend(prec=80)
+    box = {"x": [(Fraction(-1, 2), Fraction(1, 3)), (Fraction(1, 4), 1)]}
+    enclosure = bk.to_list(evaluate(G, bk, box)[out])
+    rng = random.Random(0)
+    ref = IntervalBackend(prec=300)
+    for _ in range(60):
+        p = [Fraction(rng.randint(-50, 33), 100), Fraction(rng.randint(25, 100), 100)]
+        val = ref.to_list(evaluate(G, ref, {"x": p})[out])
+        for enc_row, val_row in zip(enclosure, val):
+            for enc, v in zip(enc_row, val_row):
+                lo, hi = bk.bounds(enc)
+                vlo, vhi = ref.bounds(v)
+                assert lo <= vlo and vhi <= hi
+
+
+def _hardmax_graph():
+    G = new_graph()
+    S = add_input(G, "S", (2, 3))
+    a = add_op(G, "w", Normalize("hardmax"), [S])
+    set_outputs(G, [a])
+    return G
+
+
+def test_hardmax_exact_ties_are_averaged_in_every_rigorous_backend():
+    G = _hardmax_graph()
+    S = [[2, 5, 5], ["1/3", "1/3", "1/3"]]
+    expected = [[0, Fraction(1, 2), Fraction(1, 2)], [Fraction(1, 3)] * 3]
+    rat = RationalBackend()
+    assert [[Fraction(int(q.p), int(q.q)) for q in r] for r in rat.to_list(evaluate(G, rat, {"S": S})["w"])] == expected
+    for engine in ("arb", "mpmath"):
+        bk = IntervalBackend(prec=100, engine=engine)
+        got = bk.to_list(evaluate(G, bk, {"S": S})["w"])
+        for row, want in zip(got, expected):
+            for enc, w in zip(row, want):
+                assert bk.contains(enc, w)
+
+
+def test_hardmax_undecided_gives_sound_unit_interval_weights():
+    """Overlapping candidates: every candidate's weight encloses [0, 1]; clear losers are exactly 0."""
+    G = _hardmax_graph()
+    bk = IntervalBackend(prec=60)
+    S = {"S": [[(0, 1), ("1/2", "1/2"), -3], [1, 2, 3]]}
+    got = bk.to_list(evaluate(G, bk, S)["w"])
+    for w in (got[0][0], got[0][1]):
+        assert bk.contains(w, 0) and bk.contains(w, 1) and bk.contains(w, Fraction(1, 2))
+    assert bk.bounds(got[0][2]) == (0, 0)
+    assert [bk.bounds(w) for w in got[1]] == [(0, 0), (0, 0), (1, 1)]
+
+
+def test_division_by_exact_zero_fails_naming_the_node():
+    G = new_graph()
+    x = add_input(G, "x", (1, 2))
+    q = add_op(G, "q", Div(), [x, x])
+    set_outputs(G, [q])
+    for bk in (RationalBackend(), IntervalBackend(prec=53), IntervalBackend(prec=53, engine="mpmath")):
+        with pytest.raises(EvaluationError) as info:
+            evaluate(G, bk, {"x": [1, 0]})
+        assert info.value.node == "q" and "division by zero" in str(info.value)
+
+
+def test_division_by_an_enclosure_containing_zero_is_unbounded_not_wrong():
+    G = new_graph()
+    x = add_input(G, "x", (1, 2))
+    q = add_op(G, "q", Div(), [x, x])
+    set_outputs(G, [q])
+    bk = IntervalBackend(prec=53)
+    got = bk.to_list(evaluate(G, bk, {"x": [1, (-1, 1)]})["q"])
+    assert bk.bounds(got[0][1]) == (None, None)
+    assert bk.contains(got[0][1], 10 ** 9)  # no information: contains everything
+
+
+@pytest.mark.parametrize("prec", [5, 0, 2 ** 30, "64", True])
+def test_precision_out_of_range_is_refused(prec):
+    from symtrans import SymtransError
+
+    with pytest.raises(SymtransError, match="precision"):
+        IntervalBackend(prec=prec)
+
+
+def test_session_restores_flint_precision():
+    import flint
+
+    before = flint.ctx.prec
+    bk = IntervalBackend(prec=3000)
+    with bk.session():
+        assert flint.ctx.prec == 3000
+    assert flint.ctx.prec == before
