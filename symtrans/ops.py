@@ -637,6 +637,10 @@ class Normalize(Op):
                                  f"{mask.empty_rows()[0]} with nothing to attend", field="mask",
                                  expected="at least one allowed position in every normalised row")
 
+    def nonzeros(self) -> int:
+        """``beta`` counts only where it is used (softmax)."""
+        return 1 if self.rule == "softmax" and self.beta != 0 else 0
+
     def out_shape(self, s):
         if self.mask is not None and self.mask.shape != tuple(s):
             raise _shape_error(self, f"mask of shape {self.mask.shape} on scores of shape {s}",
