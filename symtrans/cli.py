@@ -35,7 +35,11 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argparse parser (exposed for documentation tools)."""
+    """The argparse parser (exposed for documentation tools).
+
+    >>> build_parser().parse_args(["show", "g.json", "--json"]).json
+    True
+    """
     parser = _Parser(prog="symtrans",
                      description="Symbolic verification of constructive transformer expressivity proofs.")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
@@ -47,7 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
-    """Run the CLI; returns the exit code."""
+    """Run the CLI; returns the exit code.
+
+    >>> main(["show", "/nonexistent.json"])
+    2
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.version:

@@ -147,7 +147,11 @@ def _check_arity(op, n, name):
 
 
 def set_outputs(G, names) -> None:
-    """Declare the output nodes."""
+    """Declare the output nodes.
+
+    >>> G = new_graph(); x = add_input(G, "x", (1, 1)); set_outputs(G, [x]); G.graph[OUTPUTS]
+    ['x']
+    """
     for n in names:
         if n not in G:
             raise GraphError("output is not a node of the graph", node=n)
@@ -267,7 +271,13 @@ def validate(G) -> list:
 
 
 def check(G) -> None:
-    """Raise :class:`~symtrans.errors.GraphError` with the first problem, if any."""
+    """Raise :class:`~symtrans.errors.GraphError` with the first problem, if any.
+
+    >>> G = new_graph("empty"); check(G)
+    Traceback (most recent call last):
+    ...
+    symtrans.errors.GraphError: invalid graph 'empty': the graph declares no outputs
+    """
     problems = validate(G)
     if problems:
         more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
@@ -278,7 +288,16 @@ def check(G) -> None:
 # parameters
 # ---------------------------------------------------------------------------------------------------
 def parameters(G) -> list:
-    """Sorted names of the parameter symbols used in the weights."""
+    """Sorted names of the parameter symbols used in the weights.
+
+    >>> import sympy
+    >>> from symtrans.ops import Linear
+    >>> from symtrans.weights import Weights
+    >>> G = new_graph(); x = add_input(G, "x", (1, 1))
+    >>> _ = add_op(G, "y", Linear(Weights((1, 2), {(0, 0): sympy.Symbol("b"), (0, 1): sympy.Symbol("a")})), [x])
+    >>> parameters(G)
+    ['a', 'b']
+    """
     out = set()
     for _, data in G.nodes(data=True):
         op = data.get(OP)
@@ -313,7 +332,16 @@ def substitute(G, values) -> nx.DiGraph:
 # JSON and fingerprint
 # ---------------------------------------------------------------------------------------------------
 def to_json(G) -> dict:
-    """A self-contained, versioned node-link document; every weight an exact string."""
+    """A self-contained, versioned node-link document; every weight an exact string.
+
+    >>> from symtrans.ops import Linear
+    >>> from symtrans.weights import Weights
+    >>> G = new_graph(); x = add_input(G, "x", (1, 1))
+    >>> _ = add_op(G, "y", Linear(Weights.from_rows([["-3/4"]])), [x]); set_outputs(G, ["y"])
+    >>> doc = to_json(G)
+    >>> doc["format"], doc["version"], doc["nodes"][1]["op"]["weight"]["entries"]
+    ('symtrans-graph', 1, [[0, 0, '-3/4']])
+    """
     channels = G.graph.get(CHANNELS)
     stream = G.graph.get(STREAM)
     return {
@@ -397,12 +425,22 @@ def from_json(data) -> nx.DiGraph:
 
 
 def dumps(G) -> str:
-    """Graph JSON as a string (indented, stable key order)."""
+    """Graph JSON as a string (indented, stable key order).
+
+    >>> G = new_graph(); x = add_input(G, "x", (1, 1)); set_outputs(G, [x])
+    >>> '"format": "symtrans-graph"' in dumps(G)
+    True
+    """
     return json.dumps(to_json(G), indent=1, sort_keys=True)
 
 
 def loads(text: str) -> nx.DiGraph:
-    """Parse graph JSON text; invalid JSON raises GraphError."""
+    """Parse graph JSON text; invalid JSON raises GraphError.
+
+    >>> G = new_graph(); x = add_input(G, "x", (1, 1)); set_outputs(G, [x])
+    >>> loads(dumps(G)).graph[INPUTS]
+    ['x']
+    """
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -416,6 +454,11 @@ def fingerprint(G) -> str:
     Node order, the graph's name and the ``origin`` annotations do not take
     part: two graphs with the same ops, weights and wiring have the same
     fingerprint.
+
+    >>> G = new_graph("a"); x = add_input(G, "x", (1, 1)); set_outputs(G, [x])
+    >>> H = new_graph("b"); y = add_input(H, "x", (1, 1)); set_outputs(H, [y])
+    >>> fingerprint(G) == fingerprint(H), len(fingerprint(G))
+    (True, 64)
     """
     doc = to_json(G)
     payload = {
@@ -443,6 +486,10 @@ def sizes(G) -> dict:
     block's FFN, 0 when it has none), ``nonzero_parameters``,
     ``free_parameters`` (parameter symbols), ``max_weight_bits`` (bits of the
     largest numerator or denominator), ``nodes``.
+
+    >>> G = new_graph(); x = add_input(G, "x", (1, 1)); set_outputs(G, [x])
+    >>> sizes(G)
+    {'blocks': 0, 'heads_per_block': [], 'tokens': None, 'width': None, 'ffn_widths': [], 'nonzero_parameters': 0, 'free_parameters': 0, 'max_weight_bits': 0, 'nodes': 1}
     """
     blocks = {}
     for _, d in G.nodes(data=True):

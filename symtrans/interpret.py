@@ -48,6 +48,18 @@ def evaluate(G, backend, inputs=None, params=None, nodes=()):
         Node name -> backend value, for every output and every node asked for.
 
     Errors from the backend are re-raised naming the node that failed.
+
+    Examples
+    --------
+    >>> from symtrans.graph import new_graph, add_input, add_op, set_outputs
+    >>> from symtrans.ops import Div
+    >>> from symtrans.backends import RationalBackend
+    >>> G = new_graph(); x = add_input(G, "x", (1, 2))
+    >>> _ = add_op(G, "q", Div(), [x, x]); set_outputs(G, ["q"])
+    >>> evaluate(G, RationalBackend(), {"x": [3, 0]})
+    Traceback (most recent call last):
+    ...
+    symtrans.errors.EvaluationError: node 'q': division by zero (expected a nonzero divisor)
     """
     check(G)
     inputs = dict(inputs or {})

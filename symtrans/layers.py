@@ -128,12 +128,20 @@ def _origin(base, **extra):
 # embedding
 # ---------------------------------------------------------------------------------------------------
 def positional_writes(group: str, tokens: int) -> list:
-    """Writes putting the one-hot ``e_t`` of token ``t`` into ``group``."""
+    """Writes putting the one-hot ``e_t`` of token ``t`` into ``group``.
+
+    >>> positional_writes("P", 2)
+    [(0, ('P', 0), 0, 1), (1, ('P', 1), 0, 1)]
+    """
     return [(t, (group, t), 0, 1) for t in range(tokens)]
 
 
 def broadcast_writes(group: str, tokens: int, d: int, with_one: bool = False) -> list:
-    """Writes copying ``x`` (or ``(1, x)`` with ``with_one``) into ``group`` of every token."""
+    """Writes copying ``x`` (or ``(1, x)`` with ``with_one``) into ``group`` of every token.
+
+    >>> broadcast_writes("X", 1, 2), broadcast_writes("X", 1, 1, with_one=True)
+    ([(0, ('X', 0), 1, 1), (0, ('X', 1), 2, 1)], [(0, ('X', 0), 0, 1), (0, ('X', 1), 1, 1)])
+    """
     first = 0 if with_one else 1
     return [(t, (group, c - first), c, 1) for t in range(tokens) for c in range(first, d + 1)]
 
@@ -143,6 +151,9 @@ def copy_writes(group: str, tokens: int, d: int) -> list:
 
     Group index ``t*(d+1) + c`` of token ``t`` holds ``x~_c`` (``x~_0 = 1``),
     the block copy of Fang et al.'s reconstruction.
+
+    >>> copy_writes("X", 2, 1)
+    [(0, ('X', 0), 0, 1), (0, ('X', 1), 1, 1), (1, ('X', 2), 0, 1), (1, ('X', 3), 1, 1)]
     """
     return [(t, (group, t * (d + 1) + c), c, 1) for t in range(tokens) for c in range(d + 1)]
 
@@ -154,6 +165,14 @@ def embedding(G, x, channels: Channels, tokens: int, writes, *, name: str = "emb
     ``token`` gets ``weight * x~_source`` added in channel ``group[index]``,
     where ``x~_0 = 1`` and ``x~_k = x_k``.  Records the stream's channels
     and shape on the graph.
+
+    >>> from symtrans.graph import new_graph, add_input, set_outputs
+    >>> from symtrans import evaluate, RationalBackend
+    >>> G = new_graph(); x = add_input(G, "x", (1, 1))
+    >>> H = embedding(G, x, Channels([("P", 2), ("X", 1)]), 2, positional_writes("P", 2) + [(1, ("X", 0), 1, 3)])
+    >>> set_outputs(G, [H]); bk = RationalBackend()
+    >>> bk.to_list(evaluate(G, bk, {"x": [5]})[H])
+    [[1, 0, 0], [0, 1, 15]]
     """
     d = G.nodes[x][SHAPE][1]
     data = {}
@@ -175,7 +194,16 @@ def embedding(G, x, channels: Channels, tokens: int, writes, *, name: str = "emb
 # attention
 # ---------------------------------------------------------------------------------------------------
 def attention_head(G, H, head: Head, *, name: str, block=None, index: int = 0, origin=None) -> str:
-    """Add one head reading stream ``H``; returns the node of ``head(H)`` (same shape as ``H``)."""
+    """Add one head reading stream ``H``; returns the node of ``head(H)`` (same shape as ``H``).
+
+    >>> from symtrans.graph import new_graph, add_input
+    >>> G = new_graph(); X = add_input(G, "X", (2, 2))
+    >>> I = Weights.identity(2)
+    >>> attention_head(G, X, Head(I, I, I, I, score="hardmax"), name="h", block=1)
+    'h.out'
+    >>> [G.nodes[n]["origin"]["part"] for n in list(G)[1:]]
+    ['query', 'key', 'value', 'scores', 'weights', 'mix', 'output']
+    """
     o = _origin(origin, block=block, role="attention", head=index)
     q = add_op(G, f"{name}.q", Linear(head.query), [H], _origin(o, part="query"))
     k = add_op(G, f"{name}.k", Linear(head.key), [H], _origin(o, part="key"))
@@ -188,7 +216,14 @@ def attention_head(G, H, head: Head, *, name: str, block=None, index: int = 0, o
 
 
 def multi_head_attention(G, H, heads, *, name: str, block=None, origin=None) -> str:
-    """The sum of the heads' outputs (one node per head, then one Add)."""
+    """The sum of the heads' outputs (one node per head, then one Add).
+
+    >>> from symtrans.graph import new_graph, add_input
+    >>> G = new_graph(); X = add_input(G, "X", (2, 2))
+    >>> I = Weights.identity(2)
+    >>> multi_head_attention(G, X, [Head(I, I, I, I), Head(I, I, I, I, score="softmax")], name="mha")
+    'mha.sum'
+    """
     heads = list(heads)
     if not heads:
         raise GraphError("multi-head attention with no heads", node=name, expected="at least one Head")
@@ -204,7 +239,13 @@ def multi_head_attention(G, H, heads, *, name: str, block=None, origin=None) -> 
 # ---------------------------------------------------------------------------------------------------
 def ffn(G, H, w1: Weights, b1: Weights = None, w2: Weights = None, b2: Weights = None, *,
         name: str, block=None, origin=None) -> str:
-    """Token-wise ``ReLU(H W1 + b1) W2 + b2``."""
+    """Token-wise ``ReLU(H W1 + b1) W2 + b2``.
+
+    >>> from symtrans.graph import new_graph, add_input
+    >>> G = new_graph(); X = add_input(G, "X", (2, 2))
+    >>> ffn(G, X, Weights.identity(2), None, Weights.ones(2, 2), name="f", block=1)
+    'f.out'
+    """
     if w2 is None:
         raise GraphError("an FFN needs its second weight matrix", node=name, field="w2")
     o = _origin(origin, block=block, role="ffn")
@@ -214,13 +255,25 @@ def ffn(G, H, w1: Weights, b1: Weights = None, w2: Weights = None, b2: Weights =
 
 
 def residual(G, H, update, *, name: str, block=None, origin=None) -> str:
-    """``H + update``."""
+    """``H + update``.
+
+    >>> from symtrans.graph import new_graph, add_input
+    >>> G = new_graph(); X = add_input(G, "X", (2, 2))
+    >>> residual(G, X, X, name="r")
+    'r'
+    """
     return add_op(G, name, Add(), [H, update], _origin(origin, block=block, role="residual"))
 
 
 def layer_norm(G, H, gamma: Weights = None, beta: Weights = None, eps="1/100000", *,
                name: str, block=None, origin=None) -> str:
-    """Token-wise LayerNorm (``gamma`` defaults to ones, ``beta`` to zeros)."""
+    """Token-wise LayerNorm (``gamma`` defaults to ones, ``beta`` to zeros).
+
+    >>> from symtrans.graph import new_graph, add_input
+    >>> G = new_graph(); X = add_input(G, "X", (2, 2))
+    >>> n = layer_norm(G, X, eps="1/1000", name="ln"); G.nodes[n]["op"].eps
+    Fraction(1, 1000)
+    """
     width = G.nodes[H][SHAPE][1]
     gamma = gamma if gamma is not None else Weights.ones(1, width)
     beta = beta if beta is not None else Weights.zeros(1, width)
@@ -230,7 +283,13 @@ def layer_norm(G, H, gamma: Weights = None, beta: Weights = None, eps="1/100000"
 
 def readout(G, H, weight: Weights, bias: Weights = None, tokens=(0,), *, name: str = "readout",
             origin=None) -> str:
-    """Read the chosen tokens' rows through ``H[tokens] @ weight + bias``."""
+    """Read the chosen tokens' rows through ``H[tokens] @ weight + bias``.
+
+    >>> from symtrans.graph import new_graph, add_input
+    >>> G = new_graph(); X = add_input(G, "X", (2, 2))
+    >>> y = readout(G, X, Weights.ones(2, 1), tokens=(1,)); G.nodes[y]["shape"]
+    (1, 1)
+    """
     rows = add_op(G, f"{name}.rows", Rows(tuple(tokens)), [H], _origin(origin, role="readout", part="rows"))
     return add_op(G, name, Linear(weight, bias), [rows], _origin(origin, role="readout", part="map"))
 
@@ -249,6 +308,17 @@ def block(G, H, heads=(), ffn_weights=None, *, index: int, name: str = None, pre
         The block number recorded in ``origin`` (blocks count from 1).
     pre_norm : tuple (gamma, beta, eps), optional
         Put a LayerNorm before the attention and before the FFN.
+
+    Examples
+    --------
+    >>> from symtrans.graph import new_graph, add_input
+    >>> G = new_graph(); X = add_input(G, "X", (2, 2))
+    >>> I = Weights.identity(2)
+    >>> block(G, X, [Head(I, I, I, I)], (I, None, I, None), index=1)
+    'b1.res2'
+    >>> from symtrans.graph import sizes, set_outputs
+    >>> set_outputs(G, ["b1.res2"]); sizes(G)["ffn_widths"]
+    [2]
     """
     name = name or f"b{index}"
     if not heads and ffn_weights is None:

@@ -238,6 +238,10 @@ class Op:
 
     ``arity`` is the number of arguments (``None``: two or more).
     ``FIELDS`` maps each dataclass field to its JSON kind.
+
+    >>> op = Linear(Weights.from_rows([[1, "-1/2"]]))
+    >>> op.nonzeros(), op.max_bits(), op.to_json()["type"], op.describe()
+    (2, 2, 'Linear', 'Linear(weight=1x2)')
     """
 
     arity = 1
@@ -424,7 +428,14 @@ class Embed(Op):
 
 @dataclass(frozen=True)
 class Linear(Op):
-    """Token-wise affine map ``X @ W + 1 b`` (``bias`` is 1 x out, optional)."""
+    """Token-wise affine map ``X @ W + 1 b`` (``bias`` is 1 x out, optional).
+
+    >>> from symtrans.backends import RationalBackend
+    >>> bk = RationalBackend()
+    >>> X = bk.const(Weights.from_rows([[1, 2], [3, 4]]))
+    >>> bk.to_list(Linear(Weights.from_rows([[1], [1]]), Weights.from_rows([["1/2"]])).apply(bk, X))
+    [[7/2], [15/2]]
+    """
 
     weight: Weights
     bias: Weights = None
@@ -462,7 +473,14 @@ def _same_shapes(op, shapes):
 
 @dataclass(frozen=True)
 class Add(Op):
-    """Elementwise sum of two or more equal-shape arguments (residual connections, multi-head sums)."""
+    """Elementwise sum of two or more equal-shape arguments (residual connections, multi-head sums).
+
+    >>> from symtrans.backends import RationalBackend
+    >>> bk = RationalBackend()
+    >>> A = bk.const(Weights.from_rows([[1, 2]]))
+    >>> bk.to_list(Add().apply(bk, A, A, A)), Add().out_shape((1, 2), (1, 2))
+    ([[3, 6]], (1, 2))
+    """
 
     arity = None
 
@@ -478,7 +496,14 @@ class Add(Op):
 
 @dataclass(frozen=True)
 class MatMul(Op):
-    """Matrix product ``A @ B`` (``A @ B^T`` with ``transpose_b``) of two computed values."""
+    """Matrix product ``A @ B`` (``A @ B^T`` with ``transpose_b``) of two computed values.
+
+    >>> from symtrans.backends import RationalBackend
+    >>> bk = RationalBackend()
+    >>> A = bk.const(Weights.from_rows([[1, 2]]))
+    >>> bk.to_list(MatMul(transpose_b=True).apply(bk, A, A)), MatMul().out_shape((1, 2), (2, 5))
+    ([[5]], (1, 5))
+    """
 
     transpose_b: bool = False
     arity = 2
@@ -496,7 +521,14 @@ class MatMul(Op):
 
 @dataclass(frozen=True)
 class Hadamard(Op):
-    """Elementwise product."""
+    """Elementwise product.
+
+    >>> from symtrans.backends import RationalBackend
+    >>> bk = RationalBackend()
+    >>> A = bk.const(Weights.from_rows([[3, "1/2"]]))
+    >>> bk.to_list(Hadamard().apply(bk, A, A))
+    [[9, 1/4]]
+    """
 
     arity = 2
 
@@ -509,7 +541,13 @@ class Hadamard(Op):
 
 @dataclass(frozen=True)
 class ReLU(Op):
-    """Elementwise ``max(x, 0)``."""
+    """Elementwise ``max(x, 0)``.
+
+    >>> from symtrans.backends import RationalBackend
+    >>> bk = RationalBackend()
+    >>> bk.to_list(ReLU().apply(bk, bk.const(Weights.from_rows([[-1, "2/3"]]))))
+    [[0, 2/3]]
+    """
 
     def apply(self, bk, x):
         return bk.relu(x)
@@ -517,7 +555,14 @@ class ReLU(Op):
 
 @dataclass(frozen=True)
 class Maximum(Op):
-    """Elementwise maximum of two or more equal-shape arguments."""
+    """Elementwise maximum of two or more equal-shape arguments.
+
+    >>> from symtrans.backends import RationalBackend
+    >>> bk = RationalBackend()
+    >>> A, B = bk.const(Weights.from_rows([[1, 5]])), bk.const(Weights.from_rows([[2, -5]]))
+    >>> bk.to_list(Maximum().apply(bk, A, B))
+    [[2, 5]]
+    """
 
     arity = None
 
@@ -533,7 +578,14 @@ class Maximum(Op):
 
 @dataclass(frozen=True)
 class Reduce(Op):
-    """Sum or max over an axis (0: over rows, giving one row; 1: over columns)."""
+    """Sum or max over an axis (0: over rows, giving one row; 1: over columns).
+
+    >>> from symtrans.backends import RationalBackend
+    >>> bk = RationalBackend()
+    >>> A = bk.const(Weights.from_rows([[1, 5], [4, -2]]))
+    >>> bk.to_list(Reduce("max", 0).apply(bk, A)), bk.to_list(Reduce("sum", 1).apply(bk, A))
+    ([[4, 5]], [[6], [2]])
+    """
 
     kind: str = "sum"
     axis: int = 1
@@ -558,6 +610,14 @@ class Scores(Op):
 
     Without a kernel the score is the dot product ``Q K^T``; with a
     :class:`Kernel` it is ``k(q_i, k_j)`` elementwise.
+
+    >>> from symtrans.backends import RationalBackend
+    >>> bk = RationalBackend()
+    >>> Q, K = bk.const(Weights.from_rows([[1, 2]])), bk.const(Weights.from_rows([[3, 0], [1, 1]]))
+    >>> bk.to_list(Scores().apply(bk, Q, K)), bk.to_list(Scores(Kernel.polynomial(1, 2)).apply(bk, Q, K))
+    ([[3, 3]], [[16, 16]])
+    >>> bk.to_list(Scores(Kernel("r")).apply(bk, Q, K))
+    [[8, 1]]
     """
 
     kernel: Kernel = None
@@ -697,7 +757,13 @@ class Normalize(Op):
 
 @dataclass(frozen=True)
 class Sqrt(Op):
-    """Elementwise square root."""
+    """Elementwise square root (exact on the rational backend only for squares).
+
+    >>> from symtrans.backends import RationalBackend
+    >>> bk = RationalBackend()
+    >>> bk.to_list(Sqrt().apply(bk, bk.const(Weights.from_rows([["9/4", 0]]))))
+    [[3/2, 0]]
+    """
 
     def apply(self, bk, x):
         return bk.sqrt(x)
@@ -705,7 +771,14 @@ class Sqrt(Op):
 
 @dataclass(frozen=True)
 class Div(Op):
-    """Elementwise quotient of two equal-shape arguments."""
+    """Elementwise quotient of two equal-shape arguments.
+
+    >>> from symtrans.backends import RationalBackend
+    >>> bk = RationalBackend()
+    >>> A, B = bk.const(Weights.from_rows([[1, 0]])), bk.const(Weights.from_rows([[3, 2]]))
+    >>> bk.to_list(Div().apply(bk, A, B))
+    [[1/3, 0]]
+    """
 
     arity = 2
 
@@ -722,6 +795,12 @@ class LayerNorm(Op):
 
     Mean and (biased) variance are over the channels of each token; ``eps``
     is an exact positive rational; ``gamma`` and ``beta`` are 1 x width.
+
+    >>> from symtrans.backends import RationalBackend
+    >>> bk = RationalBackend()
+    >>> ln = LayerNorm(Weights.ones(1, 2), Weights.from_rows([[0, 1]]), eps=0)
+    >>> bk.to_list(ln.apply(bk, bk.const(Weights.from_rows([[1, 5]]))))
+    [[-1, 2]]
     """
 
     gamma: Weights
@@ -757,7 +836,13 @@ class LayerNorm(Op):
 
 @dataclass(frozen=True)
 class Rows(Op):
-    """Select token rows (read-out from chosen tokens)."""
+    """Select token rows (read-out from chosen tokens).
+
+    >>> from symtrans.backends import RationalBackend
+    >>> bk = RationalBackend()
+    >>> bk.to_list(Rows((2, 0)).apply(bk, bk.const(Weights.from_rows([[1], [2], [3]]))))
+    [[3], [1]]
+    """
 
     indices: tuple
     FIELDS = {"indices": "ints"}

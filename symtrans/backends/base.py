@@ -103,6 +103,10 @@ class Backend:
     ``axis`` follows NumPy: 0 reduces over rows (giving one row), 1 over
     columns (giving one column).  A ``mask`` is ``None`` or a frozenset of
     allowed ``(i, j)`` positions.
+
+    >>> from symtrans.backends import BACKENDS
+    >>> all(issubclass(cls, Backend) for cls in BACKENDS.values())
+    True
     """
 
     name = "abstract"
@@ -156,6 +160,13 @@ class ScalarBackend(Backend):
     ``_s_exp``, ``_s_sqrt``, ``_s_max``, ``_s_lt``, ``_s_le``, ``_s_eq``; and
     may override ``_s_from_symbolic``, ``_s_lift``, ``_s_point``,
     ``_s_unit_interval``.  Scalars must support ``+``, ``-`` and ``*``.
+
+    >>> from symtrans.backends import RationalBackend
+    >>> from symtrans.weights import Weights
+    >>> bk = RationalBackend()
+    >>> A = bk.const(Weights((2, 2), {(0, 1): 3}))
+    >>> bk.matmul(A, A).nnz, bk.to_list(bk.hardmax(bk.const(Weights.from_rows([[1, 1]]))))
+    (0, [[1/2, 1/2]])
     """
 
     # -- scalar hooks with defaults --------------------------------------------------------------

@@ -30,14 +30,26 @@ __all__ = ["RationalBackend", "exact_exp", "exact_sqrt"]
 
 
 def exact_exp(backend, q):
-    """``exp(q)`` for a rational ``q`` when it is rational (only ``q = 0``), else refuse."""
+    """``exp(q)`` for a rational ``q`` when it is rational (only ``q = 0``), else refuse.
+
+    >>> exact_exp(RationalBackend(), flint.fmpq(0))
+    1
+    """
     if q == 0:
         return flint.fmpq(1)
     raise refuse(backend, "exp", f"exp({q}) is irrational")
 
 
 def exact_sqrt(backend, q):
-    """``sqrt(q)`` for a rational square ``q``, else refuse (or fail for ``q < 0``)."""
+    """``sqrt(q)`` for a rational square ``q``, else refuse (or fail for ``q < 0``).
+
+    >>> exact_sqrt(RationalBackend(), flint.fmpq(4, 9))
+    2/3
+    >>> exact_sqrt(RationalBackend(), flint.fmpq(-1))
+    Traceback (most recent call last):
+    ...
+    symtrans.errors.EvaluationError: square root of the negative number -1 (expected a non-negative argument)
+    """
     if q < 0:
         raise EvaluationError(f"square root of the negative number {q}", expected="a non-negative argument")
     p, d = int(q.p), int(q.q)
