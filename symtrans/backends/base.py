@@ -95,8 +95,7 @@ class Backend:
         ``div``, ``relu``, ``maximum``, ``exp``, ``sqrt``, ``masked(A, allowed)``
         (entries outside a mask set to 0), ``reduce_sum(A, axis)``,
         ``reduce_max(A, axis, mask)``, ``hardmax(S, mask)`` (row-wise
-        tie-averaged argmax weights), ``point(A)`` (an exact point inside
-        each enclosure, for exact backends ``A`` itself).
+        tie-averaged argmax weights).
     Comparisons of scalars
         ``lt``, ``le``, ``eq`` return ``True``, ``False`` or :data:`UNDECIDED`.
 
@@ -158,8 +157,7 @@ class ScalarBackend(Backend):
 
     Subclasses supply: ``_s_from_fraction``, ``_s_is_zero``, ``_s_div``,
     ``_s_exp``, ``_s_sqrt``, ``_s_max``, ``_s_lt``, ``_s_le``, ``_s_eq``; and
-    may override ``_s_from_symbolic``, ``_s_lift``, ``_s_point``,
-    ``_s_unit_interval``.  Scalars must support ``+``, ``-`` and ``*``.
+    may override ``_s_from_symbolic``, ``_s_lift``, ``_s_unit_interval``.  Scalars must support ``+``, ``-`` and ``*``.
 
     >>> from symtrans.backends import RationalBackend
     >>> from symtrans.weights import Weights
@@ -180,9 +178,6 @@ class ScalarBackend(Backend):
             raise refuse(self, f"the symbolic input {variable}",
                          "this backend needs a value for every input")
         return self._s_from_fraction(exact_rational(value, f"input {variable}"))
-
-    def _s_point(self, s):
-        return s
 
     def _s_unit_interval(self):
         raise BackendError(f"the {self.name} backend met an undecided comparison",
@@ -358,9 +353,6 @@ class ScalarBackend(Backend):
 
     def sqrt(self, A):
         return self._map_all(A, self._s_sqrt)
-
-    def point(self, A):
-        return self._build(A.shape, (((i, j), self._s_point(s)) for i, r in A.rows.items() for j, s in r.items()))
 
     def reduce_sum(self, A, axis):
         B = A if axis == 1 else self.transpose(A)

@@ -131,9 +131,6 @@ class FloatBackend(Backend):
         with np.errstate(invalid="ignore"):
             return np.sqrt(A)
 
-    def point(self, A):
-        return A
-
     def _mask_array(self, mask, shape):
         allowed = np.zeros(shape, dtype=bool)
         for i, j in mask:

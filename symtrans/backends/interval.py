@@ -141,9 +141,6 @@ class IntervalBackend(ScalarBackend):
     def _s_eq(self, a, b):
         return self._impl.eq(a, b)
 
-    def _s_point(self, s):
-        return self._impl.point(s)
-
     def _s_unit_interval(self):
         return self._impl.from_bounds(Fraction(0), Fraction(1))
 
@@ -230,9 +227,6 @@ class _ArbEngine:
         if a.is_finite() and b.is_finite() and not a.overlaps(b):
             return False
         return UNDECIDED
-
-    def point(self, s):
-        return s.mid() if s.is_finite() else s
 
     def bounds(self, s):
         # mid() and rad() are exact (no rounding), so mid -/+ rad are exact bounds;
@@ -328,10 +322,6 @@ class _MpmathEngine:
         if self.lt(x, y) is True or self.lt(y, x) is True:
             return False
         return UNDECIDED
-
-    def point(self, s):
-        a = s._mpi_[0]
-        return self.ctx.make_mpf((a, a))
 
     def bounds(self, s):
         from mpmath.libmp import finf, fninf, fnan, to_rational
