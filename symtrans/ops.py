@@ -471,8 +471,25 @@ def _same_shapes(op, shapes):
     return shapes[0]
 
 
+class _Elementwise(Op):
+    """Elementwise combination of equal-shape arguments by one backend method, folded left."""
+
+    method = ""
+    arity = None
+
+    def out_shape(self, *shapes):
+        return _same_shapes(self, shapes)
+
+    def apply(self, bk, *args):
+        combine = getattr(bk, self.method)
+        out = args[0]
+        for a in args[1:]:
+            out = combine(out, a)
+        return out
+
+
 @dataclass(frozen=True)
-class Add(Op):
+class Add(_Elementwise):
     """Elementwise sum of two or more equal-shape arguments (residual connections, multi-head sums).
 
     >>> from symtrans.backends import RationalBackend
@@ -482,16 +499,7 @@ class Add(Op):
     ([[3, 6]], (1, 2))
     """
 
-    arity = None
-
-    def out_shape(self, *shapes):
-        return _same_shapes(self, shapes)
-
-    def apply(self, bk, *args):
-        out = args[0]
-        for a in args[1:]:
-            out = bk.add(out, a)
-        return out
+    method = "add"
 
 
 @dataclass(frozen=True)
@@ -520,7 +528,7 @@ class MatMul(Op):
 
 
 @dataclass(frozen=True)
-class Hadamard(Op):
+class Hadamard(_Elementwise):
     """Elementwise product.
 
     >>> from symtrans.backends import RationalBackend
@@ -530,13 +538,8 @@ class Hadamard(Op):
     [[9, 1/4]]
     """
 
+    method = "hadamard"
     arity = 2
-
-    def out_shape(self, *shapes):
-        return _same_shapes(self, shapes)
-
-    def apply(self, bk, a, b):
-        return bk.hadamard(a, b)
 
 
 @dataclass(frozen=True)
@@ -554,7 +557,7 @@ class ReLU(Op):
 
 
 @dataclass(frozen=True)
-class Maximum(Op):
+class Maximum(_Elementwise):
     """Elementwise maximum of two or more equal-shape arguments.
 
     >>> from symtrans.backends import RationalBackend
@@ -564,16 +567,7 @@ class Maximum(Op):
     [[2, 5]]
     """
 
-    arity = None
-
-    def out_shape(self, *shapes):
-        return _same_shapes(self, shapes)
-
-    def apply(self, bk, *args):
-        out = args[0]
-        for a in args[1:]:
-            out = bk.maximum(out, a)
-        return out
+    method = "maximum"
 
 
 @dataclass(frozen=True)
@@ -770,7 +764,7 @@ class Sqrt(Op):
 
 
 @dataclass(frozen=True)
-class Div(Op):
+class Div(_Elementwise):
     """Elementwise quotient of two equal-shape arguments.
 
     >>> from symtrans.backends import RationalBackend
@@ -780,13 +774,8 @@ class Div(Op):
     [[1/3, 0]]
     """
 
+    method = "div"
     arity = 2
-
-    def out_shape(self, *shapes):
-        return _same_shapes(self, shapes)
-
-    def apply(self, bk, a, b):
-        return bk.div(a, b)
 
 
 @dataclass(frozen=True)

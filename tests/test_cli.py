@@ -1,0 +1,47 @@
+"""The command line: help, version, and `show` on a real graph file."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+
+from symtrans import dumps, fingerprint, sizes
+from symtrans.cli import main
+
+from cases import CASES
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "symtrans", *args], capture_output=True, text=True)
+
+
+def test_help_and_version():
+    proc = run("--help")
+    assert proc.returncode == 0 and "show" in proc.stdout
+    assert run("--version").stdout.startswith("symtrans ")
+
+
+def test_show_reports_fingerprint_and_sizes(tmp_path):
+    G = CASES[1].build(random.Random(0))
+    path = tmp_path / "g.json"
+    path.write_text(dumps(G))
+    proc = run("show", str(path), "--json")
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["fingerprint"] == fingerprint(G)
+    assert report["valid"] and report["sizes"] == json.loads(json.dumps(sizes(G)))
+    text = run("show", str(path))
+    assert text.returncode == 0 and text.stdout.rstrip().endswith("valid")
+
+
+def test_show_on_an_invalid_graph_lists_problems_and_exits_2(tmp_path, capsys):
+    G = CASES[0].build(random.Random(0))
+    data = json.loads(dumps(G))
+    data["outputs"] = []
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(data))
+    assert main(["show", str(path)]) == 2
+    out = capsys.readouterr().out
+    assert "problem: the graph declares no outputs" in out and "INVALID" in out
