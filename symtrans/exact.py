@@ -8,14 +8,18 @@ they happen to be close to a simple rational: ``0.1`` as a Python float is
 proof about ``1/10``.
 
 >>> from symtrans.exact import exact, format_exact
->>> exact("3/4"), exact(-2), exact("0.125")
-(Fraction(3, 4), Fraction(-2, 1), Fraction(1, 8))
+>>> exact("3/4"), exact(-2), exact(" 6 / 8 ")
+(Fraction(3, 4), Fraction(-2, 1), Fraction(3, 4))
+>>> exact("0.125")
+Traceback (most recent call last):
+...
+symtrans.errors.ExactnessError: value '0.125' is a decimal literal (expected an exact rational: write "1/8")
 >>> format_exact(exact("6/8"))
 '3/4'
 >>> exact(0.5)
 Traceback (most recent call last):
 ...
-symtrans.errors.ExactnessError: 0.5 is a float (expected an exact rational such as "3/4" or an integer)
+symtrans.errors.ExactnessError: 0.5 is a float (expected an exact rational: write "1/2")
 """
 
 from __future__ import annotations
@@ -29,11 +33,12 @@ import sympy
 from .errors import ExactnessError
 
 __all__ = ["exact", "exact_rational", "format_exact", "bit_size", "is_symbolic",
-           "free_parameters", "RATIONAL_RE"]
+           "free_parameters", "suggest_rational", "RATIONAL_RE"]
 
 #: The only spelling of an exact rational accepted in files: an optional
-#: sign, digits, and either ``/digits`` or a finite decimal part.
-RATIONAL_RE = re.compile(r"^\s*[+-]?\d+(\s*/\s*\d+|\.\d+)?\s*$")
+#: sign, digits, and an optional ``/digits``.
+RATIONAL_RE = re.compile(r"^\s*[+-]?\d+(\s*/\s*\d+)?\s*$")
+_DECIMAL_RE = re.compile(r"^\s*[+-]?(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?\s*$")
 
 _EXPECTED = 'an exact rational such as "3/4" or an integer'
 
@@ -42,9 +47,9 @@ def exact_rational(value, what: str = "value") -> Fraction:
     """Coerce ``value`` to a :class:`~fractions.Fraction`, refusing anything inexact.
 
     Accepted: ``int``, ``Fraction``, SymPy ``Rational``, python-flint ``fmpq``
-    and ``fmpz``, and strings such as ``"3/4"``, ``"-2"``, ``"0.125"`` (a
-    decimal string denotes its exact value).  Refused with
-    :class:`~symtrans.errors.ExactnessError`: floats of any kind, ``bool``,
+    and ``fmpz``, and strings such as ``"3/4"`` and ``"-2"``.  Refused with
+    :class:`~symtrans.errors.ExactnessError`: floats of any kind, decimal
+    literals such as ``"0.1"`` (the message suggests ``"1/10"``), ``bool``,
     NaN, infinities, and anything else.
 
     >>> exact_rational("-7/21")
@@ -61,6 +66,9 @@ def exact_rational(value, what: str = "value") -> Fraction:
     if isinstance(value, int):
         return Fraction(value)
     if isinstance(value, str):
+        if _DECIMAL_RE.match(value) and not RATIONAL_RE.match(value):
+            raise ExactnessError(f"{what} {value!r} is a decimal literal",
+                                 expected=f'an exact rational: write "{suggest_rational(value)}"')
         if not RATIONAL_RE.match(value):
             raise ExactnessError(f"{what} {value!r} is not a rational number", expected=_EXPECTED)
         text = value.replace(" ", "")
@@ -77,9 +85,21 @@ def exact_rational(value, what: str = "value") -> Fraction:
     if isinstance(value, numbers.Integral):  # numpy integers and friends
         return Fraction(int(value))
     if isinstance(value, (float, numbers.Real, sympy.Float)):
-        raise ExactnessError(f"{value!r} is a float", expected=_EXPECTED)
+        hint = _EXPECTED
+        if isinstance(value, float) and value == value and abs(value) != float("inf"):
+            hint = f'an exact rational: write "{suggest_rational(repr(value))}"'
+        raise ExactnessError(f"{value!r} is a float", expected=hint)
     raise ExactnessError(f"{what} {value!r} of type {type(value).__name__} is not a rational number",
                          expected=_EXPECTED)
+
+
+def suggest_rational(text: str) -> str:
+    """The exact rational a decimal literal spells, for error messages.
+
+    >>> suggest_rational("0.1"), suggest_rational("-2.50"), suggest_rational("1e-3")
+    ('1/10', '-5/2', '1/1000')
+    """
+    return format_exact(Fraction(text.strip()))
 
 
 def exact(value, what: str = "value"):

@@ -3,7 +3,7 @@
 Strings such as ``"x1**2*x2 - 3/4*x2 + 1"`` (targets), ``"2*c0 - 1/3"``
 (parametric weights) or ``"exp(-2*r)"`` (kernel formulas) are parsed here and
 only here.  The parser walks Python's own syntax tree and accepts a small
-whitelist: numbers (integers and finite decimals, read exactly), the names
+whitelist: integers (a rational is written ``3/4``; float literals are refused), the names
 the caller allows, ``+ - *``, ``/`` (by constants unless the caller allows
 more), ``**`` with a small non-negative integer exponent, parentheses, and
 calls of the functions the caller allows.  Nothing is ever passed to
@@ -13,7 +13,9 @@ calls of the functions the caller allows.  Nothing is ever passed to
 >>> parse_expression("x1**2*x2 - 3/4*x2 + 1", variables=["x1", "x2"])
 x1**2*x2 - 3*x2/4 + 1
 >>> parse_expression("0.1*x", variables=["x"])
-x/10
+Traceback (most recent call last):
+...
+symtrans.errors.ExpressionError: in "0.1*x": float literal 0.1 (expected an exact rational: write 1/10)
 >>> parse_expression("__import__('os')", variables=["x"])
 Traceback (most recent call last):
 ...
@@ -28,6 +30,7 @@ from fractions import Fraction
 import sympy
 
 from .errors import ExpressionError
+from .exact import format_exact
 
 __all__ = ["parse_expression", "FUNCTIONS", "MAX_LENGTH", "MAX_POWER"]
 
@@ -133,10 +136,10 @@ class _Walker:
             return sympy.Integer(value)
         literal = ast.get_source_segment(self.source, node) or repr(value)
         try:
-            frac = Fraction(literal.replace("_", ""))
+            hint = f"an exact rational: write {format_exact(Fraction(literal.replace('_', '')))}"
         except ValueError:
-            self.fail(f"number {literal!r} is not a finite decimal", expected="digits with an optional decimal point")
-        return sympy.Rational(frac.numerator, frac.denominator)
+            hint = "an exact rational such as 3/4"
+        self.fail(f"float literal {literal}", expected=hint)
 
     def visit_Name(self, node, depth):
         if node.id not in self.names:

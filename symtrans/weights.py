@@ -13,7 +13,7 @@ proofs.  Only nonzero entries are stored.  In JSON every entry is a string:
 >>> Weights.from_rows([[0.5]])
 Traceback (most recent call last):
 ...
-symtrans.errors.ExactnessError: entry (0, 0): 0.5 is a float (expected an exact rational such as "3/4" or an integer)
+symtrans.errors.ExactnessError: entry (0, 0): 0.5 is a float (expected an exact rational: write "1/2")
 """
 
 from __future__ import annotations
@@ -223,10 +223,9 @@ class Weights:
 def _parse_entry(text, parameters, where):
     try:
         return exact(text)
-    except ExactnessError:
-        if not parameters:
-            raise ExactnessError(f"entry {where}: {text!r} is not a rational number",
-                                 expected='an exact rational string such as "3/4"') from None
+    except ExactnessError as exc:
+        if not parameters or not exc.message.endswith("is not a rational number"):
+            raise ExactnessError(f"entry {where}: {exc.message}", expected=exc.expected) from None
     try:
         return exact(parse_expression(text, parameters))
     except SymtransError as exc:
