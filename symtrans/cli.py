@@ -1,13 +1,25 @@
 """The ``symtrans`` command line.
 
-Exit codes (ARCHITECTURE section 5): 0 all proved / as expected, 1 something
-refuted or unexpected, 2 bad input or usage, 3 unknown / limits reached.  Bad
-input prints one line ``symtrans: error: ...`` on stderr and never a
-traceback.
+``symtrans verify TARGET...``
+    Check spec files (``*.toml``), proof modules (``*.py``) or directories of
+    them: one line per obligation and a summary.  ``--json`` prints one JSON
+    object per obligation instead; ``--cert OUT`` writes the certificate(s)
+    (a file for one obligation, a directory for several); ``--full`` runs the
+    proof modules' long sweeps.
+``symtrans list [DIR...]``
+    The built-in constructions and the proofs found (default ``proofs/``).
+``symtrans check CERT``
+    Re-check a certificate with the independent checker.
+``symtrans export SPEC --graph OUT.json``
+    Write the spec's graph as JSON (edit the weights, then verify it with a
+    spec whose ``[construction]`` is ``graph = "OUT.json"``).
+``symtrans show GRAPH.json``
+    A graph file's validity, sizes and fingerprint.
 
-Commands in this release: ``show`` (a graph file's validity, sizes and
-fingerprint).  ``verify``, ``list``, ``check`` and ``export`` come with the
-theorem slices.
+Exit codes (ARCHITECTURE section 5): 0 every verdict as expected, 1 something
+refuted or otherwise not as expected, 2 bad input or usage, 3 unknown (limits
+reached).  Bad input prints one line ``symtrans: error: ...`` on stderr, never
+a traceback, and nothing is written.
 
 >>> main(["--version"])
 symtrans 0.1.0
@@ -18,11 +30,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import sys
+import tempfile
+import time
+from pathlib import Path
 
 from . import __version__
 from .errors import SymtransError
-from .graph import NAME, fingerprint, loads, sizes, validate
 
 __all__ = ["main", "build_parser"]
 
@@ -37,16 +53,29 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     """The argparse parser (exposed for documentation tools).
 
-    >>> build_parser().parse_args(["show", "g.json", "--json"]).json
+    >>> build_parser().parse_args(["verify", "proofs", "--json"]).json
     True
     """
     parser = _Parser(prog="symtrans",
                      description="Symbolic verification of constructive transformer expressivity proofs.")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
-    show = sub.add_parser("show", help="validate a graph JSON file and print its sizes and fingerprint")
-    show.add_argument("graph", help="a graph JSON file (as written by symtrans)")
-    show.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    v = sub.add_parser("verify", help="check specs, proof modules or directories of them")
+    v.add_argument("targets", nargs="+", help="spec files (.toml), proof modules (.py), directories")
+    v.add_argument("--json", action="store_true", help="one JSON object per obligation")
+    v.add_argument("--cert", metavar="OUT", help="write certificate(s): a file, or a directory for several")
+    v.add_argument("--full", action="store_true", help="run the proof modules' long sweeps (quick=False)")
+    v.add_argument("-k", metavar="TEXT", help="only obligations whose name contains TEXT")
+    ls = sub.add_parser("list", help="list built-in constructions and the proofs found")
+    ls.add_argument("dirs", nargs="*", default=["proofs"], help="where to look for proofs (default: proofs)")
+    c = sub.add_parser("check", help="re-check a certificate with the independent checker")
+    c.add_argument("cert", help="a certificate JSON file")
+    e = sub.add_parser("export", help="write a spec's graph as JSON")
+    e.add_argument("spec", help="a spec file (.toml)")
+    e.add_argument("--graph", required=True, metavar="OUT", help="the graph JSON file to write")
+    s = sub.add_parser("show", help="validate a graph JSON file and print its sizes and fingerprint")
+    s.add_argument("graph", help="a graph JSON file (as written by symtrans)")
+    s.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     return parser
 
 
@@ -74,7 +103,150 @@ def main(argv=None) -> int:
         return EXIT_USAGE
 
 
+def _write_atomic(path: Path, text: str):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _summary_line(result) -> str:
+    cert = result.certificate
+    ce, ev = cert.counterexample, cert.evidence
+    if cert.verdict == "REFUTED" and cert.method == "identity":
+        at = ", ".join(f"{k}={v}" for k, v in list(ce["point"].items())[:6])
+        more = ", ..." if len(ce["point"]) > 6 else ""
+        return f"at {at}{more}: network {ce['network']} != target {ce['target']}"
+    if cert.verdict == "REFUTED" and cert.method == "readout":
+        if ev.get("argument") == "degree":
+            return (f"no read-out: every channel has degree <= {ev['max_channel_degree']}, "
+                    f"the target {ev['target_degree']}")
+        return "no read-out: a vector y with y^T A = 0, y.b != 0"
+    if cert.verdict == "REFUTED" and cert.method == "channels":
+        return f"{ce['where']}: got {ce['got']}, expected {ce['expected']}"
+    if cert.verdict == "REFUTED" and cert.method == "sizes":
+        return ", ".join(f"{k}: graph {v['graph']} vs claimed {v['claimed']}" for k, v in ce.items())
+    if cert.method == "identity" and cert.verdict == "PROVED":
+        text = f"residual 0; {ev['output_terms']} terms, degree {ev['output_degree']} in x"
+        drift = ev.get("float_drift")
+        if drift:
+            text += f"; float64 drift {drift['max_abs']:.1e} (not a proof)"
+        return text
+    if cert.method == "readout" and cert.verdict == "PROVED":
+        return f"read-out with {len(ev['theta'])} nonzero weights"
+    if cert.method == "channels" and cert.verdict == "PROVED":
+        return f"{ev['checked']} channel entries in {ev['tokens']} tokens"
+    if cert.method == "sizes" and cert.verdict == "PROVED":
+        s = ev["sizes"]
+        return f"blocks {s['blocks']}, tokens {s['tokens']}, width {s['width']}, free params {s['free_parameters']}"
+    return ""
+
+
+def _verify(args) -> int:
+    from .obligations import collect, run
+
+    obligations = collect(args.targets, quick=not args.full)
+    if args.k:
+        obligations = [o for o in obligations if args.k in o.name]
+    if not obligations:
+        raise SymtransError("no obligations found", expected="spec files, proof modules or directories of them")
+    results, total, start = [], len(obligations), time.perf_counter()
+    width = max(len(o.name) for o in obligations)
+    for i, ob in enumerate(obligations, 1):
+        result = run(ob)
+        results.append(result)
+        cert = result.certificate
+        if args.json:
+            print(json.dumps({"name": ob.name, "verdict": cert.verdict, "expected": ob.expected,
+                              "as_expected": result.as_expected, "claim": cert.claim,
+                              "counterexample": cert.counterexample, "sizes": result.sizes,
+                              "seconds": round(cert.seconds, 4),
+                              "float_drift": cert.evidence.get("float_drift")}, sort_keys=True), flush=True)
+        else:
+            flag = "" if result.as_expected else f"  UNEXPECTED (expected {ob.expected})"
+            note = f" (expected)" if result.as_expected and ob.expected != "PROVED" else ""
+            print(f"[{i:>{len(str(total))}}/{total}] {cert.verdict:<8}{note:<11} {ob.name:<{width}}  "
+                  f"{cert.seconds:7.2f}s  {_summary_line(result)}{flag}", flush=True)
+    counts = {v: sum(r.certificate.verdict == v for r in results) for v in ("PROVED", "REFUTED", "UNKNOWN")}
+    unexpected = [r for r in results if not r.as_expected]
+    if not args.json:
+        print(f"{total} obligations: {counts['PROVED']} proved, {counts['REFUTED']} refuted, "
+              f"{counts['UNKNOWN']} unknown; {len(unexpected)} not as expected "
+              f"({time.perf_counter() - start:.1f}s)")
+    if args.cert:
+        _write_certificates(Path(args.cert), results)
+    if any(r.certificate.verdict == "UNKNOWN" and not r.as_expected for r in results):
+        return EXIT_UNKNOWN
+    return EXIT_REFUTED if unexpected else EXIT_OK
+
+
+def _write_certificates(out: Path, results):
+    if len(results) == 1:
+        _write_atomic(out, results[0].certificate.dumps())
+        return
+    if out.exists() and not out.is_dir():
+        raise SymtransError(f"{out} exists and is not a directory", expected="a directory for several certificates")
+    for r in results:
+        safe = re.sub(r"[^A-Za-z0-9_.=-]+", "_", r.obligation.name).strip("_")
+        _write_atomic(out / f"{safe}.json", r.certificate.dumps())
+
+
+def _list(args) -> int:
+    from .constructions import BUILTINS
+    from .obligations import collect
+
+    print("built-in constructions:")
+    for name, (fn, params) in BUILTINS.items():
+        doc = (fn.__doc__ or "").strip().splitlines()[0]
+        print(f"  {name:24s} {doc}  [params: {', '.join(sorted(params)) or 'none'}]")
+    dirs = [d for d in args.dirs if Path(d).exists()]
+    if not dirs:
+        print("no proofs found (looked in: " + ", ".join(args.dirs) + ")")
+        return EXIT_OK
+    obligations = collect(dirs, quick=True)
+    print(f"proofs ({len(obligations)} quick obligations in {', '.join(dirs)}):")
+    for ob in obligations:
+        print(f"  {ob.name}  [expects {ob.expected}]")
+    return EXIT_OK
+
+
+def _check(args) -> int:
+    from .checker import check_certificate
+
+    with open(args.cert, encoding="utf-8") as fh:
+        text = fh.read()
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SymtransError(f"{args.cert}: not valid JSON: {exc.msg} at line {exc.lineno}") from None
+    if not isinstance(data, dict) or data.get("format") != "symtrans-certificate":
+        raise SymtransError(f"{args.cert}: not a symtrans certificate", expected="a file written by --cert")
+    ok, reason = check_certificate(data)
+    print(("OK: " if ok else "FAILED: ") + reason)
+    return EXIT_OK if ok else EXIT_REFUTED
+
+
+def _export(args) -> int:
+    from .graph import check, dumps
+    from .spec import load_spec
+
+    G = load_spec(args.spec).build_graph()
+    check(G)
+    text = dumps(G)
+    _write_atomic(Path(args.graph), text)
+    print(f"wrote {args.graph} ({G.number_of_nodes()} nodes)")
+    return EXIT_OK
+
+
 def _show(args) -> int:
+    from .graph import NAME, fingerprint, loads, sizes, validate
+
     with open(args.graph, encoding="utf-8") as fh:
         text = fh.read()
     G = loads(text)
@@ -93,4 +265,4 @@ def _show(args) -> int:
     return EXIT_OK if not problems else EXIT_USAGE
 
 
-_COMMANDS = {"show": _show}
+_COMMANDS = {"verify": _verify, "list": _list, "check": _check, "export": _export, "show": _show}

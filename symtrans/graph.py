@@ -47,7 +47,7 @@ from .ops import Input, Op, op_from_json
 __all__ = [
     "OP", "SHAPE", "ORIGIN", "POSITIONS", "INPUTS", "OUTPUTS", "CHANNELS", "STREAM", "NAME",
     "FORMAT", "VERSION",
-    "new_graph", "add_input", "add_op", "set_outputs", "arguments", "validate", "check",
+    "new_graph", "add_input", "add_op", "set_outputs", "input_variables", "replace_weight", "arguments", "validate", "check",
     "parameters", "substitute", "fingerprint", "to_json", "from_json", "dumps", "loads", "sizes",
 ]
 
@@ -144,6 +144,16 @@ def _check_arity(op, n, name):
             raise GraphError(f"{type(op).__name__} takes two or more arguments, got {n}", node=name)
     elif n != op.arity:
         raise GraphError(f"{type(op).__name__} takes {op.arity} argument(s), got {n}", node=name)
+
+
+def input_variables(G) -> list:
+    """The input variable names of ``G``, inputs in declaration order.
+
+    >>> G = new_graph(); _ = add_input(G, "x", (1, 2)); _ = add_input(G, "t", (1, 1), ["t"])
+    >>> input_variables(G)
+    ['x1', 'x2', 't']
+    """
+    return [v for name in G.graph[INPUTS] for v in G.nodes[name][OP].variables]
 
 
 def set_outputs(G, names) -> None:
@@ -304,6 +314,36 @@ def parameters(G) -> list:
         if isinstance(op, Op):
             out |= op.parameters()
     return sorted(out)
+
+
+def replace_weight(G, node: str, field: str, entry, value) -> nx.DiGraph:
+    """A new graph with one weight entry of one node changed (to break or repair a construction).
+
+    >>> from symtrans.ops import Linear
+    >>> from symtrans.weights import Weights
+    >>> G = new_graph(); x = add_input(G, "x", (1, 1))
+    >>> _ = add_op(G, "y", Linear(Weights.from_rows([[1]])), [x]); set_outputs(G, ["y"])
+    >>> H = replace_weight(G, "y", "weight", (0, 0), "1/2")
+    >>> H.nodes["y"][OP].weight[0, 0], G.nodes["y"][OP].weight[0, 0]
+    (Fraction(1, 2), Fraction(1, 1))
+    """
+    import dataclasses
+
+    from .weights import Weights
+
+    if node not in G:
+        raise GraphError("no such node", node=node)
+    op = G.nodes[node][OP]
+    W = getattr(op, field, None)
+    if not isinstance(W, Weights):
+        raise GraphError(f"{type(op).__name__} has no weight matrix {field!r}", node=node, field=field,
+                         expected=", ".join(f for f, _ in op.weight_items()) or "an op with weights")
+    entries = dict(W.items())
+    entries[tuple(entry)] = value
+    H = G.copy()
+    H.graph = dict(G.graph)
+    H.nodes[node][OP] = dataclasses.replace(op, **{field: Weights(W.shape, entries)})
+    return H
 
 
 def substitute(G, values) -> nx.DiGraph:

@@ -1,1 +1,59 @@
-"""Constructions from the papers, one module per paper (added by the theorem slices)."""
+"""Constructions from the papers, one module per paper, and the registry of built-ins.
+
+A built-in is what a spec's ``[construction] builtin = "name"`` refers to: a
+function of the spec's target and its ``[construction.params]`` that returns
+a graph.
+
+>>> from symtrans.constructions import BUILTINS
+>>> sorted(BUILTINS)
+['fang2022.encoder', 'fang2022.polynomial']
+"""
+
+from __future__ import annotations
+
+from ..errors import SpecError
+from . import fang2022
+
+__all__ = ["BUILTINS", "build_builtin"]
+
+
+def _fang_polynomial(target, degree=None):
+    """Fang et al. 2022 (R1): D single-head linear-attention blocks computing the target exactly."""
+    return fang2022.polynomial_transformer(target, degree)
+
+
+def _fang_encoder(target=None, d=None, degree=None):
+    """Fang et al. 2022 (R1): the D fixed blocks alone (output: the residual stream)."""
+    if d is None:
+        d = len(target.variables) if target is not None else None
+    if degree is None and target is not None:
+        degree = max(target.degree, 0)
+    if d is None or degree is None:
+        raise SpecError("fang2022.encoder needs d and degree (or a target)", field="construction.params")
+    return fang2022.monomial_encoder(d, degree)
+
+
+#: name -> (function(target, **params) -> graph, allowed parameter names)
+BUILTINS = {
+    "fang2022.polynomial": (_fang_polynomial, {"degree"}),
+    "fang2022.encoder": (_fang_encoder, {"d", "degree"}),
+}
+
+
+def build_builtin(name: str, target, params: dict):
+    """Build a built-in construction, checking its parameters.
+
+    >>> build_builtin("fang2022.cubic", None, {})
+    Traceback (most recent call last):
+    ...
+    symtrans.errors.SpecError: field 'construction.builtin': unknown builtin 'fang2022.cubic' (expected one of fang2022.polynomial, fang2022.encoder)
+    """
+    if name not in BUILTINS:
+        raise SpecError(f"unknown builtin {name!r}", field="construction.builtin",
+                        expected="one of " + ", ".join(BUILTINS))
+    fn, allowed = BUILTINS[name]
+    extra = set(params) - allowed
+    if extra:
+        raise SpecError(f"unknown parameter {sorted(extra)[0]!r} for {name}", field="construction.params",
+                        expected=", ".join(sorted(allowed)) or "no parameters")
+    return fn(target, **params)

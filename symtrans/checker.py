@@ -1,0 +1,206 @@
+"""The independent certificate checker behind ``symtrans check``.
+
+It re-derives a certificate's verdict from the certificate alone, without
+trusting the search that produced it, and without importing the
+constructions or the verifiers: it uses only the graph IR, the interpreter,
+the backends and the exact polynomial conversions.
+
+For each method it checks:
+
+``identity``
+    The embedded graph has the recorded fingerprint; re-evaluated on the poly
+    backend, its output equals the recorded expanded coefficients; output
+    minus target equals the recorded residual; PROVED iff that residual is
+    zero; for REFUTED, the graph evaluated exactly at the counterexample point
+    gives the recorded network value, the target gives the recorded target
+    value, and the two differ.
+``readout``
+    PROVED: the recorded ``theta`` times the recomputed channels is the
+    target.  REFUTED by degree: every recomputed channel has degree below the
+    target's.  REFUTED by ``y``: the recorded monomials cover every monomial of
+    the channels and the target, ``y^T A = 0`` and ``y . b != 0``.
+``channels``
+    The recomputed groups equal the expected polynomials in every token
+    (PROVED), or differ at the recorded place (REFUTED).
+``sizes``
+    The recomputed sizes agree or disagree with the claim as recorded.
+
+>>> from symtrans.checker import check_certificate
+>>> check_certificate({"format": "something else"})
+(False, "field 'format': not a symtrans certificate (expected 'symtrans-certificate')")
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import sympy
+
+from .backends import PolyBackend, RationalBackend
+from .certificate import Certificate
+from .claims import Claim
+from .errors import SpecError, SymtransError
+from .exact import exact_rational, format_exact
+from .expr import parse_expression
+from .graph import CHANNELS, INPUTS, OP, OUTPUTS, fingerprint, from_json, input_variables, parameters, sizes
+from .interpret import evaluate
+from .polys import from_terms, ring, to_flint
+
+__all__ = ["check_certificate"]
+
+
+class _Fail(Exception):
+    pass
+
+
+def _require(condition, reason):
+    if not condition:
+        raise _Fail(reason)
+
+
+def check_certificate(data) -> tuple:
+    """Re-check a certificate (parsed JSON); returns ``(holds, reason)``."""
+    try:
+        cert = Certificate.from_json(data)
+        if not isinstance(cert.graph, dict):
+            raise SpecError("the certificate embeds no graph", field="graph")
+        G = from_json(cert.graph)
+        _require(fingerprint(G) == cert.fingerprint,
+                 f"fingerprint mismatch: the embedded graph hashes to {fingerprint(G)[:16]}..., "
+                 f"the certificate says {str(cert.fingerprint)[:16]}...")
+        claim = Claim.from_json(cert.claim)
+        checker = _CHECKERS.get(cert.method)
+        _require(checker is not None, f"no checker for method {cert.method!r}")
+        verdict = checker(G, claim, cert)
+        _require(verdict == cert.verdict, f"the certificate says {cert.verdict}, the evidence gives {verdict}")
+    except _Fail as exc:
+        return False, str(exc)
+    except SymtransError as exc:
+        return False, str(exc)
+    except (KeyError, TypeError, ValueError, IndexError) as exc:
+        return False, f"malformed evidence: {type(exc).__name__}: {exc}"
+    return True, f"{cert.verdict} re-checked ({cert.method}, graph {cert.fingerprint[:16]})"
+
+
+def _node(G, claim):
+    return claim.output or G.graph[OUTPUTS][0]
+
+
+def _value(G, names, node):
+    return evaluate(G, PolyBackend(names), nodes=[node])[node]
+
+
+def _point_value(G, node, point, row, col):
+    gvars = input_variables(G)
+    inputs, i = {}, 0
+    for name in G.graph[INPUTS]:
+        r, c = G.nodes[name][OP].shape
+        flat = [point[v] for v in gvars[i:i + r * c]]
+        inputs[name] = [flat[a * c:(a + 1) * c] for a in range(r)]
+        i += r * c
+    params = {p: point[p] for p in parameters(G)}
+    bk = RationalBackend()
+    v = bk.to_list(evaluate(G, bk, inputs, params, nodes=[node])[node])[row][col]
+    return Fraction(int(v.p), int(v.q))
+
+
+def _check_identity(G, claim, cert):
+    ev = cert.evidence
+    names = list(ev["generators"])
+    needed = input_variables(G) + parameters(G) + list(claim.target.parameters)
+    _require(set(needed) <= set(names), "the recorded generators miss a variable or parameter")
+    R = ring(names)
+    node = _node(G, claim)
+    out = _value(G, names, node).get(claim.row, claim.col, None)
+    out = R.from_dict({}) if out is None else out
+    _require(out == from_terms(ev["output"], R), "the graph's output differs from the recorded coefficients")
+    target = to_flint(claim.target.in_variables(input_variables(G)), R)
+    residual = out - target
+    _require(residual == from_terms(ev["residual"], R), "the recorded residual is not output - target")
+    if residual.is_zero():
+        return "PROVED"
+    ce = cert.counterexample
+    _require(isinstance(ce, dict), "a refutation without a counterexample")
+    point = {k: exact_rational(v, k) for k, v in ce["point"].items()}
+    _require(set(names) <= set(point), "the counterexample does not give every variable and parameter")
+    network = _point_value(G, node, point, claim.row, claim.col)
+    subs = {sympy.Symbol(k): sympy.Rational(v.numerator, v.denominator) for k, v in point.items()}
+    wanted = exact_rational(claim.target.in_variables(input_variables(G)).xreplace(subs))
+    _require(format_exact(network) == ce["network"], "the network's value at the counterexample is not as recorded")
+    _require(format_exact(wanted) == ce["target"], "the target's value at the counterexample is not as recorded")
+    _require(network != wanted, "network and target agree at the counterexample")
+    return "REFUTED"
+
+
+def _channel_row(G, claim):
+    names = input_variables(G)
+    R = ring(names)
+    value = _value(G, names, _node(G, claim))
+    channels = G.graph.get(CHANNELS)
+    cols = list(range(value.shape[1]))
+    if claim.groups is not None:
+        cols = [i for g in claim.groups for i in range(channels.slice(g).start, channels.slice(g).stop)]
+    zero = R.from_dict({})
+    polys = [value.get(claim.row, j, None) or zero for j in cols]
+    labels = {channels.label(j) if channels is not None and channels.width == value.shape[1] else str(j): k
+              for k, j in enumerate(cols)}
+    return R, polys, labels, to_flint(claim.target.in_variables(names), R)
+
+
+def _check_readout(G, claim, cert):
+    ev = cert.evidence
+    R, polys, labels, target = _channel_row(G, claim)
+    if cert.verdict == "PROVED":
+        total = R.from_dict({})
+        for label, q in ev["theta"]:
+            c = exact_rational(q)
+            total = total + polys[labels[label]] * R.constant(c.numerator) / c.denominator
+        _require(total == target, "the recorded read-out does not produce the target")
+        return "PROVED"
+    if ev.get("argument") == "degree":
+        degree = max((int(p.total_degree()) for p in polys if not p.is_zero()), default=-1)
+        _require(not target.is_zero() and int(target.total_degree()) > degree,
+                 "the degree argument fails: some channel reaches the target's degree")
+        return "REFUTED"
+    _require(ev.get("argument") == "farkas", "unknown refutation argument")
+    monos = [tuple(m) for m in ev["monomials"]]
+    present = {tuple(m) for p in polys + [target] for m in p.monoms()}
+    _require(present <= set(monos), "the recorded monomials miss a monomial of the channels or the target")
+    y = [exact_rational(v) for v in ev["y"]]
+    _require(len(y) == len(monos), "y and the monomials differ in length")
+    weight = dict(zip(monos, y))
+
+    def pair(p):
+        return sum((weight[tuple(m)] * Fraction(int(c.p), int(c.q)) for m, c in p.terms()), Fraction(0))
+
+    _require(all(pair(p) == 0 for p in polys), "y^T A is not zero")
+    _require(pair(target) != 0, "y . b is zero")
+    return "REFUTED"
+
+
+def _check_channels(G, claim, cert):
+    names = input_variables(G)
+    R = ring(names)
+    value = _value(G, names, claim.output)
+    channels = G.graph[CHANNELS]
+    zero = R.from_dict({})
+    expected = {g: [to_flint(parse_expression(e, names), R) for e in exprs]
+                for g, exprs in (claim.expected or {}).items()}
+    expected.update({g: [zero] * channels.size(g) for g in claim.zero})
+    for t in range(value.shape[0]):
+        for g, polys in expected.items():
+            for i, want in enumerate(polys):
+                if (value.get(t, channels.offset(g) + i, None) or zero) != want:
+                    _require(cert.counterexample and cert.counterexample.get("where") == f"token {t}, {g}[{i}]",
+                             "the first mismatch is not where the certificate says")
+                    return "REFUTED"
+    return "PROVED"
+
+
+def _check_sizes(G, claim, cert):
+    actual = sizes(G)
+    return "PROVED" if all(actual.get(k) == v for k, v in claim.expected.items()) else "REFUTED"
+
+
+_CHECKERS = {"identity": _check_identity, "readout": _check_readout, "channels": _check_channels,
+             "sizes": _check_sizes}

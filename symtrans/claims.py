@@ -1,0 +1,132 @@
+"""Claims: what is asserted about a graph, as data.
+
+A claim names a relation between the graph and a target on a domain:
+
+``identity``
+    The output entry ``(row, col)`` of node ``output`` equals the polynomial
+    ``target`` for every input (and every value of the target's parameters):
+    an identity in ``Q[params][x]``.
+``readout``
+    *Some* read-out reaches the target: there are rationals ``theta`` with
+    ``sum_i theta_i H[token, i] = target``, ``H`` the value of node ``output``
+    (optionally restricted to channel ``groups``).  Proved with ``theta``;
+    refuted with a certificate that no ``theta`` exists.
+``channels``
+    Channel groups of node ``output`` hold given polynomials in every token
+    (block invariants such as "after block l, R_l holds all monomials of
+    degree <= l"); groups in ``zero`` hold 0.
+``sizes``
+    The graph's sizes (:func:`symtrans.graph.sizes`) equal the ``expected``
+    ones (blocks, heads per block, tokens, width, free parameters ...).
+
+>>> from symtrans.claims import Claim
+>>> from symtrans.targets import Polynomial
+>>> c = Claim("identity", Polynomial.parse("x1*x2", ["x1", "x2"]))
+>>> c.describe()
+'output == x1*x2 over Q[x1, x2]'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .domains import AllReals
+from .errors import SpecError
+from .targets import Polynomial
+
+__all__ = ["Claim", "KINDS"]
+
+KINDS = ("identity", "readout", "channels", "sizes")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A claim about a graph (see the module docstring for the kinds).
+
+    Parameters
+    ----------
+    kind : {"identity", "readout", "channels"}
+    target : Polynomial, optional
+        For ``identity`` and ``readout``.
+    output : str, optional
+        The node the claim is about; the graph's only output if omitted.
+    row, col : int
+        The entry of the output for ``identity``; ``row`` is the token for ``readout``.
+    groups : tuple of str, optional
+        ``readout``: channel groups the read-out may use (all if omitted).
+    expected : dict, optional
+        ``channels``: group name -> list of polynomial expressions (strings or SymPy),
+        the same in every token.
+    zero : tuple of str
+        ``channels``: groups that must be 0 in every token.
+    domain : AllReals or Box
+    """
+
+    kind: str
+    target: Polynomial = None
+    output: str = None
+    row: int = 0
+    col: int = 0
+    groups: tuple = None
+    expected: dict = field(default=None, compare=False)
+    zero: tuple = ()
+    domain: object = None
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise SpecError(f"claim kind {self.kind!r}", field="kind", expected=" | ".join(KINDS))
+        if self.kind in ("identity", "readout") and not isinstance(self.target, Polynomial):
+            raise SpecError(f"a {self.kind} claim needs a polynomial target", field="target")
+        if self.kind == "channels" and not self.expected and not self.zero:
+            raise SpecError("a channels claim needs expected groups", field="expected")
+        if self.kind == "sizes" and not isinstance(self.expected, dict):
+            raise SpecError("a sizes claim needs the expected sizes", field="expected")
+        if self.domain is None and self.target is not None:
+            object.__setattr__(self, "domain", AllReals(len(self.target.variables)))
+
+    def describe(self) -> str:
+        """One line for reports."""
+        where = self.output or "output"
+        if self.kind == "identity":
+            ring = ", ".join(self.target.parameters + self.target.variables) if len(
+                self.target.parameters) <= 4 else f"{len(self.target.parameters)} parameters, " + ", ".join(
+                self.target.variables)
+            return f"{where} == {_short(self.target.expr)} over Q[{ring}]"
+        if self.kind == "readout":
+            return f"some read-out of {where}[token {self.row}] == {_short(self.target.expr)}"
+        if self.kind == "sizes":
+            return "sizes " + ", ".join(f"{k}={v}" for k, v in self.expected.items())
+        groups = ", ".join(list(self.expected or {}) + [f"{z}=0" for z in self.zero])
+        return f"channels {groups} of {where} in every token"
+
+    def to_json(self) -> dict:
+        out = {"kind": self.kind, "output": self.output, "row": self.row, "col": self.col}
+        if self.target is not None:
+            out["target"] = self.target.to_json()
+        if self.groups is not None:
+            out["groups"] = list(self.groups)
+        if self.expected is not None and self.kind == "sizes":
+            out["expected"] = dict(self.expected)
+        elif self.expected is not None:
+            out["expected"] = {g: [str(e) for e in exprs] for g, exprs in self.expected.items()}
+        if self.zero:
+            out["zero"] = list(self.zero)
+        if self.domain is not None:
+            out["domain"] = self.domain.to_json()
+        return out
+
+    @classmethod
+    def from_json(cls, data) -> "Claim":
+        """Inverse of :meth:`to_json` (target expressions re-parsed by the restricted parser)."""
+        if not isinstance(data, dict) or data.get("kind") not in KINDS:
+            raise SpecError("claim is not an object with a known kind", field="claim",
+                            expected=" | ".join(KINDS))
+        target = Polynomial.from_json(data["target"]) if data.get("target") is not None else None
+        return cls(data["kind"], target, data.get("output"), data.get("row", 0), data.get("col", 0),
+                   tuple(data["groups"]) if data.get("groups") is not None else None,
+                   data.get("expected"), tuple(data.get("zero", ())))
+
+
+def _short(expr, limit=60):
+    text = str(expr)
+    return text if len(text) <= limit else text[:limit - 3] + "..."

@@ -1,0 +1,145 @@
+"""Proof obligations: named (graph, claim, expected verdict) items, found in proof modules and specs.
+
+A proof module (``proofs/*.py``, ARCHITECTURE section 7) defines
+``obligations(quick=True)`` yielding :class:`Obligation` values, negative ones
+included (too few blocks must be REFUTED).  A spec file (``*.toml``) is one
+obligation.  :func:`collect` finds them under files and directories;
+:func:`run` checks one and says whether the verdict is the expected one.
+
+>>> from symtrans.obligations import Obligation, run
+>>> from symtrans.constructions.fang2022 import polynomial_transformer
+>>> from symtrans.targets import Polynomial
+>>> from symtrans.claims import Claim
+>>> t = Polynomial.parse("x - 1", ["x"])
+>>> ob = Obligation("line", lambda: polynomial_transformer(t), Claim("identity", t))
+>>> result = run(ob)
+>>> result.certificate.verdict, result.as_expected
+('PROVED', True)
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from .certificate import VERDICTS
+from .errors import SpecError, SymtransError
+
+__all__ = ["Obligation", "Result", "run", "collect", "load_proof_module"]
+
+
+@dataclass
+class Obligation:
+    """One thing to check.
+
+    Parameters
+    ----------
+    name : str
+    graph : networkx.DiGraph or callable
+        The graph, or a function of no arguments building it (built when run).
+    claim : Claim
+    expected : {"PROVED", "REFUTED", "UNKNOWN"}
+    crosscheck : int
+        Float cross-check points to attach (0: none).
+    note : str
+        Why this obligation is there (shown in reports).
+    """
+
+    name: str
+    graph: object
+    claim: object
+    expected: str = "PROVED"
+    crosscheck: int = 0
+    note: str = ""
+
+    def __post_init__(self):
+        if self.expected not in VERDICTS:
+            raise SpecError(f"obligation {self.name!r} expects {self.expected!r}", field="expected",
+                            expected=" | ".join(VERDICTS))
+
+    def build(self):
+        return self.graph() if callable(self.graph) else self.graph
+
+
+@dataclass
+class Result:
+    """An obligation's certificate and whether it came out as expected."""
+
+    obligation: Obligation
+    certificate: object
+    sizes: dict
+
+    @property
+    def as_expected(self) -> bool:
+        return self.certificate.verdict == self.obligation.expected
+
+
+def run(obligation: Obligation) -> Result:
+    """Build the graph and verify the claim."""
+    from .graph import sizes
+    from .verify import verify
+
+    G = obligation.build()
+    cert = verify(G, obligation.claim, name=obligation.name, crosscheck=obligation.crosscheck)
+    return Result(obligation, cert, sizes(G))
+
+
+def load_proof_module(path: Path):
+    """Import a proof module from its file and return it."""
+    name = f"symtrans_proofs.{path.stem}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise SpecError(f"{path}: cannot be imported as a Python module")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except SymtransError:
+        raise
+    except Exception as exc:  # a user's module: report its failure in one line
+        raise SpecError(f"{path}: importing the proof module failed: {type(exc).__name__}: {exc}") from None
+    if not callable(getattr(module, "obligations", None)):
+        raise SpecError(f"{path}: a proof module must define obligations(quick=True)", field="obligations")
+    return module
+
+
+def _from_file(path: Path, quick: bool):
+    if path.suffix == ".toml":
+        from .spec import load_spec
+
+        return [load_spec(path).obligation()]
+    if path.suffix == ".py":
+        module = load_proof_module(path)
+        items = list(module.obligations(quick=quick))
+        for ob in items:
+            if not isinstance(ob, Obligation):
+                raise SpecError(f"{path}: obligations() yielded a {type(ob).__name__}", expected="Obligation values")
+        return items
+    raise SpecError(f"{path}: not a spec (.toml) or a proof module (.py)")
+
+
+def collect(targets, quick: bool = True) -> list:
+    """All obligations in the given files and directories (``*.py`` and ``*.toml``, sorted).
+
+    Files whose name starts with ``_`` are skipped inside directories.
+    """
+    out = []
+    for target in targets:
+        path = Path(target)
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.suffix in (".py", ".toml")
+                           and not p.name.startswith("_") and "__pycache__" not in p.parts)
+            for f in files:
+                out.extend(_from_file(f, quick))
+        elif path.exists():
+            out.extend(_from_file(path, quick))
+        else:
+            raise SpecError(f"{target}: no such file or directory")
+    names = [o.name for o in out]
+    duplicates = {n for n in names if names.count(n) > 1}
+    if duplicates:
+        raise SpecError(f"obligation name {sorted(duplicates)[0]!r} appears twice", expected="unique names")
+    return out

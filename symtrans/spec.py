@@ -1,0 +1,256 @@
+"""TOML spec files: the only place symtrans parses files users write.
+
+A spec names a construction, a target, an optional domain and how to check::
+
+    [construction]
+    builtin = "fang2022.polynomial"     # or: graph = "net.json"; or: module = "mine.py:build"
+    [construction.params]
+    degree = 3                          # optional, passed to the builtin / function
+
+    [target]
+    kind = "polynomial"                 # or "general_polynomial" (every polynomial of a degree)
+    variables = ["x1", "x2"]
+    expr = "x1**2*x2 - 3/4*x2 + 1"
+
+    [domain]                            # optional; the float cross-check samples this box
+    box = [["-1", "1"], ["-1", "1"]]
+
+    [check]                             # optional
+    method = "identity"                 # or "readout"
+    expect = "PROVED"                   # or "REFUTED" for a negative obligation
+    crosscheck = 200                    # float64 points to compare (never a proof)
+
+Numbers are exact: integers, or strings such as ``"3/4"``.  A TOML float
+(``0.1``) is refused with the exact spelling to use instead.  Unknown keys are
+errors, so a misspelt key cannot be silently ignored.
+
+>>> spec = parse_spec('''
+... [construction]
+... builtin = "fang2022.polynomial"
+... [target]
+... kind = "polynomial"
+... variables = ["x"]
+... expr = "x**3 - x/2"
+... ''', name="cubic")
+>>> spec.claim.describe(), spec.expected
+('output == x**3 - x/2 over Q[x]', 'PROVED')
+>>> parse_spec('[target]\\nkind = "polynomial"\\nvariables = ["x"]\\nexpr = "x"\\nscale = 0.1\\n')
+Traceback (most recent call last):
+...
+symtrans.errors.SpecError: field 'target.scale': 0.1 is a TOML float (expected an exact rational: write "1/10")
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .claims import Claim
+from .domains import domain_from_json
+from .errors import SpecError, SymtransError
+from .exact import suggest_rational
+from .targets import Polynomial
+
+try:  # Python 3.11+
+    import tomllib
+except ImportError:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+__all__ = ["Spec", "load_spec", "parse_spec"]
+
+_SECTIONS = {
+    "construction": {"builtin", "graph", "module", "params"},
+    "target": {"kind", "variables", "expr", "degree"},
+    "domain": {"box"},
+    "check": {"method", "expect", "crosscheck", "output", "row", "col", "name", "groups"},
+}
+
+
+@dataclass
+class Spec:
+    """A parsed spec: how to build the graph, and the claim to check."""
+
+    name: str
+    construction: dict
+    target: Polynomial
+    claim: Claim
+    expected: str = "PROVED"
+    crosscheck: int = 0
+    base: Path = field(default_factory=Path.cwd)
+
+    def build_graph(self):
+        """Build (or load) the graph the spec names."""
+        c = self.construction
+        params = dict(c.get("params", {}))
+        if "builtin" in c:
+            from .constructions import build_builtin
+
+            return build_builtin(c["builtin"], self.target, params)
+        if "graph" in c:
+            from .graph import loads
+
+            path = self.base / c["graph"]
+            try:
+                text = path.read_text(encoding="utf-8")
+            except OSError as exc:
+                raise SpecError(f"graph file {str(path)!r}: {exc.strerror}", field="construction.graph") from None
+            try:
+                return loads(text)
+            except SymtransError as exc:
+                raise type(exc)(f"{path.name}: {exc.message}", node=exc.node, field=exc.field,
+                                expected=exc.expected) from None
+        return _call_user_function(c["module"], self.base, self.target, params)
+
+    def obligation(self):
+        from .obligations import Obligation
+
+        return Obligation(self.name, self.build_graph, self.claim, self.expected, self.crosscheck,
+                          note=f"spec {self.name}")
+
+
+def _reject_floats(data, where=""):
+    if isinstance(data, float):
+        raise SpecError(f"{data!r} is a TOML float", field=where.strip("."),
+                        expected=f'an exact rational: write "{suggest_rational(repr(data))}"')
+    if isinstance(data, dict):
+        for k, v in data.items():
+            _reject_floats(v, f"{where}.{k}" if where else k)
+    if isinstance(data, list):
+        for i, v in enumerate(data):
+            _reject_floats(v, f"{where}[{i}]")
+
+
+def _section(data, name, required=False):
+    if name not in data:
+        if required:
+            raise SpecError(f"missing section [{name}]", field=name)
+        return {}
+    section = data[name]
+    if not isinstance(section, dict):
+        raise SpecError(f"[{name}] must be a table", field=name)
+    extra = set(section) - _SECTIONS[name]
+    if extra:
+        raise SpecError(f"unknown key {sorted(extra)[0]!r} in [{name}]", field=name,
+                        expected=", ".join(sorted(_SECTIONS[name])))
+    return section
+
+
+def _string(section, key, where, default=None):
+    value = section.get(key, default)
+    if value is not None and not isinstance(value, str):
+        raise SpecError(f"{value!r} is not a string", field=f"{where}.{key}")
+    return value
+
+
+def _integer(section, key, where, default, lo=0):
+    value = section.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < lo:
+        raise SpecError(f"{value!r} is not an integer >= {lo}", field=f"{where}.{key}")
+    return value
+
+
+def _target(section):
+    kind = _string(section, "kind", "target", "polynomial")
+    variables = section.get("variables")
+    if not isinstance(variables, list) or not variables or not all(
+            isinstance(v, str) and v.isidentifier() for v in variables):
+        raise SpecError(f"variables {variables!r} must be a non-empty list of names", field="target.variables")
+    if kind == "polynomial":
+        expr = _string(section, "expr", "target")
+        if expr is None:
+            raise SpecError("a polynomial target needs 'expr'", field="target.expr")
+        return Polynomial.parse(expr, variables)
+    if kind == "general_polynomial":
+        degree = _integer(section, "degree", "target", None)
+        return Polynomial.general(len(variables), degree, variables)
+    raise SpecError(f"target kind {kind!r}", field="target.kind", expected="'polynomial' or 'general_polynomial'")
+
+
+def parse_spec(text: str, base: Path = None, name: str = "spec") -> Spec:
+    """Parse spec text (see the module docstring for the format)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SpecError(f"malformed TOML: {exc}") from None
+    _reject_floats(data)
+    extra = set(data) - set(_SECTIONS)
+    if extra:
+        raise SpecError(f"unknown section [{sorted(extra)[0]}]", expected=", ".join(f"[{s}]" for s in _SECTIONS))
+    construction = _section(data, "construction", required=True)
+    sources = [k for k in ("builtin", "graph", "module") if k in construction]
+    if len(sources) != 1:
+        raise SpecError("[construction] needs exactly one of builtin, graph, module", field="construction",
+                        expected="one source")
+    _string(construction, sources[0], "construction")
+    if "params" in construction and not isinstance(construction["params"], dict):
+        raise SpecError("[construction.params] must be a table", field="construction.params")
+    target = _target(_section(data, "target", required=True))
+    check = _section(data, "check")
+    method = _string(check, "method", "check", "identity")
+    if method not in ("identity", "readout"):
+        raise SpecError(f"check method {method!r}", field="check.method", expected="'identity' or 'readout'")
+    expected = _string(check, "expect", "check", "PROVED")
+    if expected not in ("PROVED", "REFUTED", "UNKNOWN"):
+        raise SpecError(f"expect {expected!r}", field="check.expect", expected="PROVED, REFUTED or UNKNOWN")
+    groups = check.get("groups")
+    if groups is not None and (not isinstance(groups, list) or not all(isinstance(g, str) for g in groups)):
+        raise SpecError(f"groups {groups!r} must be a list of group names", field="check.groups")
+    domain_section = _section(data, "domain")
+    domain = domain_from_json({"kind": "box", "bounds": domain_section["box"]} if "box" in domain_section else None,
+                              len(target.variables))
+    claim = Claim(method, target, _string(check, "output", "check"), _integer(check, "row", "check", 0),
+                  _integer(check, "col", "check", 0), tuple(groups) if groups else None, domain=domain)
+    return Spec(_string(check, "name", "check", name), construction, target, claim, expected,
+                _integer(check, "crosscheck", "check", 0), base or Path.cwd())
+
+
+def load_spec(path) -> Spec:
+    """Read and parse a spec file; the name is the file's stem unless ``[check] name`` says otherwise."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SpecError(f"{path}: {exc.strerror}") from None
+    try:
+        return parse_spec(text, path.parent, path.stem)
+    except SymtransError as exc:
+        raise type(exc)(f"{path.name}: {exc.message}", node=exc.node, field=exc.field,
+                        expected=exc.expected) from None
+
+
+def _call_user_function(ref: str, base: Path, target, params):
+    """Call the user's ``file.py:function`` or ``package.module:function`` (their own code)."""
+    if ":" not in ref:
+        raise SpecError(f"module {ref!r} does not name a function", field="construction.module",
+                        expected="'file.py:function' or 'package.module:function'")
+    where, fn_name = ref.rsplit(":", 1)
+    if where.endswith(".py"):
+        path = base / where
+        if not path.exists():
+            raise SpecError(f"{path}: no such file", field="construction.module")
+        spec = importlib.util.spec_from_file_location(f"symtrans_user.{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module
+        try:
+            spec.loader.exec_module(module)
+        except Exception as exc:
+            raise SpecError(f"{path}: importing failed: {type(exc).__name__}: {exc}",
+                            field="construction.module") from None
+    else:
+        try:
+            module = importlib.import_module(where)
+        except ImportError as exc:
+            raise SpecError(f"cannot import {where!r}: {exc}", field="construction.module") from None
+    fn = getattr(module, fn_name, None)
+    if not callable(fn):
+        raise SpecError(f"{where} has no function {fn_name!r}", field="construction.module")
+    G = fn(target, **params)
+    import networkx as nx
+
+    if not isinstance(G, nx.DiGraph):
+        raise SpecError(f"{ref} returned a {type(G).__name__}", field="construction.module",
+                        expected="a symtrans graph (networkx.DiGraph)")
+    return G
