@@ -228,6 +228,8 @@ def _check(args) -> int:
     if not isinstance(data, dict) or data.get("format") != "symtrans-certificate":
         raise SymtransError(f"{args.cert}: not a symtrans certificate", expected="a file written by --cert")
     ok, reason = check_certificate(data)
+    if reason.startswith("fingerprint mismatch"):
+        raise SymtransError(f"{args.cert}: {reason}")
     print(("OK: " if ok else "FAILED: ") + reason)
     return EXIT_OK if ok else EXIT_REFUTED
 

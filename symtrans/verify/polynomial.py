@@ -171,7 +171,7 @@ def prove_identity(G, claim, name: str = "") -> Certificate:
     residual = out - to_flint(target_expr, ring)
     nx = len(input_variables(G))
     evidence = {"generators": names, "output": poly_terms(out), "output_terms": len(out),
-                "output_degree": max((sum(m[:nx]) for m in out.monoms()), default=-1),
+                "output_degree": int(max((sum(m[:nx]) for m in out.monoms()), default=-1)),
                 "residual": poly_terms(residual)}
     if residual.is_zero():
         return _certificate(G, claim, "PROVED", "identity", evidence, None, start, name)
@@ -249,7 +249,7 @@ def prove_readout(G, claim, name: str = "") -> Certificate:
     if tdeg > max_degree:
         evidence["argument"] = "degree"
         return _certificate(G, claim, "REFUTED", "readout", evidence, None, start, name)
-    monos = sorted({tuple(m) for p in polys + [target] for m in p.monoms()})
+    monos = sorted({tuple(int(e) for e in m) for p in polys + [target] for m in p.monoms()})
     A, b = _rational_rows(polys, target, monos)
     Aq = DomainMatrix([[QQ(x.numerator, x.denominator) for x in row] for row in A], (len(monos), len(polys)), QQ)
     bq = DomainMatrix([[QQ(x.numerator, x.denominator)] for x in b], (len(monos), 1), QQ)
