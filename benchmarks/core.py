@@ -54,7 +54,7 @@ def build(seed: int = 0):
 def _sym(W):
     M = sympy.zeros(*W.shape)
     for (i, j), v in W.items():
-        M[i, j] = sympy.Rational(v.numerator, v.denominator)
+        M[i, j] = v if isinstance(v, sympy.Basic) else sympy.Rational(v.numerator, v.denominator)
     return M
 
 

@@ -31,16 +31,50 @@ def ring(names):
 
 
 def to_flint(expr, R):
-    """A SymPy polynomial with rational coefficients as an element of ring ``R``."""
-    gens = [sympy.Symbol(n) for n in R.names()]
-    missing = {str(s) for s in expr.free_symbols} - set(R.names())
+    """A SymPy polynomial with rational coefficients as an element of ring ``R``.
+
+    Only the symbols present in ``expr`` are used to expand it (a SymPy ``Poly``
+    over all of a large ring's generators would be dense and slow).
+    """
+    names = list(R.names())
+    present = sorted((str(s) for s in expr.free_symbols), key=names.index) if expr.free_symbols else []
+    missing = set(present) - set(names)
     if missing:
         raise SpecError(f"name {sorted(missing)[0]!r} is not a variable or parameter of the graph")
+    if not present:
+        c = exact_rational(expr)
+        return R.constant(flint.fmpq(c.numerator, c.denominator))
+    index = {n: k for k, n in enumerate(names)}
+    direct = _expanded_terms(expr, index)
+    if direct is not None:
+        return R.from_dict(direct)
+    where = [index[n] for n in present]
     data = {}
-    for monom, coeff in sympy.Poly(expr, *gens).terms():
+    for monom, coeff in sympy.Poly(expr, *[sympy.Symbol(n) for n in present]).terms():
+        full = [0] * len(names)
+        for k, e in zip(where, monom):
+            full[k] = int(e)
         c = exact_rational(coeff)
-        data[tuple(int(e) for e in monom)] = flint.fmpq(c.numerator, c.denominator)
+        data[tuple(full)] = flint.fmpq(c.numerator, c.denominator)
     return R.from_dict(data)
+
+
+def _expanded_terms(expr, index):
+    """Read an expanded sum of rational multiples of monomials directly (linear time), or None."""
+    data = {}
+    for term in sympy.Add.make_args(sympy.expand(expr)):
+        coeff, rest = term.as_coeff_Mul()
+        if not coeff.is_Rational:
+            return None
+        full = [0] * len(index)
+        for base, e in (rest.as_powers_dict().items() if rest != 1 else ()):
+            if not (base.is_Symbol and e.is_Integer and e > 0 and str(base) in index):
+                return None
+            full[index[str(base)]] += int(e)
+        key = tuple(full)
+        c = data.get(key, flint.fmpq(0)) + flint.fmpq(int(coeff.p), int(coeff.q))
+        data[key] = c
+    return {k: v for k, v in data.items() if v != 0}
 
 
 def poly_terms(p) -> list:

@@ -35,7 +35,7 @@ from fractions import Fraction
 
 import sympy
 
-from ..errors import BackendError
+from ..errors import BackendError, SpecError
 from ..exact import exact_rational
 from ._flint import flint
 from .base import ScalarBackend, refuse
@@ -102,19 +102,14 @@ class PolyBackend(ScalarBackend):
         return self._ring().constant(flint.fmpq(f.numerator, f.denominator))
 
     def _s_from_symbolic(self, value):
-        ring = self._ring()
-        names = list(ring.names())
-        symbols = sorted(value.free_symbols, key=str)
-        missing = [str(s) for s in symbols if str(s) not in names]
-        if missing:
+        from ..polys import to_flint
+
+        try:
+            return to_flint(value, self._ring())
+        except SpecError:
+            missing = sorted({str(s) for s in value.free_symbols} - set(self._ring().names()))
             raise BackendError(f"parameter {missing[0]!r} is not a generator of the poly ring",
-                               expected="a parameter declared by the graph")
-        gens = [sympy.Symbol(n) for n in names]
-        data = {}
-        for monom, coeff in sympy.Poly(value, *gens).terms():
-            c = exact_rational(coeff)
-            data[tuple(monom)] = flint.fmpq(c.numerator, c.denominator)
-        return ring.from_dict(data)
+                               expected="a parameter declared by the graph") from None
 
     def _s_lift(self, value, variable):
         if value is None:
