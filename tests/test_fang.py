@@ -206,3 +206,16 @@ def test_checker_imports_neither_constructions_nor_verifiers():
             "print(bad)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+@pytest.mark.slow
+def test_full_sweep_of_the_proof_module():
+    """`symtrans verify proofs/ --full`: every obligation of the long sweep as expected."""
+    from pathlib import Path
+
+    from symtrans.obligations import collect, run
+
+    root = Path(__file__).resolve().parents[1]
+    results = [run(ob) for ob in collect([root / "proofs"], quick=False)]
+    assert len(results) > 60
+    assert all(r.as_expected for r in results), [r.obligation.name for r in results if not r.as_expected]
