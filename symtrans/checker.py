@@ -36,14 +36,14 @@ from fractions import Fraction
 
 import sympy
 
-from .backends import PolyBackend, RationalBackend
+from .backends import PolyBackend
 from .certificate import Certificate
 from .claims import Claim
 from .errors import SpecError, SymtransError
 from .exact import exact_rational, format_exact
 from .expr import parse_expression
-from .graph import CHANNELS, INPUTS, OP, OUTPUTS, fingerprint, from_json, input_variables, parameters, sizes
-from .interpret import evaluate
+from .graph import CHANNELS, OUTPUTS, fingerprint, from_json, input_variables, parameters, sizes
+from .interpret import evaluate, evaluate_at_point
 from .polys import from_terms, ring, to_flint
 
 __all__ = ["check_certificate"]
@@ -90,20 +90,6 @@ def _value(G, names, node):
     return evaluate(G, PolyBackend(names), nodes=[node])[node]
 
 
-def _point_value(G, node, point, row, col):
-    gvars = input_variables(G)
-    inputs, i = {}, 0
-    for name in G.graph[INPUTS]:
-        r, c = G.nodes[name][OP].shape
-        flat = [point[v] for v in gvars[i:i + r * c]]
-        inputs[name] = [flat[a * c:(a + 1) * c] for a in range(r)]
-        i += r * c
-    params = {p: point[p] for p in parameters(G)}
-    bk = RationalBackend()
-    v = bk.to_list(evaluate(G, bk, inputs, params, nodes=[node])[node])[row][col]
-    return Fraction(int(v.p), int(v.q))
-
-
 def _check_identity(G, claim, cert):
     ev = cert.evidence
     names = list(ev["generators"])
@@ -123,7 +109,7 @@ def _check_identity(G, claim, cert):
     _require(isinstance(ce, dict), "a refutation without a counterexample")
     point = {k: exact_rational(v, k) for k, v in ce["point"].items()}
     _require(set(names) <= set(point), "the counterexample does not give every variable and parameter")
-    network = _point_value(G, node, point, claim.row, claim.col)
+    network = evaluate_at_point(G, point, node, claim.row, claim.col)
     subs = {sympy.Symbol(k): sympy.Rational(v.numerator, v.denominator) for k, v in point.items()}
     wanted = exact_rational(claim.target.in_variables(input_variables(G)).xreplace(subs))
     _require(format_exact(network) == ce["network"], "the network's value at the counterexample is not as recorded")

@@ -170,7 +170,7 @@ def _verify(args) -> int:
                               "float_drift": cert.evidence.get("float_drift")}, sort_keys=True), flush=True)
         else:
             flag = "" if result.as_expected else f"  UNEXPECTED (expected {ob.expected})"
-            note = f" (expected)" if result.as_expected and ob.expected != "PROVED" else ""
+            note = " (expected)" if result.as_expected and ob.expected != "PROVED" else ""
             print(f"[{i:>{len(str(total))}}/{total}] {cert.verdict:<8}{note:<11} {ob.name:<{width}}  "
                   f"{cert.seconds:7.2f}s  {_summary_line(result)}{flag}", flush=True)
     counts = {v: sum(r.certificate.verdict == v for r in results) for v in ("PROVED", "REFUTED", "UNKNOWN")}

@@ -17,9 +17,9 @@ from __future__ import annotations
 import networkx as nx
 
 from .errors import SpecError, SymtransError
-from .graph import INPUTS, OP, OUTPUTS, SHAPE, arguments, check, parameters, substitute
+from .graph import INPUTS, OP, OUTPUTS, SHAPE, arguments, check, input_variables, parameters, substitute
 
-__all__ = ["evaluate"]
+__all__ = ["evaluate", "evaluate_at_point"]
 
 
 def evaluate(G, backend, inputs=None, params=None, nodes=()):
@@ -87,3 +87,35 @@ def evaluate(G, backend, inputs=None, params=None, nodes=()):
             except SymtransError as exc:
                 raise exc.at(node=n) from None
     return {n: values[n] for n in wanted}
+
+
+def evaluate_at_point(G, point: dict, node: str, row: int = 0, col: int = 0):
+    """The exact value of ``node[row, col]`` at a point given variable by variable.
+
+    ``point`` maps every input variable and every parameter of ``G`` to an exact
+    rational (extra names are ignored).  Used to confirm counterexamples
+    independently of the polynomial that found them.
+
+    >>> from symtrans.graph import new_graph, add_input, add_op, set_outputs
+    >>> from symtrans.ops import Hadamard
+    >>> G = new_graph(); x = add_input(G, "x", (1, 2))
+    >>> _ = add_op(G, "sq", Hadamard(), [x, x]); set_outputs(G, ["sq"])
+    >>> evaluate_at_point(G, {"x1": 3, "x2": "1/2"}, "sq", 0, 1)
+    Fraction(1, 4)
+    """
+    from fractions import Fraction
+
+    from .backends import RationalBackend
+
+    missing = [v for v in input_variables(G) + parameters(G) if v not in point]
+    if missing:
+        raise SpecError(f"the point gives no value for {missing[0]!r}", expected="every variable and parameter")
+    inputs = {}
+    for name in G.graph[INPUTS]:
+        op = G.nodes[name][OP]
+        r, c = op.shape
+        inputs[name] = [[point[op.variables[a * c + b]] for b in range(c)] for a in range(r)]
+    bk = RationalBackend()
+    params = {p: point[p] for p in parameters(G)}
+    v = bk.to_list(evaluate(G, bk, inputs, params, nodes=[node])[node])[row][col]
+    return Fraction(int(v.p), int(v.q))

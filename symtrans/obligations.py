@@ -23,7 +23,6 @@ import importlib.util
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from .certificate import VERDICTS
 from .errors import SpecError, SymtransError

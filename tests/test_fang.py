@@ -17,8 +17,7 @@ from symtrans.checker import check_certificate
 from symtrans.claims import Claim
 from symtrans.constructions.fang2022 import (expected_sizes, monomial_encoder, polynomial_transformer,
                                              stream_channels, token_count)
-from symtrans.graph import CHANNELS, OP, parameters, replace_weight
-from symtrans.ops import Linear
+from symtrans.graph import OP, parameters, replace_weight
 from symtrans.targets import Polynomial
 from symtrans.verify import verify
 

@@ -29,14 +29,14 @@ from fractions import Fraction
 
 import sympy
 
-from ..backends import PolyBackend, RationalBackend
+from ..backends import PolyBackend
 from ..backends._flint import flint
 from ..certificate import Certificate
 from ..errors import SpecError, SymtransError
 from ..exact import exact_rational, format_exact
 from ..expr import parse_expression
-from ..graph import CHANNELS, INPUTS, OP, OUTPUTS, fingerprint, input_variables, parameters, to_json
-from ..interpret import evaluate
+from ..graph import CHANNELS, OUTPUTS, fingerprint, input_variables, parameters, to_json
+from ..interpret import evaluate, evaluate_at_point
 from ..polys import poly_terms, ring as poly_ring, to_flint
 
 __all__ = ["prove_identity", "prove_readout", "prove_channels", "nonzero_point"]
@@ -130,21 +130,6 @@ def _evaluate_poly(G, node, extra=()):
     return bk, value, poly_ring(names), names
 
 
-def _rational_value(G, node, point, row, col):
-    """The graph's exact value at a point (variables and parameters given), for confirmation."""
-    gvars = input_variables(G)
-    inputs, i = {}, 0
-    for name in G.graph[INPUTS]:
-        r, c = G.nodes[name][OP].shape
-        flat = [point[v] for v in gvars[i:i + r * c]]
-        inputs[name] = [flat[a * c:(a + 1) * c] for a in range(r)]
-        i += r * c
-    params = {p: point.get(p, Fraction(0)) for p in parameters(G)}
-    bk = RationalBackend()
-    v = bk.to_list(evaluate(G, bk, inputs, params, nodes=[node])[node])[row][col]
-    return Fraction(int(v.p), int(v.q))
-
-
 # ---------------------------------------------------------------------------------------------------
 # identity
 # ---------------------------------------------------------------------------------------------------
@@ -178,7 +163,7 @@ def prove_identity(G, claim, name: str = "") -> Certificate:
     point = nonzero_point(residual, names)
     evidence["residual_leading"] = _leading(residual, names)
     evidence["residual_terms"] = len(residual)
-    network = _rational_value(G, node, point, claim.row, claim.col)
+    network = evaluate_at_point(G, point, node, claim.row, claim.col)
     subs = {sympy.Symbol(k): sympy.Rational(v.numerator, v.denominator) for k, v in point.items()}
     wanted = exact_rational(target_expr.xreplace(subs))
     if network == wanted:  # pragma: no cover - would mean the poly and rational backends disagree
