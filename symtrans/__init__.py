@@ -4,7 +4,7 @@ The public API, listed explicitly (nothing is defined here).
 """
 
 from .backends import (BACKENDS, UNDECIDED, FloatBackend, IntervalBackend, MpBackend, PolyBackend,
-                       RationalBackend, get_backend)
+                       PWLBackend, RationalBackend, get_backend)
 from .channels import Channels
 from .errors import (BackendError, EvaluationError, ExactnessError, ExpressionError, GraphError,
                      SpecError, SymtransError, Undecided)
@@ -34,6 +34,6 @@ __all__ = [
     "attention_head", "multi_head_attention", "ffn", "residual", "layer_norm", "readout", "block",
     # evaluation
     "evaluate", "get_backend", "BACKENDS", "UNDECIDED", "PolyBackend", "RationalBackend",
-    "IntervalBackend", "MpBackend", "FloatBackend",
+    "IntervalBackend", "MpBackend", "FloatBackend", "PWLBackend",
     "__version__",
 ]

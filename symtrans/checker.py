@@ -24,6 +24,14 @@ For each method it checks:
     (PROVED), or differ at the recorded place (REFUTED).
 ``sizes``
     The recomputed sizes agree or disagree with the claim as recorded.
+``equivalent``
+    Re-runs the exact piecewise-affine evaluation of the network and the
+    target on the interval: PROVED iff every recorded cell carries the same
+    affine piece on both sides, the cells cover the interval, and both sides
+    agree exactly at every cell end; REFUTED iff they differ at the recorded
+    point (evaluated exactly).
+``regions``
+    Re-counts the linear regions.
 
 >>> from symtrans.checker import check_certificate
 >>> check_certificate({"format": "something else"})
@@ -188,5 +196,52 @@ def _check_sizes(G, claim, cert):
     return "PROVED" if all(actual.get(k) == v for k, v in claim.expected.items()) else "REFUTED"
 
 
+def _pwl_pieces(G, node, lo, hi, row=0, col=0):
+    from .backends.pwl import PWLBackend
+
+    bk = PWLBackend(lo, hi)
+    return bk.pieces(evaluate(G, bk, nodes=[node])[node], row, col)
+
+
+def _check_equivalent(G, claim, cert):
+    from .targets import maxout_graph
+
+    (lo, hi), = claim.domain.bounds
+    node = _node(G, claim)
+    var = input_variables(G)[0]
+    if cert.verdict == "REFUTED":
+        ce = cert.counterexample
+        x = exact_rational(ce["point"][var])
+        net, tgt = evaluate_at_point(G, {var: x}, node, claim.row, claim.col), claim.target.evaluate([x])
+        _require(format_exact(net) == ce["network"] and format_exact(tgt) == ce["target"],
+                 "the values at the counterexample are not as recorded")
+        return "REFUTED" if net != tgt else "PROVED"
+    ours = _pwl_pieces(G, node, lo, hi, claim.row, claim.col)
+    theirs = _pwl_pieces(maxout_graph(claim.target), "f", lo, hi)
+    cells = [[exact_rational(v) for v in cell] for cell in cert.evidence["regions"]]
+    _require(cells and cells[0][0] == lo and cells[-1][1] == hi and
+             all(a[1] == b[0] for a, b in zip(cells, cells[1:])), "the recorded cells do not cover the interval")
+
+    def piece_at(pieces, x):
+        return next((m, c) for a, b, m, c in pieces if a <= x <= b)
+
+    for a, b, m, c, w in cells:
+        _require(a < w < b, "a witness point lies outside its cell")
+        mid = (a + b) / 2
+        _require(piece_at(ours, mid) == (m, c) == piece_at(theirs, mid), f"the cell [{a}, {b}] does not re-check")
+        _require(all(a >= p[0] and b <= p[1] for p in ours if p[0] < mid < p[1]), "a cell crosses a breakpoint")
+        _require(all(a >= p[0] and b <= p[1] for p in theirs if p[0] < mid < p[1]), "a cell crosses a breakpoint")
+    for x in [cell[0] for cell in cells] + [hi]:
+        _require(evaluate_at_point(G, {var: x}, node, claim.row, claim.col) == claim.target.evaluate([x]),
+                 f"network and target differ at the cell end {x}")
+    return "PROVED"
+
+
+def _check_regions(G, claim, cert):
+    (lo, hi), = claim.domain.bounds
+    count = len(_pwl_pieces(G, _node(G, claim), lo, hi, claim.row, claim.col))
+    return "PROVED" if count == claim.expected["regions"] else "REFUTED"
+
+
 _CHECKERS = {"identity": _check_identity, "readout": _check_readout, "channels": _check_channels,
-             "sizes": _check_sizes}
+             "sizes": _check_sizes, "equivalent": _check_equivalent, "regions": _check_regions}

@@ -18,6 +18,12 @@ A claim names a relation between the graph and a target on a domain:
 ``sizes``
     The graph's sizes (:func:`symtrans.graph.sizes`) equal the ``expected``
     ones (blocks, heads per block, tokens, width, free parameters ...).
+``equivalent``
+    The output entry equals the maxout network ``target`` at every point of
+    the box ``domain`` (piecewise-linear equivalence).
+``regions``
+    The output entry has exactly ``expected["regions"]`` linear regions on the
+    box ``domain`` (maximal intervals where it is affine).
 
 >>> from symtrans.claims import Claim
 >>> from symtrans.targets import Polynomial
@@ -32,11 +38,12 @@ from dataclasses import dataclass, field
 
 from .domains import AllReals
 from .errors import SpecError
-from .targets import Polynomial
+from .domains import Box
+from .targets import MaxoutNet, Polynomial
 
 __all__ = ["Claim", "KINDS"]
 
-KINDS = ("identity", "readout", "channels", "sizes")
+KINDS = ("identity", "readout", "channels", "sizes", "equivalent", "regions")
 
 
 @dataclass(frozen=True)
@@ -79,9 +86,16 @@ class Claim:
             raise SpecError(f"a {self.kind} claim needs a polynomial target", field="target")
         if self.kind == "channels" and not self.expected and not self.zero:
             raise SpecError("a channels claim needs expected groups", field="expected")
-        if self.kind == "sizes" and not isinstance(self.expected, dict):
-            raise SpecError("a sizes claim needs the expected sizes", field="expected")
-        if self.domain is None and self.target is not None:
+        if self.kind in ("sizes", "regions") and not isinstance(self.expected, dict):
+            raise SpecError(f"a {self.kind} claim needs the expected values", field="expected")
+        if self.kind == "equivalent" and not isinstance(self.target, MaxoutNet):
+            raise SpecError("an equivalent claim needs a maxout-network target", field="target")
+        if self.kind in ("equivalent", "regions") and not isinstance(self.domain, Box):
+            raise SpecError(f"a {self.kind} claim needs a box domain", field="domain")
+        if self.kind == "equivalent" and self.domain.dimension != self.target.dimension:
+            raise SpecError(f"a box of dimension {self.domain.dimension} for a target on R^{self.target.dimension}",
+                            field="domain", expected=f"{self.target.dimension} intervals")
+        if self.domain is None and isinstance(self.target, Polynomial):
             object.__setattr__(self, "domain", AllReals(len(self.target.variables)))
 
     def describe(self) -> str:
@@ -94,8 +108,10 @@ class Claim:
             return f"{where} == {_short(self.target.expr)} over Q[{ring}]"
         if self.kind == "readout":
             return f"some read-out of {where}[token {self.row}] == {_short(self.target.expr)}"
-        if self.kind == "sizes":
-            return "sizes " + ", ".join(f"{k}={v}" for k, v in self.expected.items())
+        if self.kind in ("sizes", "regions"):
+            return f"{self.kind} " + ", ".join(f"{k}={v}" for k, v in self.expected.items())
+        if self.kind == "equivalent":
+            return f"{where} == maxout net (widths {self.target.widths}, ranks {self.target.ranks}) on the box"
         groups = ", ".join(list(self.expected or {}) + [f"{z}=0" for z in self.zero])
         return f"channels {groups} of {where} in every token"
 
@@ -105,7 +121,7 @@ class Claim:
             out["target"] = self.target.to_json()
         if self.groups is not None:
             out["groups"] = list(self.groups)
-        if self.expected is not None and self.kind == "sizes":
+        if self.expected is not None and self.kind in ("sizes", "regions"):
             out["expected"] = dict(self.expected)
         elif self.expected is not None:
             out["expected"] = {g: [str(e) for e in exprs] for g, exprs in self.expected.items()}
@@ -121,10 +137,17 @@ class Claim:
         if not isinstance(data, dict) or data.get("kind") not in KINDS:
             raise SpecError("claim is not an object with a known kind", field="claim",
                             expected=" | ".join(KINDS))
-        target = Polynomial.from_json(data["target"]) if data.get("target") is not None else None
+        target = data.get("target")
+        if target is not None:
+            target = MaxoutNet.from_json(target) if target.get("kind") == "maxout" else Polynomial.from_json(target)
+        domain = data.get("domain")
+        if domain is not None and domain.get("kind") == "box":
+            domain = Box(domain["bounds"])
+        else:
+            domain = None
         return cls(data["kind"], target, data.get("output"), data.get("row", 0), data.get("col", 0),
                    tuple(data["groups"]) if data.get("groups") is not None else None,
-                   data.get("expected"), tuple(data.get("zero", ())))
+                   data.get("expected"), tuple(data.get("zero", ())), domain)
 
 
 def _short(expr, limit=60):

@@ -138,6 +138,14 @@ def _summary_line(result) -> str:
         if drift:
             text += f"; float64 drift {drift['max_abs']:.1e} (not a proof)"
         return text
+    if cert.method == "equivalent" and cert.verdict == "REFUTED":
+        at = ", ".join(f"{k}={v}" for k, v in ce["point"].items())
+        return f"at {at}: network {ce['network']} != target {ce['target']}"
+    if cert.method == "equivalent" and cert.verdict == "PROVED":
+        return (f"{ev['cells']} cells equal; network: {ev['linear_regions']} linear regions, "
+                f"{ev['activation_cells']} activation cells")
+    if cert.method == "regions":
+        return f"{ev['linear_regions']} linear regions ({ev['activation_cells']} activation cells)"
     if cert.method == "readout" and cert.verdict == "PROVED":
         return f"read-out with {len(ev['theta'])} nonzero weights"
     if cert.method == "channels" and cert.verdict == "PROVED":

@@ -22,7 +22,7 @@ from .graph import INPUTS, OP, OUTPUTS, SHAPE, arguments, check, input_variables
 __all__ = ["evaluate", "evaluate_at_point"]
 
 
-def evaluate(G, backend, inputs=None, params=None, nodes=()):
+def evaluate(G, backend, inputs=None, params=None, nodes=(), validate: bool = True):
     """Evaluate ``G`` on ``backend``.
 
     Parameters
@@ -41,6 +41,9 @@ def evaluate(G, backend, inputs=None, params=None, nodes=()):
     nodes : iterable of str
         Extra nodes whose values to return as well (to check invariants
         inside the network, block by block).
+    validate : bool
+        Check the graph first (the default).  Callers that evaluate one
+        graph many times check it once and pass ``False``.
 
     Returns
     -------
@@ -61,7 +64,8 @@ def evaluate(G, backend, inputs=None, params=None, nodes=()):
     ...
     symtrans.errors.EvaluationError: node 'q': division by zero (expected a nonzero divisor)
     """
-    check(G)
+    if validate:
+        check(G)
     inputs = dict(inputs or {})
     unknown = set(inputs) - set(G.graph[INPUTS])
     if unknown:
@@ -89,7 +93,7 @@ def evaluate(G, backend, inputs=None, params=None, nodes=()):
     return {n: values[n] for n in wanted}
 
 
-def evaluate_at_point(G, point: dict, node: str, row: int = 0, col: int = 0):
+def evaluate_at_point(G, point: dict, node: str, row: int = 0, col: int = 0, validate: bool = True):
     """The exact value of ``node[row, col]`` at a point given variable by variable.
 
     ``point`` maps every input variable and every parameter of ``G`` to an exact
@@ -107,7 +111,8 @@ def evaluate_at_point(G, point: dict, node: str, row: int = 0, col: int = 0):
 
     from .backends import RationalBackend
 
-    missing = [v for v in input_variables(G) + parameters(G) if v not in point]
+    params_needed = parameters(G) if validate or point.keys() - set(input_variables(G)) else []
+    missing = [v for v in input_variables(G) + params_needed if v not in point]
     if missing:
         raise SpecError(f"the point gives no value for {missing[0]!r}", expected="every variable and parameter")
     inputs = {}
@@ -116,6 +121,6 @@ def evaluate_at_point(G, point: dict, node: str, row: int = 0, col: int = 0):
         r, c = op.shape
         inputs[name] = [[point[op.variables[a * c + b]] for b in range(c)] for a in range(r)]
     bk = RationalBackend()
-    params = {p: point[p] for p in parameters(G)}
-    v = bk.to_list(evaluate(G, bk, inputs, params, nodes=[node])[node])[row][col]
+    params = {p: point[p] for p in params_needed}
+    v = bk.to_list(evaluate(G, bk, inputs, params, nodes=[node], validate=validate)[node])[row][col]
     return Fraction(int(v.p), int(v.q))

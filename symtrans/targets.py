@@ -17,6 +17,7 @@ c_0 + c_1*x1 + c_2*x1**2
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import sympy
 
@@ -24,7 +25,7 @@ from .errors import SpecError
 from .exact import exact, format_exact
 from .expr import parse_expression
 
-__all__ = ["Polynomial", "monomials", "coefficient_name"]
+__all__ = ["Polynomial", "MaxoutNet", "maxout_graph", "monomials", "coefficient_name"]
 
 
 def monomials(d: int, degree: int) -> list:
@@ -162,3 +163,176 @@ class Polynomial:
         if not isinstance(variables, list) or not all(isinstance(v, str) and v.isidentifier() for v in variables):
             raise SpecError(f"variables {variables!r} are not a list of names", field="variables")
         return cls.parse(data["expr"], variables, data.get("parameters", ()))
+
+
+@dataclass(frozen=True)
+class MaxoutNet:
+    """A maxout network with exact weights.
+
+    ``layers[l][i][j] = [w_1, ..., w_n, b]`` is piece ``j`` of unit ``i`` of layer
+    ``l`` (``n`` = the previous layer's width, ``d`` for the first), and
+    ``output = [a_1, ..., a_N, c]``:
+
+        y^0 = x,  y^l_i = max_j (<w^l_ij, y^(l-1)> + b^l_ij),  f(x) = <a, y^L> + c.
+
+    A ReLU unit is the rank-2 maxout unit with one piece 0.
+
+    Examples
+    --------
+    >>> tent = MaxoutNet.tent(2)
+    >>> [tent.evaluate([Fraction(k, 8)]) for k in range(0, 9, 2)]
+    [Fraction(0, 1), Fraction(1, 1), Fraction(0, 1), Fraction(1, 1), Fraction(0, 1)]
+    >>> MaxoutNet(1, [[[[1, 0]]]], [1, 2, 0])
+    Traceback (most recent call last):
+    ...
+    symtrans.errors.SpecError: field 'output': the output has 3 entries (expected 2: one per unit of the last layer, then the constant)
+    """
+
+    dimension: int
+    layers: tuple
+    output: tuple
+
+    def __init__(self, dimension, layers, output):
+        if isinstance(dimension, bool) or not isinstance(dimension, int) or dimension < 1:
+            raise SpecError(f"dimension {dimension!r}", field="dimension", expected="an integer >= 1")
+        width = dimension
+        clean = []
+        if not isinstance(layers, (list, tuple)) or not layers:
+            raise SpecError("a maxout network needs at least one layer", field="layers")
+        for l, layer in enumerate(layers):
+            if not isinstance(layer, (list, tuple)) or not layer:
+                raise SpecError(f"layer {l} has no units", field="layers")
+            units = []
+            for i, unit in enumerate(layer):
+                if not isinstance(unit, (list, tuple)) or not unit:
+                    raise SpecError(f"unit {i} of layer {l} has no pieces", field="layers")
+                pieces = []
+                for j, piece in enumerate(unit):
+                    if not isinstance(piece, (list, tuple)) or len(piece) != width + 1:
+                        got = len(piece) if isinstance(piece, (list, tuple)) else piece
+                        raise SpecError(f"piece {j} of unit {i} of layer {l} has {got} coefficients",
+                                        field="layers", expected=f"{width + 1}: {width} weights, then the bias")
+                    pieces.append(tuple(_exact_rational(v, f"layer {l} unit {i} piece {j}") for v in piece))
+                units.append(tuple(pieces))
+            clean.append(tuple(units))
+            width = len(units)
+        if not isinstance(output, (list, tuple)) or len(output) != width + 1:
+            n = len(output) if isinstance(output, (list, tuple)) else output
+            raise SpecError(f"the output has {n} entries", field="output",
+                            expected=f"{width + 1}: one per unit of the last layer, then the constant")
+        object.__setattr__(self, "dimension", dimension)
+        object.__setattr__(self, "layers", tuple(clean))
+        object.__setattr__(self, "output", tuple(_exact_rational(v, "output") for v in output))
+
+    @property
+    def widths(self) -> list:
+        return [len(layer) for layer in self.layers]
+
+    @property
+    def ranks(self) -> list:
+        return [max(len(unit) for unit in layer) for layer in self.layers]
+
+    def evaluate(self, x) -> Fraction:
+        """The exact value at a rational point."""
+        y = [_exact_rational(v, "x") for v in x]
+        if len(y) != self.dimension:
+            raise SpecError(f"a point of dimension {len(y)}", expected=f"{self.dimension} coordinates")
+        for layer in self.layers:
+            y = [max(sum((w * v for w, v in zip(piece[:-1], y)), Fraction(0)) + piece[-1] for piece in unit)
+                 for unit in layer]
+        return sum((a * v for a, v in zip(self.output[:-1], y)), Fraction(0)) + self.output[-1]
+
+    def pieces(self, layer: int, x):
+        """The pre-max values ``z_ij`` of ``layer`` (0-based) at the point ``x``."""
+        y = [_exact_rational(v, "x") for v in x]
+        for l, units in enumerate(self.layers):
+            z = [[sum((w * v for w, v in zip(piece[:-1], y)), Fraction(0)) + piece[-1] for piece in unit]
+                 for unit in units]
+            if l == layer:
+                return z
+            y = [max(zs) for zs in z]
+        raise SpecError(f"layer {layer} of a {len(self.layers)}-layer network")
+
+    @classmethod
+    def relu(cls, dimension: int, layers, output):
+        """A ReLU network: ``layers[l] = [[w_1..w_n, b], ...]`` (one affine map per unit) -> rank 2."""
+        return cls(dimension, [[[list(unit), [0] * len(unit)] for unit in layer] for layer in layers], output)
+
+    @classmethod
+    def tent(cls, L: int) -> "MaxoutNet":
+        """``T^L`` on [0, 1], ``T(x) = 2 min(x, 1 - x)``: width 1, rank 2, ``L`` layers, ``2^L`` pieces.
+
+        Unit values are ``u_l = -T^l(x)``: ``u_1 = max(-2x, 2x - 2)``, ``u_l = max(2u, -2u - 2)``.
+        """
+        if L < 1:
+            raise SpecError(f"L = {L}", field="L", expected="L >= 1")
+        layers = [[[[-2, 0], [2, -2]]]] + [[[[2, 0], [-2, -2]]]] * (L - 1)
+        return cls(1, layers, [-1, 0])
+
+    @classmethod
+    def yarotsky(cls, m: int) -> "MaxoutNet":
+        """Yarotsky's ``f_m(x) = x - sum_{s<=m} T^s(x) / 4^s``: width 2, rank 2, ``m + 1`` layers.
+
+        Unit 0 carries ``u_s = -T^s(x)``, unit 1 the running sum (pass-through by duplicated pieces).
+        """
+        if m < 1:
+            raise SpecError(f"m = {m}", field="m", expected="m >= 1")
+        layers = [[[[-2, 0], [2, -2]], [[1, 0], [1, 0]]]]
+        for s in range(2, m + 1):
+            w = Fraction(1, 4 ** (s - 1))
+            layers.append([[[2, 0, 0], [-2, 0, -2]], [[w, 1, 0], [w, 1, 0]]])
+        w = Fraction(1, 4 ** m)
+        layers.append([[[w, 1, 0], [w, 1, 0]]])
+        return cls(1, layers, [1, 0])
+
+    def to_json(self) -> dict:
+        return {"kind": "maxout", "dimension": self.dimension,
+                "layers": [[[[format_exact(v) for v in piece] for piece in unit] for unit in layer]
+                           for layer in self.layers],
+                "output": [format_exact(v) for v in self.output]}
+
+    @classmethod
+    def from_json(cls, data) -> "MaxoutNet":
+        if not isinstance(data, dict) or data.get("kind") != "maxout":
+            raise SpecError("target is not a maxout object", field="target")
+        return cls(data.get("dimension"), data.get("layers"), data.get("output"))
+
+
+def _exact_rational(value, what):
+    from .exact import exact_rational
+
+    return exact_rational(value, what)
+
+
+def maxout_graph(net: MaxoutNet, name: str = "maxout"):
+    """The maxout network itself as a graph (a reference for equivalence checks).
+
+    Node ``L{l}.p{j}`` holds piece ``j`` of every unit of layer ``l`` (1-based
+    ``l``; units with fewer pieces repeat their last one), ``L{l}`` the layer's
+    output, ``f`` the network's output.
+
+    >>> from symtrans import evaluate, RationalBackend
+    >>> G = maxout_graph(MaxoutNet.tent(1))
+    >>> RationalBackend().to_list(evaluate(G, RationalBackend(), {"x": ["1/4"]})["f"])
+    [[1/2]]
+    """
+    from .graph import add_input, add_op, new_graph, set_outputs
+    from .ops import Linear, Maximum
+    from .weights import Weights
+
+    G = new_graph(name)
+    y = add_input(G, "x", (1, net.dimension))
+    width = net.dimension
+    for l, layer in enumerate(net.layers, 1):
+        rank = max(len(unit) for unit in layer)
+        nodes = []
+        for j in range(rank):
+            W = Weights((width, len(layer)), {(n, i): unit[min(j, len(unit) - 1)][n]
+                                              for i, unit in enumerate(layer) for n in range(width)})
+            b = Weights((1, len(layer)), {(0, i): unit[min(j, len(unit) - 1)][-1] for i, unit in enumerate(layer)})
+            nodes.append(add_op(G, f"L{l}.p{j}", Linear(W, b), [y]))
+        y = add_op(G, f"L{l}", Maximum(), nodes) if rank > 1 else nodes[0]
+        width = len(layer)
+    a = Weights((width, 1), {(i, 0): v for i, v in enumerate(net.output[:-1])})
+    set_outputs(G, [add_op(G, "f", Linear(a, Weights((1, 1), {(0, 0): net.output[-1]})), [y])])
+    return G

@@ -8,6 +8,8 @@ rational   exact rational points                     yes        yes
 interval   Arb balls (or mpmath intervals), N bits   no         yes
 mp         mpmath points at N digits                 no         no
 floats     numpy float64 batches                     no         no
+pwl        exact piecewise-affine functions of x     yes        yes
+           on a rational interval
 =========  ========================================  =========  ===========
 
 >>> from symtrans.backends import get_backend
@@ -20,11 +22,12 @@ from .floats import FloatBackend
 from .interval import IntervalBackend
 from .mp import MpBackend
 from .poly import PolyBackend
+from .pwl import PWLBackend
 from .rational import RationalBackend
 from ..errors import SymtransError
 
 __all__ = ["Backend", "ScalarBackend", "SparseMatrix", "UNDECIDED", "PolyBackend",
-           "RationalBackend", "IntervalBackend", "MpBackend", "FloatBackend", "BACKENDS",
+           "RationalBackend", "IntervalBackend", "MpBackend", "FloatBackend", "PWLBackend", "BACKENDS",
            "get_backend"]
 
 #: Backend classes by name.
@@ -34,6 +37,7 @@ BACKENDS = {
     "interval": IntervalBackend,
     "mp": MpBackend,
     "floats": FloatBackend,
+    "pwl": PWLBackend,
 }
 
 
@@ -45,7 +49,7 @@ def get_backend(name: str, **options):
     >>> get_backend("gpu")
     Traceback (most recent call last):
     ...
-    symtrans.errors.SymtransError: unknown backend 'gpu' (expected one of poly, rational, interval, mp, floats)
+    symtrans.errors.SymtransError: unknown backend 'gpu' (expected one of poly, rational, interval, mp, floats, pwl)
     """
     if name not in BACKENDS:
         raise SymtransError(f"unknown backend {name!r}", expected="one of " + ", ".join(BACKENDS))

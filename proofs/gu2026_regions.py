@@ -1,0 +1,52 @@
+"""Gu, Yang, Zhou 2026 (arXiv:2603.03084), G3: linear regions grow exponentially with depth.
+
+Claim checked, exactly: the L-fold tent map ``T^L`` on [0, 1] (``T(x) = 2 min(x, 1 - x)``) is
+computed by a hardmax transformer with ``L + 1`` blocks, 2 tokens and a width that does not
+depend on ``L`` (construction R2', which reuses its registers), and that transformer's function
+has exactly ``2^L`` linear regions on [0, 1], while its parameter count grows linearly in ``L``.
+
+* ``regions L=..``: the exact number of maximal intervals on which the network's output is
+  affine (the pwl backend propagates breakpoints exactly and merges equal pieces);
+* ``sizes L=..``: ``L + 1`` blocks, 2 tokens, width 5 for every ``L``;
+* ``equivalent L=..``: the network equals ``T^L`` at every point of [0, 1] (each cell's affine
+  pieces compared, each cell end evaluated exactly);
+* negative: a claim of ``2^L - 1`` regions must be REFUTED.
+
+The construction is our reconstruction (``shared/papers/exact_constructions.md`` sections 2.4
+and 2.7), not the authors' matrices.
+
+>>> obs = list(obligations())
+>>> len(obs), sum(o.expected == "REFUTED" for o in obs)
+(29, 1)
+"""
+
+from __future__ import annotations
+
+from symtrans.claims import Claim
+from symtrans.constructions.gu2026 import expected_sizes, maxout_transformer
+from symtrans.domains import Box
+from symtrans.obligations import Obligation
+from symtrans.targets import MaxoutNet
+
+UNIT = Box([(0, 1)])
+
+
+def _tent(L):
+    return maxout_transformer(MaxoutNet.tent(L), UNIT, fresh=False)
+
+
+def obligations(quick: bool = True):
+    depths = range(1, 11) if quick else range(1, 13)
+    for L in depths:
+        yield Obligation(f"gu2026/regions tent L={L}: 2^{L} linear regions", lambda L=L: _tent(L),
+                         Claim("regions", expected={"regions": 2 ** L}, domain=UNIT))
+    for L in depths:
+        wanted = {k: v for k, v in expected_sizes(MaxoutNet.tent(L), fresh=False).items()
+                  if k in ("blocks", "tokens", "width")}
+        yield Obligation(f"gu2026/sizes tent L={L}: {L + 1} blocks, 2 tokens, width 5", lambda L=L: _tent(L),
+                         Claim("sizes", expected=wanted))
+    for L in range(1, 9 if quick else 11):
+        yield Obligation(f"gu2026/equivalent tent L={L}", lambda L=L: _tent(L),
+                         Claim("equivalent", MaxoutNet.tent(L), domain=UNIT))
+    yield Obligation("gu2026/negative tent L=5 does not have 31 regions", lambda: _tent(5),
+                     Claim("regions", expected={"regions": 31}, domain=UNIT), expected="REFUTED")

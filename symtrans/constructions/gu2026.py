@@ -1,0 +1,198 @@
+"""Gu, Yang, Zhou (2026), "On the Expressive Power of Transformers for Maxout Networks and
+Continuous Piecewise Linear Functions", arXiv:2603.03084.
+
+Theorem family (G1, G3 of the paper's abstract): transformers emulate maxout networks with
+comparable complexity: self-attention implements max-type operations, feed-forward layers
+token-wise affine maps; hence they inherit ReLU-network approximation results, and the number
+of linear regions they realise grows exponentially with depth.
+
+**This is our reconstruction (R2 / R2' in ``shared/papers/exact_constructions.md`` section 2.4),
+not the authors' matrices.**  It uses hardmax attention (exact); with softmax(lambda) the same
+weights give an epsilon-approximation only.
+
+Proof sketch for a maxout network with ``L`` layers of widths ``N_l`` and ranks ``<= k`` on a box K:
+
+1. *Tokens and embedding.*  ``k`` tokens; token ``t`` holds the input ``x`` (group ``X``) and its
+   positional one-hot ``e_t`` (group ``P``).
+2. *FFN of layer l: token-wise affine maps by positional gating.*  Hidden unit ``(i, j)`` is
+   ``ReLU(<w_ij, y> + 2 B_l P[j] + b_ij - B_l)``; unit ``i`` of group ``G`` receives
+   ``sum_j h_ij - B_l``.  In token ``t`` the unit with ``j = t`` passes ``z_ij + B_l`` (needs
+   ``z_ij >= -B_l``) and the others give 0 (need ``z_ij <= B_l``), so token ``t`` holds
+   ``z_it = <w_it, y> + b_it``: piece ``t`` of every unit.  The **margin condition**
+   ``B_l >= sup_K max_ij |z_ij|`` is where compactness enters; :func:`margins` computes ``B_l``
+   rigorously with interval arithmetic over the box (an exact rational upper bound).
+3. *Attention of layer l: max over tokens.*  Head ``i`` has a constant positive query
+   (``lambda`` on every ``P`` channel), key = value = ``G[i]``: under hardmax it returns
+   ``max_t z_it = y^l_i`` in every token, exactly (ties average equal values).
+4. *Read-out* ``<a, y^L> + c`` from token 0.  ``L + 1`` blocks: block 1 is the first FFN, block
+   ``l + 1`` the attention of layer ``l`` followed by the FFN of layer ``l + 1``.
+
+``fresh=True`` writes each layer into fresh channel groups ``G_l, R_l`` (width grows with
+``L``); ``fresh=False`` (R2') reuses one ``G`` and one ``R`` register: an extra head with all
+scores equal and value ``-R`` outputs ``-R`` exactly (``R`` is the same in every token), and the
+FFN clears ``G`` with ``ReLU(G) - ReLU(-G) = G``; the width is then constant in ``L``.
+
+>>> from symtrans.targets import MaxoutNet
+>>> from symtrans.domains import Box
+>>> G = maxout_transformer(MaxoutNet.tent(3), Box([(0, 1)]), fresh=False)
+>>> from symtrans.graph import sizes
+>>> s = sizes(G); s["blocks"], s["tokens"], s["width"], s["heads_per_block"]
+(4, 2, 5, [0, 1, 2, 2])
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+from ..backends.interval import IntervalBackend
+from ..channels import Channels
+from ..domains import Box
+from ..errors import SpecError
+from ..graph import add_input, new_graph, set_outputs
+from ..interpret import evaluate
+from ..layers import Head, block, broadcast_writes, embedding, positional_writes, readout
+from ..targets import MaxoutNet, maxout_graph
+from ..weights import Weights
+
+__all__ = ["margins", "maxout_transformer", "expected_sizes"]
+
+PAPER = "gu2026"
+
+
+def margins(net: MaxoutNet, box: Box, prec: int = 64) -> list:
+    """Rigorous margins: ``B_l``, an integer >= ``sup_box max_ij |z_ij|`` for each layer.
+
+    The pieces are evaluated with Arb interval arithmetic on the whole box; every
+    enclosure contains the true range, so its upper end bounds the supremum.
+
+    Interval arithmetic may overestimate (here the true suprema are 2 and 2), which
+    is sound: any ``B_l`` at least the supremum makes the gating exact.
+
+    >>> margins(MaxoutNet.tent(2), Box([(0, 1)]))
+    [3, 5]
+    """
+    if box.dimension != net.dimension:
+        raise SpecError(f"a box of dimension {box.dimension} for a network on R^{net.dimension}",
+                        field="domain", expected=f"{net.dimension} intervals")
+    G = maxout_graph(net)
+    bk = IntervalBackend(prec=prec)
+    nodes = [n for n in G if n.startswith("L") and ".p" in n]
+    values = evaluate(G, bk, {"x": [tuple(b) for b in box.bounds]}, nodes=nodes)
+    out = []
+    for l in range(1, len(net.layers) + 1):
+        bound = Fraction(0)
+        for n in nodes:
+            if n.startswith(f"L{l}.p"):
+                for s in bk.to_list(values[n])[0]:
+                    lo, hi = bk.bounds(s)
+                    if lo is None:
+                        raise SpecError(f"layer {l}: an unbounded enclosure", field="domain")
+                    bound = max(bound, abs(lo), abs(hi))
+        out.append(max(1, math.ceil(bound)))
+    return out
+
+
+def expected_sizes(net: MaxoutNet, fresh: bool = True) -> dict:
+    """The construction's sizes: ``L + 1`` blocks, ``k`` tokens, the width, heads and FFN widths.
+
+    >>> expected_sizes(MaxoutNet.tent(3), fresh=False)
+    {'blocks': 4, 'tokens': 2, 'width': 5, 'heads_per_block': [0, 1, 2, 2], 'ffn_widths': [2, 4, 4, 0]}
+    """
+    L, k, N = len(net.layers), max(net.ranks), net.widths
+    width = net.dimension + k + (2 * sum(N) if fresh else 2 * max(N))
+    heads = [0] + [N[l] + (1 if not fresh and l > 0 else 0) for l in range(L)]
+    ffn = [k * N[0]] + [k * N[l] + (0 if fresh else 2 * N[l - 1]) for l in range(1, L)] + [0]
+    return {"blocks": L + 1, "tokens": k, "width": width, "heads_per_block": heads, "ffn_widths": ffn}
+
+
+def maxout_transformer(net: MaxoutNet, box: Box, *, score: str = "hardmax", beta=1, fresh: bool = True,
+                       margins_override=None):
+    """R2 (``fresh=True``) or R2' (``fresh=False``) emulating ``net`` on ``box``.
+
+    Parameters
+    ----------
+    net : MaxoutNet
+    box : Box
+        The compact domain on which the margins are certified.
+    score : {"hardmax", "softmax"}
+        ``softmax`` uses inverse temperature ``beta`` (an approximation only).
+    margins_override : list, optional
+        Use these margins instead of the certified ones (to test that too small ones fail).
+    """
+    if score not in ("hardmax", "softmax"):
+        raise SpecError(f"score {score!r}", field="score", expected="'hardmax' or 'softmax'")
+    B = list(margins_override) if margins_override is not None else margins(net, box)
+    if len(B) != len(net.layers):
+        raise SpecError(f"{len(B)} margins for {len(net.layers)} layers", field="margins")
+    d, L, k, N = net.dimension, len(net.layers), max(net.ranks), net.widths
+    groups = [("X", d), ("P", k)]
+    if fresh:
+        for l in range(1, L + 1):
+            groups += [(f"G{l}", N[l - 1]), (f"R{l}", N[l - 1])]
+    else:
+        groups += [("G", max(N)), ("R", max(N))]
+    ch = Channels(groups)
+
+    def g(l):
+        return f"G{l}" if fresh else "G"
+
+    def r(l):
+        return "X" if l == 0 else (f"R{l}" if fresh else "R")
+
+    G = new_graph(f"gu2026-{'r2' if fresh else 'r2prime'}")
+    x = add_input(G, "x", (1, d))
+    H = embedding(G, x, ch, k, positional_writes("P", k) + broadcast_writes("X", k, d),
+                  origin={"paper": PAPER})
+    for blk in range(1, L + 2):
+        heads = _attention(ch, blk - 1, N, k, g, r, score, beta, fresh) if blk > 1 else []
+        ffn = _ffn(net, ch, blk, B, k, g, r, fresh) if blk <= L else None
+        H = block(G, H, heads, ffn, index=blk, origin={"paper": PAPER})
+    out = Channels([("f", 1)])
+    a = Weights.from_action(ch, out, [((r(L), i), ("f", 0), v) for i, v in enumerate(net.output[:-1])])
+    set_outputs(G, [readout(G, H, a, Weights((1, 1), {(0, 0): net.output[-1]}), tokens=(0,),
+                            origin={"paper": PAPER})])
+    return G
+
+
+def _attention(ch, l, N, k, g, r, score, beta, fresh):
+    """Block l+1's heads: max over tokens of G_l[i] into R_l[i]; in R2' also clear R."""
+    one = Channels([("h", 1)])
+    heads = []
+    for i in range(N[l - 1]):
+        wq = Weights.from_action(ch, one, [(("P", j), ("h", 0), 1) for j in range(k)])
+        wk = Weights.from_action(ch, one, [((g(l), i), ("h", 0), 1)])
+        wo = Weights.from_action(one, ch, [(("h", 0), (r(l), i), 1)])
+        heads.append(Head(wq, wk, wk, wo, score=score, beta=beta if score == "softmax" else 1))
+    if not fresh and l > 1:
+        width = N[l - 2]
+        v = Channels([("v", width)])
+        zero = Weights.from_action(ch, one, [])
+        wv = Weights.from_action(ch, v, [((r(l - 1), i), ("v", i), -1) for i in range(width)])
+        wo = Weights.from_action(v, ch, [(("v", i), (r(l), i), 1) for i in range(width)])
+        heads.append(Head(zero, zero, wv, wo, score=score, beta=beta if score == "softmax" else 1))
+    return heads
+
+
+def _ffn(net, ch, l, B, k, g, r, fresh):
+    """FFN of layer l (1-based): token t receives piece t of every unit into G."""
+    layer, Bl = net.layers[l - 1], Fraction(B[l - 1])
+    prev = net.dimension if l == 1 else len(net.layers[l - 2])
+    units = [(i, j) for i in range(len(layer)) for j in range(k)]
+    extra = [] if fresh or l == 1 else [("clear+", i) for i in range(len(net.layers[l - 2]))] + \
+        [("clear-", i) for i in range(len(net.layers[l - 2]))]
+    hidden = Channels([("u", len(units) + len(extra))])
+    w1, b1, w2 = [], {}, []
+    for u, (i, j) in enumerate(units):
+        piece = layer[i][min(j, len(layer[i]) - 1)]
+        w1 += [((r(l - 1), n), ("u", u), piece[n]) for n in range(prev)]
+        w1.append((("P", j), ("u", u), 2 * Bl))
+        b1[(0, u)] = piece[-1] - Bl
+        w2.append((("u", u), (g(l), i), 1))
+    for e, (kind, i) in enumerate(extra):
+        u = len(units) + e
+        w1.append(((g(l), i), ("u", u), 1 if kind == "clear+" else -1))
+        w2.append((("u", u), (g(l), i), -1 if kind == "clear+" else 1))
+    b2 = {(0, ch.index(g(l), i)): -Bl for i in range(len(layer))}
+    return (Weights.from_action(ch, hidden, w1), Weights((1, hidden.width), b1),
+            Weights.from_action(hidden, ch, w2), Weights((1, ch.width), b2))
