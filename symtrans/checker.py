@@ -209,8 +209,8 @@ def _check_equivalent(G, claim, cert):
     (lo, hi), = claim.domain.bounds
     node = _node(G, claim)
     var = input_variables(G)[0]
-    if cert.verdict == "REFUTED":
-        ce = cert.counterexample
+    ce = cert.counterexample
+    if ce is not None:
         x = exact_rational(ce["point"][var])
         net, tgt = evaluate_at_point(G, {var: x}, node, claim.row, claim.col), claim.target.evaluate([x])
         _require(format_exact(net) == ce["network"] and format_exact(tgt) == ce["target"],
