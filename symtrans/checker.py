@@ -32,6 +32,11 @@ For each method it checks:
     point (evaluated exactly).
 ``regions``
     Re-counts the linear regions.
+``bound``
+    Rebuilds the bisection tree (so the leaves cover the box by construction),
+    re-evaluates every leaf's enclosure of ``N - f`` with Arb at the recorded
+    precision and checks it lies within ``eps``; for REFUTED, re-evaluates the
+    point enclosure and checks it lies beyond ``eps``.
 
 >>> from symtrans.checker import check_certificate
 >>> check_certificate({"format": "something else"})
@@ -243,5 +248,49 @@ def _check_regions(G, claim, cert):
     return "PROVED" if count == claim.expected["regions"] else "REFUTED"
 
 
+def _check_bound(G, claim, cert):
+    from .backends.interval import IntervalBackend
+    from .targets import maxout_graph
+
+    eps = exact_rational(claim.expected["eps"])
+    node = _node(G, claim)
+    F = maxout_graph(claim.target)
+    prec = int(cert.precision)
+    names = input_variables(G)
+
+    def enclosure(box, p):
+        bk = IntervalBackend(prec=p)
+        inputs = {"x": [[(lo, hi) if lo != hi else lo for lo, hi in box]]}
+        n = bk.to_list(evaluate(G, bk, inputs, nodes=[node])[node])[claim.row][claim.col]
+        f = bk.to_list(evaluate(F, bk, inputs)["f"])[0][0]
+        with bk.session():
+            return bk.bounds(n - f)
+
+    _require(list(G.graph["inputs"]) == ["x"] and len(names) == claim.domain.dimension,
+             "the graph's input does not match the box")
+    if cert.verdict == "REFUTED":
+        point = tuple((exact_rational(cert.counterexample["point"][v]),) * 2 for v in names)
+        lo, hi = enclosure(point, prec * 2)
+        _require(lo is not None and (lo > eps or hi < -eps), "the point enclosure is not beyond eps")
+        return "REFUTED"
+    _require(cert.verdict == "PROVED", "only PROVED and REFUTED bound certificates can be re-checked")
+    tree = list(cert.evidence["tree"])
+    stack = [tuple(claim.domain.bounds)]
+    while tree:
+        _require(stack, "the bisection tree has more nodes than boxes")
+        box, step = stack.pop(), tree.pop(0)
+        if step == "L":
+            lo, hi = enclosure(box, prec)
+            _require(lo is not None and -eps <= lo and hi <= eps, f"a leaf box is not within eps: {box}")
+        else:
+            k = int(step)
+            a, b = box[k]
+            m = (a + b) / 2
+            stack.extend([box[:k] + ((m, b),) + box[k + 1:], box[:k] + ((a, m),) + box[k + 1:]])
+    _require(not stack, "the bisection tree leaves boxes uncovered")
+    return "PROVED"
+
+
 _CHECKERS = {"identity": _check_identity, "readout": _check_readout, "channels": _check_channels,
-             "sizes": _check_sizes, "equivalent": _check_equivalent, "regions": _check_regions}
+             "sizes": _check_sizes, "equivalent": _check_equivalent, "regions": _check_regions,
+             "bound": _check_bound}

@@ -24,6 +24,9 @@ A claim names a relation between the graph and a target on a domain:
 ``regions``
     The output entry has exactly ``expected["regions"]`` linear regions on the
     box ``domain`` (maximal intervals where it is affine).
+``bound``
+    ``sup_{x in domain} |output(x) - target(x)| <= expected["eps"]`` for a maxout
+    target (certified by interval evaluation with bisection).
 
 >>> from symtrans.claims import Claim
 >>> from symtrans.targets import Polynomial
@@ -38,12 +41,13 @@ from dataclasses import dataclass, field
 
 from .domains import AllReals
 from .errors import SpecError
+from .exact import format_exact
 from .domains import Box
 from .targets import MaxoutNet, Polynomial
 
 __all__ = ["Claim", "KINDS"]
 
-KINDS = ("identity", "readout", "channels", "sizes", "equivalent", "regions")
+KINDS = ("identity", "readout", "channels", "sizes", "equivalent", "regions", "bound")
 
 
 @dataclass(frozen=True)
@@ -86,13 +90,13 @@ class Claim:
             raise SpecError(f"a {self.kind} claim needs a polynomial target", field="target")
         if self.kind == "channels" and not self.expected and not self.zero:
             raise SpecError("a channels claim needs expected groups", field="expected")
-        if self.kind in ("sizes", "regions") and not isinstance(self.expected, dict):
+        if self.kind in ("sizes", "regions", "bound") and not isinstance(self.expected, dict):
             raise SpecError(f"a {self.kind} claim needs the expected values", field="expected")
-        if self.kind == "equivalent" and not isinstance(self.target, MaxoutNet):
-            raise SpecError("an equivalent claim needs a maxout-network target", field="target")
-        if self.kind in ("equivalent", "regions") and not isinstance(self.domain, Box):
+        if self.kind in ("equivalent", "bound") and not isinstance(self.target, MaxoutNet):
+            raise SpecError(f"an {self.kind} claim needs a maxout-network target", field="target")
+        if self.kind in ("equivalent", "regions", "bound") and not isinstance(self.domain, Box):
             raise SpecError(f"a {self.kind} claim needs a box domain", field="domain")
-        if self.kind == "equivalent" and self.domain.dimension != self.target.dimension:
+        if self.kind in ("equivalent", "bound") and self.domain.dimension != self.target.dimension:
             raise SpecError(f"a box of dimension {self.domain.dimension} for a target on R^{self.target.dimension}",
                             field="domain", expected=f"{self.target.dimension} intervals")
         if self.domain is None and isinstance(self.target, Polynomial):
@@ -108,6 +112,8 @@ class Claim:
             return f"{where} == {_short(self.target.expr)} over Q[{ring}]"
         if self.kind == "readout":
             return f"some read-out of {where}[token {self.row}] == {_short(self.target.expr)}"
+        if self.kind == "bound":
+            return f"sup |{where} - maxout net| <= {self.expected.get('eps')} on the box"
         if self.kind in ("sizes", "regions"):
             return f"{self.kind} " + ", ".join(f"{k}={v}" for k, v in self.expected.items())
         if self.kind == "equivalent":
@@ -121,8 +127,9 @@ class Claim:
             out["target"] = self.target.to_json()
         if self.groups is not None:
             out["groups"] = list(self.groups)
-        if self.expected is not None and self.kind in ("sizes", "regions"):
-            out["expected"] = dict(self.expected)
+        if self.expected is not None and self.kind in ("sizes", "regions", "bound"):
+            out["expected"] = {k: (format_exact(v) if k == "eps" and not isinstance(v, str) else v)
+                               for k, v in self.expected.items()}
         elif self.expected is not None:
             out["expected"] = {g: [str(e) for e in exprs] for g, exprs in self.expected.items()}
         if self.zero:

@@ -35,6 +35,7 @@ import re
 import sys
 import tempfile
 import time
+from fractions import Fraction
 from pathlib import Path
 
 from . import __version__
@@ -144,6 +145,16 @@ def _summary_line(result) -> str:
     if cert.method == "equivalent" and cert.verdict == "PROVED":
         return (f"{ev['cells']} cells equal; network: {ev['linear_regions']} linear regions, "
                 f"{ev['activation_cells']} activation cells")
+    if cert.method == "bound" and cert.verdict == "PROVED":
+        return (f"{ev['certified_boxes']} boxes certified at {ev['prec']} bits; largest |N - f| enclosure "
+                f"{float(Fraction(ev['max_enclosure'])):.4g} <= eps {ev['eps']}"
+                + (f" (analytic bound {ev['analytic_bound']})" if ev.get("analytic_bound") else ""))
+    if cert.method == "bound" and cert.verdict == "REFUTED":
+        at = ", ".join(f"{k}={v}" for k, v in ce["point"].items())
+        d = [float(Fraction(v)) for v in ce["difference"]]
+        return f"at {at}: N - f in [{d[0]:.4g}, {d[1]:.4g}], beyond eps {ce['eps']}"
+    if cert.method == "bound":
+        return f"{ev.get('undecided_boxes')} boxes undecided after {ev['boxes']} (raise max_boxes or prec)"
     if cert.method == "regions":
         return f"{ev['linear_regions']} linear regions ({ev['activation_cells']} activation cells)"
     if cert.method == "readout" and cert.verdict == "PROVED":

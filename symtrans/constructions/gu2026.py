@@ -55,7 +55,7 @@ from ..layers import Head, block, broadcast_writes, embedding, positional_writes
 from ..targets import MaxoutNet, maxout_graph
 from ..weights import Weights
 
-__all__ = ["margins", "maxout_transformer", "expected_sizes"]
+__all__ = ["margins", "maxout_transformer", "expected_sizes", "softmax_error_bound", "lipschitz_constants"]
 
 PAPER = "gu2026"
 
@@ -93,6 +93,40 @@ def margins(net: MaxoutNet, box: Box, prec: int = 64) -> list:
     return out
 
 
+def lipschitz_constants(net: MaxoutNet) -> list:
+    """``Lambda_l = max_ij ||w_ij||_1``, each layer's Lipschitz constant in the max-norm.
+
+    >>> lipschitz_constants(MaxoutNet.tent(3))
+    [Fraction(2, 1), Fraction(2, 1), Fraction(2, 1)]
+    """
+    return [max(sum(abs(w) for w in piece[:-1]) for unit in layer for piece in unit) for layer in net.layers]
+
+
+def softmax_error_bound(net: MaxoutNet, beta) -> tuple:
+    """The analytic error of the softmax(beta) emulation (notes section 2.6), as exact upper bounds.
+
+    Per layer ``e_l <= log(k_l)/beta + Lambda_l e_(l-1)`` (``max - Boltzmann <= log k / beta``);
+    the output error is at most ``||a||_1 e_L``.  ``log k`` is replaced by a rational upper bound,
+    so every number returned is a rigorous upper bound.  Returns ``(output bound, [e_1..e_L])``.
+
+    >>> bound, per_layer = softmax_error_bound(MaxoutNet.tent(1), 10)
+    >>> float(bound) > 0.0693 and float(bound) < 0.0694
+    True
+    """
+    from math import log
+
+    beta = Fraction(beta)
+    if beta <= 0:
+        raise SpecError(f"beta = {beta}", field="beta", expected="beta > 0")
+    errors, e = [], Fraction(0)
+    for rank, lam in zip(net.ranks, lipschitz_constants(net)):
+        log_k = Fraction(log(rank)).limit_denominator(10 ** 12) + Fraction(1, 10 ** 11)  # >= log(k)
+        e = log_k / beta + lam * e
+        errors.append(e)
+    a1 = sum(abs(a) for a in net.output[:-1])
+    return a1 * e, errors
+
+
 def expected_sizes(net: MaxoutNet, fresh: bool = True) -> dict:
     """The construction's sizes: ``L + 1`` blocks, ``k`` tokens, the width, heads and FFN widths.
 
@@ -123,6 +157,11 @@ def maxout_transformer(net: MaxoutNet, box: Box, *, score: str = "hardmax", beta
     if score not in ("hardmax", "softmax"):
         raise SpecError(f"score {score!r}", field="score", expected="'hardmax' or 'softmax'")
     B = list(margins_override) if margins_override is not None else margins(net, box)
+    if score == "softmax" and margins_override is None:
+        # softmax feeds each FFN a perturbed y^(l-1): widen the gate by Lambda_l e_(l-1)
+        _, errors = softmax_error_bound(net, beta)
+        lams = lipschitz_constants(net)
+        B = [B[0]] + [math.ceil(B[l] + lams[l] * errors[l - 1]) for l in range(1, len(B))]
     if len(B) != len(net.layers):
         raise SpecError(f"{len(B)} margins for {len(net.layers)} layers", field="margins")
     d, L, k, N = net.dimension, len(net.layers), max(net.ranks), net.widths
