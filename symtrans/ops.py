@@ -743,8 +743,11 @@ class Normalize(Op):
             diff = bk.masked(diff, frozenset((i, k) for i in range(n) for k in range(m) if k != j))
             terms = bk.exp(diff)
             if allowed is not None:
-                terms = bk.masked(terms, allowed)
-            columns.append(bk.div(bk.fill(n, 1, 1), bk.reduce_sum(terms, 1)))
+                # keep the k = j term even where (i, j) is masked (that weight is zeroed below),
+                # so every sum is at least 1
+                terms = bk.masked(terms, allowed | {(i, j) for i in range(n)})
+            # the sum has the term exp(0) = 1 and non-negative others: it is >= 1
+            columns.append(bk.inverse_at_least(bk.reduce_sum(terms, 1), 1))
         w = bk.hstack(columns)
         return w if allowed is None else bk.masked(w, allowed)
 

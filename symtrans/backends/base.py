@@ -95,7 +95,8 @@ class Backend:
         ``div``, ``relu``, ``maximum``, ``exp``, ``sqrt``, ``masked(A, allowed)``
         (entries outside a mask set to 0), ``reduce_sum(A, axis)``,
         ``reduce_max(A, axis, mask)``, ``hardmax(S, mask)`` (row-wise
-        tie-averaged argmax weights).
+        tie-averaged argmax weights), ``inverse_at_least(A, lo)`` (``1 / A`` for an
+        ``A`` known to be ``>= lo > 0`` entrywise; enclosures use that fact).
     Comparisons of scalars
         ``lt``, ``le``, ``eq`` return ``True``, ``False`` or :data:`UNDECIDED`.
 
@@ -119,6 +120,14 @@ class Backend:
     def sub(self, A, B):
         """``A - B``."""
         return self.add(A, self.neg(B))
+
+    def inverse_at_least(self, A, lo):
+        """``1 / A`` entrywise, given that every entry is known to be ``>= lo > 0``.
+
+        Exact and point backends just divide; enclosures use the fact to stay finite.
+        """
+        r, c = self.shape(A)
+        return self.div(self.fill(r, c, 1), A)
 
     def __repr__(self):
         return f"{type(self).__name__}()"

@@ -117,6 +117,9 @@ class FloatBackend(Backend):
         with np.errstate(divide="ignore", invalid="ignore"):
             return A / B
 
+    def inverse_at_least(self, A, lo):
+        return 1.0 / A
+
     def relu(self, A):
         return np.maximum(A, 0.0)
 

@@ -141,6 +141,34 @@ class IntervalBackend(ScalarBackend):
     def _s_eq(self, a, b):
         return self._impl.eq(a, b)
 
+    def inverse_at_least(self, A, lo):
+        """Enclosures of ``1 / A`` for ``A >= lo > 0``: ``[1 / upper(A), 1 / max(lo, lower(A))]``.
+
+        A ball spanning many orders of magnitude cannot keep its lower end above 0
+        (its radius has 30 bits), so ``1 / A`` would be NaN; the endpoint form stays sound
+        and finite.
+        """
+        lo = exact_rational(lo)
+        if lo <= 0:
+            raise EvaluationError(f"inverse_at_least with lower bound {lo}", expected="a positive bound")
+        r, c = A.shape
+        items = []
+        for i in range(r):
+            for j in range(c):
+                s = A.get(i, j, None)
+                a, b = (None, None) if s is None else self.bounds(s)
+                if b is None:
+                    upper = None
+                elif b < lo:
+                    raise EvaluationError(f"an enclosure below the known lower bound {lo}")
+                else:
+                    upper = b
+                low = lo if a is None else max(lo, a)
+                items.append(((i, j), self._impl.from_bounds(Fraction(0) if upper is None else 1 / upper,
+                                                              1 / low) if upper is not None
+                              else self._impl.from_bounds(Fraction(0), 1 / low)))
+        return self._build(A.shape, items)
+
     def _s_unit_interval(self):
         return self._impl.from_bounds(Fraction(0), Fraction(1))
 
@@ -206,6 +234,7 @@ class _ArbEngine:
 
     def max(self, a, b):
         return a.max(b)
+
 
     def lt(self, a, b):
         if a < b:
