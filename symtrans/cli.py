@@ -221,7 +221,7 @@ def _list(args) -> int:
     from .obligations import collect
 
     print("built-in constructions:")
-    for name, (fn, params) in BUILTINS.items():
+    for name, (fn, params, _) in BUILTINS.items():
         doc = (fn.__doc__ or "").strip().splitlines()[0]
         print(f"  {name:24s} {doc}  [params: {', '.join(sorted(params)) or 'none'}]")
     dirs = [d for d in args.dirs if Path(d).exists()]

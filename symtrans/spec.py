@@ -51,7 +51,7 @@ from pathlib import Path
 from .claims import Claim
 from .domains import domain_from_json
 from .errors import SpecError, SymtransError
-from .exact import suggest_rational
+from .exact import exact_rational, suggest_rational
 from .targets import Polynomial
 
 try:  # Python 3.11+
@@ -63,9 +63,10 @@ __all__ = ["Spec", "load_spec", "parse_spec"]
 
 _SECTIONS = {
     "construction": {"builtin", "graph", "module", "params"},
-    "target": {"kind", "variables", "expr", "degree"},
+    "target": {"kind", "variables", "expr", "degree", "dimension", "layers", "output"},
     "domain": {"box"},
-    "check": {"method", "expect", "crosscheck", "output", "row", "col", "name", "groups"},
+    "check": {"method", "expect", "crosscheck", "output", "row", "col", "name", "groups", "regions", "eps",
+              "max_boxes", "prec"},
 }
 
 
@@ -88,7 +89,7 @@ class Spec:
         if "builtin" in c:
             from .constructions import build_builtin
 
-            return build_builtin(c["builtin"], self.target, params)
+            return build_builtin(c["builtin"], self.target, params, self.claim.domain)
         if "graph" in c:
             from .graph import loads
 
@@ -154,6 +155,14 @@ def _integer(section, key, where, default, lo=0):
 
 def _target(section):
     kind = _string(section, "kind", "target", "polynomial")
+    if kind in ("maxout", "relu"):
+        from .targets import MaxoutNet
+
+        dimension = _integer(section, "dimension", "target", None, lo=1)
+        layers, output = section.get("layers"), section.get("output")
+        if not isinstance(layers, list) or not isinstance(output, list):
+            raise SpecError(f"a {kind} target needs 'layers' and 'output' lists", field="target.layers")
+        return MaxoutNet.relu(dimension, layers, output) if kind == "relu" else MaxoutNet(dimension, layers, output)
     variables = section.get("variables")
     if not isinstance(variables, list) or not variables or not all(
             isinstance(v, str) and v.isidentifier() for v in variables):
@@ -166,7 +175,8 @@ def _target(section):
     if kind == "general_polynomial":
         degree = _integer(section, "degree", "target", None)
         return Polynomial.general(len(variables), degree, variables)
-    raise SpecError(f"target kind {kind!r}", field="target.kind", expected="'polynomial' or 'general_polynomial'")
+    raise SpecError(f"target kind {kind!r}", field="target.kind",
+                    expected="'polynomial', 'general_polynomial', 'maxout' or 'relu'")
 
 
 def parse_spec(text: str, base: Path = None, name: str = "spec") -> Spec:
@@ -188,10 +198,13 @@ def parse_spec(text: str, base: Path = None, name: str = "spec") -> Spec:
     if "params" in construction and not isinstance(construction["params"], dict):
         raise SpecError("[construction.params] must be a table", field="construction.params")
     target = _target(_section(data, "target", required=True))
+    dimension = target.dimension if hasattr(target, "dimension") else len(target.variables)
     check = _section(data, "check")
     method = _string(check, "method", "check", "identity")
-    if method not in ("identity", "readout"):
-        raise SpecError(f"check method {method!r}", field="check.method", expected="'identity' or 'readout'")
+    methods = ("identity", "readout") if hasattr(target, "variables") else ("equivalent", "regions", "bound")
+    if method not in methods:
+        raise SpecError(f"check method {method!r} for a {type(target).__name__} target", field="check.method",
+                        expected=" or ".join(repr(m) for m in methods))
     expected = _string(check, "expect", "check", "PROVED")
     if expected not in ("PROVED", "REFUTED", "UNKNOWN"):
         raise SpecError(f"expect {expected!r}", field="check.expect", expected="PROVED, REFUTED or UNKNOWN")
@@ -199,10 +212,24 @@ def parse_spec(text: str, base: Path = None, name: str = "spec") -> Spec:
     if groups is not None and (not isinstance(groups, list) or not all(isinstance(g, str) for g in groups)):
         raise SpecError(f"groups {groups!r} must be a list of group names", field="check.groups")
     domain_section = _section(data, "domain")
+    if method in ("equivalent", "regions", "bound") and "box" not in domain_section:
+        raise SpecError(f"a {method} check needs a [domain] box", field="domain")
     domain = domain_from_json({"kind": "box", "bounds": domain_section["box"]} if "box" in domain_section else None,
-                              len(target.variables))
-    claim = Claim(method, target, _string(check, "output", "check"), _integer(check, "row", "check", 0),
-                  _integer(check, "col", "check", 0), tuple(groups) if groups else None, domain=domain)
+                              dimension)
+    claim_expected = None
+    if method == "regions":
+        claim_expected = {"regions": _integer(check, "regions", "check", None, lo=1)}
+    if method == "bound":
+        if "eps" not in check:
+            raise SpecError("a bound check needs eps", field="check.eps", expected='a positive rational such as "1/10"')
+        eps = exact_rational(check["eps"], "check.eps")
+        if eps <= 0:
+            raise SpecError(f"eps = {eps}", field="check.eps", expected="eps > 0")
+        claim_expected = {"eps": eps, "max_boxes": _integer(check, "max_boxes", "check", 4000, lo=1),
+                          "prec": _integer(check, "prec", "check", 64, lo=10)}
+    claim = Claim(method, target if method != "regions" else None, _string(check, "output", "check"),
+                  _integer(check, "row", "check", 0), _integer(check, "col", "check", 0),
+                  tuple(groups) if groups else None, expected=claim_expected, domain=domain)
     return Spec(_string(check, "name", "check", name), construction, target, claim, expected,
                 _integer(check, "crosscheck", "check", 0), base or Path.cwd())
 

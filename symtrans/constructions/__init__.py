@@ -6,13 +6,13 @@ a graph.
 
 >>> from symtrans.constructions import BUILTINS
 >>> sorted(BUILTINS)
-['fang2022.encoder', 'fang2022.polynomial']
+['fang2022.encoder', 'fang2022.polynomial', 'gu2026.maxout']
 """
 
 from __future__ import annotations
 
 from ..errors import SpecError
-from . import fang2022
+from . import fang2022, gu2026
 
 __all__ = ["BUILTINS", "build_builtin"]
 
@@ -33,27 +33,42 @@ def _fang_encoder(target=None, d=None, degree=None):
     return fang2022.monomial_encoder(d, degree)
 
 
-#: name -> (function(target, **params) -> graph, allowed parameter names)
+def _gu_maxout(target, domain=None, fresh=True, score="hardmax", beta=1):
+    """Gu et al. 2026 (R2 / R2'): L+1 blocks emulating a maxout network on the spec's box."""
+    from ..domains import Box
+    from ..targets import MaxoutNet
+
+    if not isinstance(target, MaxoutNet):
+        raise SpecError("gu2026.maxout needs a maxout target", field="target.kind", expected="'maxout'")
+    if not isinstance(domain, Box):
+        raise SpecError("gu2026.maxout needs a [domain] box (the margins are certified on it)", field="domain")
+    if not isinstance(fresh, bool):
+        raise SpecError(f"fresh = {fresh!r}", field="construction.params.fresh", expected="true or false")
+    return gu2026.maxout_transformer(target, domain, score=score, beta=beta, fresh=fresh)
+
+
+#: name -> (function(target, **params) -> graph, allowed parameter names, needs the domain)
 BUILTINS = {
-    "fang2022.polynomial": (_fang_polynomial, {"degree"}),
-    "fang2022.encoder": (_fang_encoder, {"d", "degree"}),
+    "fang2022.polynomial": (_fang_polynomial, {"degree"}, False),
+    "fang2022.encoder": (_fang_encoder, {"d", "degree"}, False),
+    "gu2026.maxout": (_gu_maxout, {"fresh", "score", "beta"}, True),
 }
 
 
-def build_builtin(name: str, target, params: dict):
+def build_builtin(name: str, target, params: dict, domain=None):
     """Build a built-in construction, checking its parameters.
 
     >>> build_builtin("fang2022.cubic", None, {})
     Traceback (most recent call last):
     ...
-    symtrans.errors.SpecError: field 'construction.builtin': unknown builtin 'fang2022.cubic' (expected one of fang2022.polynomial, fang2022.encoder)
+    symtrans.errors.SpecError: field 'construction.builtin': unknown builtin 'fang2022.cubic' (expected one of fang2022.polynomial, fang2022.encoder, gu2026.maxout)
     """
     if name not in BUILTINS:
         raise SpecError(f"unknown builtin {name!r}", field="construction.builtin",
                         expected="one of " + ", ".join(BUILTINS))
-    fn, allowed = BUILTINS[name]
+    fn, allowed, needs_domain = BUILTINS[name]
     extra = set(params) - allowed
     if extra:
         raise SpecError(f"unknown parameter {sorted(extra)[0]!r} for {name}", field="construction.params",
                         expected=", ".join(sorted(allowed)) or "no parameters")
-    return fn(target, **params)
+    return fn(target, domain=domain, **params) if needs_domain else fn(target, **params)

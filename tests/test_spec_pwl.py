@@ -1,0 +1,72 @@
+"""Specs for maxout targets: equivalent / regions / bound checks, and their bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from symtrans import SymtransError
+from symtrans.cli import main
+from symtrans.spec import parse_spec
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "docs" / "examples"
+TENT = (EXAMPLES / "tent3.toml").read_text()
+
+
+@pytest.mark.parametrize("name", ["tent3.toml", "relu_net.toml"])
+def test_example_specs_verify(name, capsys):
+    assert main(["verify", str(EXAMPLES / name)]) == 0
+    assert "PROVED" in capsys.readouterr().out
+
+
+def test_regions_check_from_a_spec(tmp_path, capsys):
+    spec = tmp_path / "r.toml"
+    spec.write_text(TENT.replace('method = "equivalent"', 'method = "regions"\nregions = 8'))
+    assert main(["verify", str(spec)]) == 0
+    spec.write_text(TENT.replace('method = "equivalent"', 'method = "regions"\nregions = 7\nexpect = "REFUTED"'))
+    assert main(["verify", str(spec)]) == 0
+    assert "8 linear regions" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("old,new,needle", [
+    ("[[[-2, 0], [2, -2]]], [[[2, 0]", "[[[-2, 0], [2]]], [[[2, 0]", "has 1 coefficients (expected 2"),
+    ("[[[-2, 0], [2, -2]]], [[[2, 0]", "[[[-2, 0, 1], [2, -2]]], [[[2, 0]", "has 3 coefficients"),
+    ("output = [-1, 0]", "output = [-1, 0.5]", 'is a TOML float (expected an exact rational: write "1/2")'),
+    ('box = [["0", "1"]]', 'box = [["1", "0"]]', "lower end 1 above upper end 0"),
+    ('box = [["0", "1"]]', 'box = [["0", "1"], ["0", "1"]]', "box of dimension 2 for 1 variables"),
+    ('box = [["0", "1"]]', "", "needs a [domain] box"),
+    ('method = "equivalent"', 'method = "bound"\neps = "0"', "eps = 0 (expected eps > 0)"),
+    ('method = "equivalent"', 'method = "bound"', "a bound check needs eps"),
+    ('method = "equivalent"', 'method = "identity"', "check method 'identity' for a MaxoutNet target"),
+    ("fresh = false", "fresh = 1", "fresh = 1 (expected true or false)"),
+    ("output = [-1, 0]", "output = [-1, 0, 3]", "the output has 3 entries"),
+])
+def test_bad_maxout_specs(tmp_path, capsys, old, new, needle):
+    assert old in TENT
+    spec = tmp_path / "bad.toml"
+    spec.write_text(TENT.replace(old, new))
+    assert main(["verify", str(spec)]) == 2
+    err = capsys.readouterr().err
+    assert needle in err and err.count("\n") == 1, err
+
+
+def test_pwl_refusal_names_the_node_for_non_affine_scores():
+    """A hardmax head whose queries and keys both depend on x is refused by the pwl backend."""
+    from symtrans import Head, Weights, add_input, attention_head, new_graph, set_outputs
+    from symtrans.claims import Claim
+    from symtrans.domains import Box
+    from symtrans.targets import MaxoutNet
+    from symtrans.verify import verify
+
+    G = new_graph()
+    x = add_input(G, "x", (1, 1))
+    I = Weights.identity(1)
+    set_outputs(G, [attention_head(G, x, Head(I, I, I, I, score="hardmax"), name="bad")])
+    with pytest.raises(SymtransError, match="node 'bad.scores': the pwl backend cannot multiply"):
+        verify(G, Claim("equivalent", MaxoutNet.tent(1), domain=Box([(0, 1)])))
+
+
+def test_parse_spec_keeps_eps_exact():
+    spec = parse_spec(TENT.replace('method = "equivalent"', 'method = "bound"\neps = "1/20"'))
+    assert str(spec.claim.expected["eps"]) == "1/20"
