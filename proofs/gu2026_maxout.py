@@ -1,24 +1,34 @@
 """Gu, Yang, Zhou 2026 (arXiv:2603.03084), G1/G2/G4: transformers emulate maxout networks.
 
-Claim checked, exactly, on rational intervals: for a maxout network of depth ``L``, widths
+Claim checked, exactly, on rational boxes: for a maxout network of depth ``L``, widths
 ``N_l`` and ranks ``<= k``, the hardmax transformer R2 (``L + 1`` blocks, ``k`` tokens,
 ``N_l`` heads in block ``l + 1``; attention = max over tokens, FFN = token-wise affine maps by
 positional gating with margins ``B_l`` certified by interval arithmetic) equals the network at
 every point of the domain; so does the fixed-width variant R2'.
 
-* random integer maxout networks on [-1, 1] (one input, ranks 2 and 3, depths 1 to 3);
-* named examples: ReLU(x) and |x| on [-2, 3], the tent map ``T^3`` on [0, 1], and Yarotsky's
-  ``f_3`` (the piecewise-linear interpolant of ``x^2`` at ``j/8``) on [0, 1];
-* negative obligations, which must be REFUTED with a point: a perturbed FFN weight, and margins
-  too small for the gating (``B_l = 1/2``).
+Two independent methods:
+
+* one input variable: region enumeration (``equivalent``): every cell of the exact partition
+  compared, every cell end evaluated exactly;
+* any dimension: the compositional proof (``emulation``): gates certified by interval bounds,
+  hardmax heads recognised as max over tokens, block by block, in time linear in the size.
+
+Obligations:
+
+* random integer maxout networks: ``d = 1`` (ranks 2, 3; depths 1 to 3) by both methods, and
+  ``d = 2, 3`` (ranks 2, 3; depths 1 to 3) compositionally;
+* named examples: ReLU(x) and |x| on [-2, 3], the tent map ``T^3``, Yarotsky's ``f_3`` (the
+  piecewise-linear interpolant of ``x^2`` at ``j/8``), max of three and median of three
+  (lattice form, 2 max layers, 3 tokens, 3 blocks) on [-1, 1]^3;
+* negative obligations, which must be REFUTED with a point: a perturbed FFN weight, margins too
+  small for the gating (``B_l = 1/2``, in 1-D and in 2-D), and a perturbed read-out.
 
 Our reconstruction (``shared/papers/exact_constructions.md`` section 2.4), not the authors'
-matrices.  Only one input variable for now: the polytope version of the region verifier
-(``d = 2, 3``) is not built yet.
+matrices.
 
 >>> obs = list(obligations())
 >>> len(obs), sum(o.expected == "REFUTED" for o in obs)
-(23, 3)
+(64, 4)
 """
 
 from __future__ import annotations
@@ -34,15 +44,15 @@ from symtrans.obligations import Obligation
 from symtrans.targets import MaxoutNet
 
 
-def random_net(seed: int, k: int, L: int, width: int = 2) -> MaxoutNet:
-    """A random integer maxout network on R^1: ``L`` layers of ``width`` units of rank ``k``."""
+def random_net(seed: int, k: int, L: int, width: int = 2, d: int = 1) -> MaxoutNet:
+    """A random integer maxout network on R^d: ``L`` layers of ``width`` units of rank ``k``."""
     rng = random.Random(seed)
-    layers, n = [], 1
+    layers, n = [], d
     for _ in range(L):
         layers.append([[[rng.randint(-3, 3) for _ in range(n)] + [rng.randint(-3, 3)] for _ in range(k)]
                        for _ in range(width)])
         n = width
-    return MaxoutNet(1, layers, [rng.randint(-3, 3) for _ in range(n)] + [rng.randint(-3, 3)])
+    return MaxoutNet(d, layers, [rng.randint(-3, 3) for _ in range(n)] + [rng.randint(-3, 3)])
 
 
 NAMED = [
@@ -50,6 +60,8 @@ NAMED = [
     ("|x|", MaxoutNet(1, [[[[1, 0], [-1, 0]]]], [1, 0]), Box([(-2, 3)])),
     ("tent T^3", MaxoutNet.tent(3), Box([(0, 1)])),
     ("Yarotsky f_3", MaxoutNet.yarotsky(3), Box([(0, 1)])),
+    ("max of three", MaxoutNet.max_of(3), Box([(-1, 1)] * 3)),
+    ("median of three", MaxoutNet.median3(), Box([(-1, 1)] * 3)),
 ]
 
 
@@ -62,9 +74,20 @@ def obligations(quick: bool = True):
         net = random_net(seed, k, L)
         for fresh in (True, False):
             variant = "R2" if fresh else "R2'"
-            yield Obligation(f"gu2026/{variant} random net seed={seed} k={k} L={L}",
-                             lambda net=net, fresh=fresh: maxout_transformer(net, cube, fresh=fresh),
+            build = (lambda net=net, fresh=fresh: maxout_transformer(net, cube, fresh=fresh))
+            yield Obligation(f"gu2026/{variant} random net seed={seed} k={k} L={L}", build,
                              Claim("equivalent", net, domain=cube))
+            yield Obligation(f"gu2026/{variant} random net seed={seed} k={k} L={L} (compositional)", build,
+                             Claim("emulation", net, domain=cube))
+    for d in (2, 3):
+        box = Box([(-1, 1)] * d)
+        for s_, (k, L) in enumerate([(2, 1), (3, 1), (2, 2), (3, 2), (2, 3), (3, 3)]):
+            net = random_net(200 + 10 * d + s_, k, L, width=3, d=d)
+            for fresh in (True, False):
+                variant = "R2" if fresh else "R2'"
+                yield Obligation(f"gu2026/{variant} random net d={d} k={k} L={L} (compositional)",
+                                 lambda net=net, box=box, fresh=fresh: maxout_transformer(net, box, fresh=fresh),
+                                 Claim("emulation", net, domain=box))
     for label, net, box in NAMED:
         for fresh in (True, False):
             variant = "R2" if fresh else "R2'"
@@ -79,6 +102,11 @@ def obligations(quick: bool = True):
     yield Obligation("gu2026/negative perturbed FFN weight for T^3",
                      lambda: replace_weight(maxout_transformer(tent, unit), "b1.ffn.hidden", "weight", (0, 0), -3),
                      Claim("equivalent", tent, domain=unit), expected="REFUTED")
+    net2 = random_net(7, 3, 2, width=3, d=2)
+    square = Box([(-1, 1)] * 2)
+    yield Obligation("gu2026/negative margins too small (B = 1/2), d=2 (compositional)",
+                     lambda: maxout_transformer(net2, square, margins_override=[Fraction(1, 2)] * 2),
+                     Claim("emulation", net2, domain=square), expected="REFUTED")
     net = random_net(3, 3, 2)
     yield Obligation("gu2026/negative perturbed read-out for a random net",
                      lambda: replace_weight(maxout_transformer(net, cube), "readout", "bias", (0, 0),

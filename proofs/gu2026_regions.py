@@ -10,6 +10,8 @@ has exactly ``2^L`` linear regions on [0, 1], while its parameter count grows li
 * ``sizes L=..``: ``L + 1`` blocks, 2 tokens, width 5 for every ``L``;
 * ``equivalent L=..``: the network equals ``T^L`` at every point of [0, 1] (each cell's affine
   pieces compared, each cell end evaluated exactly);
+* ``emulation L=12``: the 12-fold tent map (4,096 regions) is also proved equal to its
+  transformer compositionally, block by block, without enumerating the regions;
 * negative: a claim of ``2^L - 1`` regions must be REFUTED.
 
 The construction is our reconstruction (``shared/papers/exact_constructions.md`` sections 2.4
@@ -17,7 +19,7 @@ and 2.7), not the authors' matrices.
 
 >>> obs = list(obligations())
 >>> len(obs), sum(o.expected == "REFUTED" for o in obs)
-(29, 1)
+(31, 1)
 """
 
 from __future__ import annotations
@@ -48,5 +50,8 @@ def obligations(quick: bool = True):
     for L in range(1, 9 if quick else 11):
         yield Obligation(f"gu2026/equivalent tent L={L}", lambda L=L: _tent(L),
                          Claim("equivalent", MaxoutNet.tent(L), domain=UNIT))
+    for L in (12, 20):
+        yield Obligation(f"gu2026/emulation tent L={L} (compositional, {2 ** L} regions not enumerated)",
+                         lambda L=L: _tent(L), Claim("emulation", MaxoutNet.tent(L), domain=UNIT))
     yield Obligation("gu2026/negative tent L=5 does not have 31 regions", lambda: _tent(5),
                      Claim("regions", expected={"regions": 31}, domain=UNIT), expected="REFUTED")

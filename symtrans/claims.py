@@ -21,6 +21,9 @@ A claim names a relation between the graph and a target on a domain:
 ``equivalent``
     The output entry equals the maxout network ``target`` at every point of
     the box ``domain`` (piecewise-linear equivalence).
+``emulation``
+    As ``equivalent``, proved compositionally (block by block, any dimension,
+    no region enumeration): see :mod:`symtrans.verify.emulation`.
 ``regions``
     The output entry has exactly ``expected["regions"]`` linear regions on the
     box ``domain`` (maximal intervals where it is affine).
@@ -47,7 +50,7 @@ from .targets import MaxoutNet, Polynomial
 
 __all__ = ["Claim", "KINDS"]
 
-KINDS = ("identity", "readout", "channels", "sizes", "equivalent", "regions", "bound")
+KINDS = ("identity", "readout", "channels", "sizes", "equivalent", "emulation", "regions", "bound")
 
 
 @dataclass(frozen=True)
@@ -92,11 +95,11 @@ class Claim:
             raise SpecError("a channels claim needs expected groups", field="expected")
         if self.kind in ("sizes", "regions", "bound") and not isinstance(self.expected, dict):
             raise SpecError(f"a {self.kind} claim needs the expected values", field="expected")
-        if self.kind in ("equivalent", "bound") and not isinstance(self.target, MaxoutNet):
+        if self.kind in ("equivalent", "emulation", "bound") and not isinstance(self.target, MaxoutNet):
             raise SpecError(f"an {self.kind} claim needs a maxout-network target", field="target")
-        if self.kind in ("equivalent", "regions", "bound") and not isinstance(self.domain, Box):
+        if self.kind in ("equivalent", "emulation", "regions", "bound") and not isinstance(self.domain, Box):
             raise SpecError(f"a {self.kind} claim needs a box domain", field="domain")
-        if self.kind in ("equivalent", "bound") and self.domain.dimension != self.target.dimension:
+        if self.kind in ("equivalent", "emulation", "bound") and self.domain.dimension != self.target.dimension:
             raise SpecError(f"a box of dimension {self.domain.dimension} for a target on R^{self.target.dimension}",
                             field="domain", expected=f"{self.target.dimension} intervals")
         if self.domain is None and isinstance(self.target, Polynomial):
@@ -116,7 +119,7 @@ class Claim:
             return f"sup |{where} - maxout net| <= {self.expected.get('eps')} on the box"
         if self.kind in ("sizes", "regions"):
             return f"{self.kind} " + ", ".join(f"{k}={v}" for k, v in self.expected.items())
-        if self.kind == "equivalent":
+        if self.kind in ("equivalent", "emulation"):
             return f"{where} == maxout net (widths {self.target.widths}, ranks {self.target.ranks}) on the box"
         groups = ", ".join(list(self.expected or {}) + [f"{z}=0" for z in self.zero])
         return f"channels {groups} of {where} in every token"

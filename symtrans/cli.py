@@ -145,6 +145,14 @@ def _summary_line(result) -> str:
     if cert.method == "equivalent" and cert.verdict == "PROVED":
         return (f"{ev['cells']} cells equal; network: {ev['linear_regions']} linear regions, "
                 f"{ev['activation_cells']} activation cells")
+    if cert.method == "compositional" and cert.verdict == "PROVED":
+        return (f"block by block: {ev['certified_gates']} gates certified, {ev['max_heads']} max heads, "
+                f"{ev['relu_symbols']} ReLU symbols")
+    if cert.method == "compositional" and cert.verdict == "REFUTED":
+        at = ", ".join(f"{k}={v}" for k, v in ce["point"].items())
+        return f"at {at}: network {ce['network']} != target {ce['target']}"
+    if cert.method == "compositional":
+        return f"not certified: {ev.get('reason')}"
     if cert.method == "bound" and cert.verdict == "PROVED":
         return (f"{ev['certified_boxes']} boxes certified at {ev['prec']} bits; largest |N - f| enclosure "
                 f"{float(Fraction(ev['max_enclosure'])):.4g} <= eps {ev['eps']}"

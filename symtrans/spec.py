@@ -201,7 +201,8 @@ def parse_spec(text: str, base: Path = None, name: str = "spec") -> Spec:
     dimension = target.dimension if hasattr(target, "dimension") else len(target.variables)
     check = _section(data, "check")
     method = _string(check, "method", "check", "identity")
-    methods = ("identity", "readout") if hasattr(target, "variables") else ("equivalent", "regions", "bound")
+    methods = ("identity", "readout") if hasattr(target, "variables") else ("equivalent", "emulation", "regions",
+                                                                             "bound")
     if method not in methods:
         raise SpecError(f"check method {method!r} for a {type(target).__name__} target", field="check.method",
                         expected=" or ".join(repr(m) for m in methods))
@@ -212,7 +213,7 @@ def parse_spec(text: str, base: Path = None, name: str = "spec") -> Spec:
     if groups is not None and (not isinstance(groups, list) or not all(isinstance(g, str) for g in groups)):
         raise SpecError(f"groups {groups!r} must be a list of group names", field="check.groups")
     domain_section = _section(data, "domain")
-    if method in ("equivalent", "regions", "bound") and "box" not in domain_section:
+    if method in ("equivalent", "emulation", "regions", "bound") and "box" not in domain_section:
         raise SpecError(f"a {method} check needs a [domain] box", field="domain")
     domain = domain_from_json({"kind": "box", "bounds": domain_section["box"]} if "box" in domain_section else None,
                               dimension)

@@ -270,6 +270,24 @@ class MaxoutNet:
         return cls(1, layers, [-1, 0])
 
     @classmethod
+    def max_of(cls, d: int) -> "MaxoutNet":
+        """``max(x_1, .., x_d)``: one unit of rank ``d``."""
+        return cls(d, [[[[1 if n == i else 0 for n in range(d)] + [0] for i in range(d)]]], [1, 0])
+
+    @classmethod
+    def median3(cls) -> "MaxoutNet":
+        """``median(x1, x2, x3) = max(min(x1, x2), min(x1, x3), min(x2, x3))`` (lattice form, 2 layers).
+
+        >>> MaxoutNet.median3().evaluate([3, -1, 2])
+        Fraction(2, 1)
+        """
+        pairs = [(0, 1), (0, 2), (1, 2)]
+        layer1 = [[[-1 if n == a else 0 for n in range(3)] + [0], [-1 if n == b else 0 for n in range(3)] + [0]]
+                  for a, b in pairs]  # u = max(-x_a, -x_b) = -min(x_a, x_b)
+        layer2 = [[[-1 if n == i else 0 for n in range(3)] + [0] for i in range(3)]]  # max(-u_i)
+        return cls(3, [layer1, layer2], [1, 0])
+
+    @classmethod
     def yarotsky(cls, m: int) -> "MaxoutNet":
         """Yarotsky's ``f_m(x) = x - sum_{s<=m} T^s(x) / 4^s``: width 2, rank 2, ``m + 1`` layers.
 

@@ -209,5 +209,8 @@ def test_point_domain_and_multivariate_graphs_are_refused_clearly():
     with pytest.raises(SpecError, match="is a point"):
         verify(maxout_graph(tent), Claim("equivalent", tent, domain=Box([(1, 1)])))
     net2 = MaxoutNet(2, [[[[1, 1, 0]]]], [1, 0])
+    square = Box([(0, 1), (0, 1)])
     with pytest.raises(SpecError, match="polytope version for d > 1 is not built yet"):
-        verify(maxout_graph(net2), Claim("equivalent", net2, domain=Box([(0, 1), (0, 1)])))
+        verify(maxout_graph(net2), Claim("regions", expected={"regions": 1}, domain=square))
+    # 'equivalent' in 2-D goes to the compositional proof instead
+    assert verify(maxout_graph(net2), Claim("equivalent", net2, domain=square)).method == "compositional"

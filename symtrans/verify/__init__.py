@@ -21,15 +21,17 @@ from ..errors import SpecError
 from .crosscheck import float_drift
 from .polynomial import prove_channels, prove_identity, prove_readout
 from .bounds import prove_bound, smallest_beta
+from .emulation import prove_emulation
 from .pwl import prove_equivalent, prove_regions
 from .sizes import prove_sizes
 
 __all__ = ["verify", "VERIFIERS", "float_drift", "prove_identity", "prove_readout", "prove_channels",
-           "prove_sizes", "prove_equivalent", "prove_regions", "prove_bound", "smallest_beta"]
+           "prove_sizes", "prove_equivalent", "prove_emulation", "prove_regions", "prove_bound", "smallest_beta"]
 
 #: The verifier for each claim kind.
 VERIFIERS = {"identity": prove_identity, "readout": prove_readout, "channels": prove_channels,
-             "sizes": prove_sizes, "equivalent": prove_equivalent, "regions": prove_regions, "bound": prove_bound}
+             "sizes": prove_sizes, "equivalent": prove_equivalent, "emulation": prove_emulation, "regions": prove_regions,
+             "bound": prove_bound}
 
 
 def verify(G, claim, name: str = "", crosscheck: int = 0):

@@ -81,7 +81,15 @@ def _certificate(G, claim, verdict, method, evidence, counterexample, start, nam
 
 
 def prove_equivalent(G, claim, name: str = "") -> Certificate:
-    """PROVED when the output equals the maxout target at every point of the interval."""
+    """PROVED when the output equals the maxout target at every point of the interval.
+
+    With more than one input variable (no polytope enumeration yet) the claim is handed
+    to the compositional proof, :func:`symtrans.verify.emulation.prove_emulation`.
+    """
+    if len(input_variables(G)) > 1 and claim.domain.dimension > 1:
+        from .emulation import prove_emulation
+
+        return prove_emulation(G, claim, name)
     start = time.perf_counter()
     lo, hi = _interval(G, claim)
     node = claim.output or G.graph[OUTPUTS][0]
