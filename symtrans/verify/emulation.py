@@ -53,7 +53,7 @@ from ..errors import BackendError, SpecError
 from ..exact import format_exact
 from ..graph import INPUTS, OP, OUTPUTS, arguments, check, fingerprint, input_variables, parameters, to_json
 from ..interpret import evaluate, evaluate_at_point
-from ..ops import MatMul, Normalize, ReLU, Scores
+from ..ops import MatMul, Maximum, Normalize, ReLU, Scores
 from ..polys import ring as poly_ring
 from ..targets import maxout_graph
 
@@ -160,6 +160,8 @@ class _Prover:
                     values[n] = self._hardmax(bk, op, n, args[0], values)
                 elif isinstance(op, MatMul) and isinstance(args[0], tuple):
                     values[n] = self._max_head(bk, args[0], args[1], n)
+                elif isinstance(op, Maximum):
+                    values[n] = self._maximum(args, n)
                 else:
                     values[n] = op.apply(bk, *args)
             out = values[self.G.graph[OUTPUTS][0]].get(0, 0, None) or self.R.from_dict({})
@@ -201,6 +203,25 @@ class _Prover:
             raise _Unknown(f"hardmax at {node!r} does not normalise dot-product scores")
         q, k = (values[a] for a in arguments(self.G, src))
         return ("hardmax", node, q, k)
+
+    def _maximum(self, args, node):
+        """Elementwise max whose arguments are exactly the pieces of a target unit -> its symbol."""
+        zero = self.R.from_dict({})
+        r, c = args[0].shape
+        rows = {}
+        for i in range(r):
+            for j in range(c):
+                pieces = [a.get(i, j, None) or zero for a in args]
+                if all(p == pieces[0] for p in pieces):
+                    y = pieces[0]
+                else:
+                    y = self.table.get(frozenset(_key(p) for p in pieces))
+                    if y is None:
+                        raise _Unknown(f"max at {node!r}, entry ({i}, {j}): not the pieces of a unit of the target")
+                    self.max_heads += 1
+                if not y.is_zero():
+                    rows.setdefault(i, {})[j] = y
+        return SparseMatrix((r, c), rows)
 
     def _max_head(self, bk, marker, v, node):
         _, hm, q, k = marker
