@@ -20,6 +20,8 @@ Obligations:
 * named examples: ReLU(x) and |x| on [-2, 3], the tent map ``T^3``, Yarotsky's ``f_3`` (the
   piecewise-linear interpolant of ``x^2`` at ``j/8``), max of three and median of three
   (lattice form, 2 max layers, 3 tokens, 3 blocks) on [-1, 1]^3;
+* CPWL expressions (max/min/abs/relu, compiled with shared subexpressions into maxout networks)
+  in two variables, through R2, compositionally;
 * negative obligations, which must be REFUTED with a point: a perturbed FFN weight, margins too
   small for the gating (``B_l = 1/2``, in 1-D and in 2-D), and a perturbed read-out.
 
@@ -28,7 +30,7 @@ matrices.
 
 >>> obs = list(obligations())
 >>> len(obs), sum(o.expected == "REFUTED" for o in obs)
-(64, 4)
+(72, 4)
 """
 
 from __future__ import annotations
@@ -41,7 +43,15 @@ from symtrans.constructions.gu2026 import maxout_transformer
 from symtrans.domains import Box
 from symtrans.graph import replace_weight
 from symtrans.obligations import Obligation
-from symtrans.targets import MaxoutNet
+from symtrans.targets import MaxoutNet, cpwl_network
+
+#: CPWL expressions in x1, x2 (their maxout networks are compiled with sharing).
+CPWL = [
+    "max(x1, x2, 1 - x1) - 2*min(x2, relu(x1 - 1/2))",
+    "abs(abs(x1) - abs(x2)) + 3",
+    "min(max(x1, x2), max(x2, -x1), 1/3)",
+    "relu(relu(x1) - relu(x2)) - relu(x1 + x2)",
+]
 
 
 def random_net(seed: int, k: int, L: int, width: int = 2, d: int = 1) -> MaxoutNet:
@@ -94,6 +104,14 @@ def obligations(quick: bool = True):
             yield Obligation(f"gu2026/{variant} {label}",
                              lambda net=net, box=box, fresh=fresh: maxout_transformer(net, box, fresh=fresh),
                              Claim("equivalent", net, domain=box))
+    square_cpwl = Box([(-1, 1)] * 2)
+    for expr in CPWL:
+        net = cpwl_network(expr, ["x1", "x2"])
+        for fresh in (True, False):
+            variant = "R2" if fresh else "R2'"
+            yield Obligation(f"gu2026/{variant} cpwl {expr}",
+                             lambda net=net, fresh=fresh: maxout_transformer(net, square_cpwl, fresh=fresh),
+                             Claim("emulation", net, domain=square_cpwl))
     tent = MaxoutNet.tent(3)
     unit = Box([(0, 1)])
     yield Obligation("gu2026/negative margins too small (B = 1/2) for T^3",

@@ -155,6 +155,17 @@ def _integer(section, key, where, default, lo=0):
 
 def _target(section):
     kind = _string(section, "kind", "target", "polynomial")
+    if kind == "cpwl":
+        from .targets import cpwl_network
+
+        variables = section.get("variables")
+        if not isinstance(variables, list) or not variables or not all(
+                isinstance(v, str) and v.isidentifier() for v in variables):
+            raise SpecError(f"variables {variables!r} must be a non-empty list of names", field="target.variables")
+        expr = _string(section, "expr", "target")
+        if expr is None:
+            raise SpecError("a cpwl target needs 'expr'", field="target.expr")
+        return cpwl_network(expr, variables)
     if kind in ("maxout", "relu"):
         from .targets import MaxoutNet
 
@@ -176,7 +187,7 @@ def _target(section):
         degree = _integer(section, "degree", "target", None)
         return Polynomial.general(len(variables), degree, variables)
     raise SpecError(f"target kind {kind!r}", field="target.kind",
-                    expected="'polynomial', 'general_polynomial', 'maxout' or 'relu'")
+                    expected="'polynomial', 'general_polynomial', 'maxout', 'relu' or 'cpwl'")
 
 
 def parse_spec(text: str, base: Path = None, name: str = "spec") -> Spec:
@@ -198,7 +209,7 @@ def parse_spec(text: str, base: Path = None, name: str = "spec") -> Spec:
     if "params" in construction and not isinstance(construction["params"], dict):
         raise SpecError("[construction.params] must be a table", field="construction.params")
     target = _target(_section(data, "target", required=True))
-    dimension = target.dimension if hasattr(target, "dimension") else len(target.variables)
+    dimension = target.dimension if not hasattr(target, "variables") else len(target.variables)
     check = _section(data, "check")
     method = _string(check, "method", "check", "identity")
     methods = ("identity", "readout") if hasattr(target, "variables") else ("equivalent", "emulation", "regions",

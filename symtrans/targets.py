@@ -25,7 +25,7 @@ from .errors import SpecError
 from .exact import exact, format_exact
 from .expr import parse_expression
 
-__all__ = ["Polynomial", "MaxoutNet", "maxout_graph", "monomials", "coefficient_name"]
+__all__ = ["Polynomial", "MaxoutNet", "maxout_graph", "cpwl_network", "monomials", "coefficient_name"]
 
 
 def monomials(d: int, degree: int) -> list:
@@ -354,3 +354,107 @@ def maxout_graph(net: MaxoutNet, name: str = "maxout"):
     a = Weights((width, 1), {(i, 0): v for i, v in enumerate(net.output[:-1])})
     set_outputs(G, [add_op(G, "f", Linear(a, Weights((1, 1), {(0, 0): net.output[-1]})), [y])])
     return G
+
+
+def cpwl_network(text: str, variables) -> MaxoutNet:
+    """Compile a CPWL expression (``+ -``, constant multiples, ``max``, ``min``, ``abs``, ``relu``) to a maxout net.
+
+    Each distinct ``max(...)`` (``min(a, b) = -max(-a, -b)``, ``abs(a) = max(a, -a)``,
+    ``relu(a) = max(a, 0)``) becomes one unit, built once however often it occurs; its layer is
+    one more than the deepest unit it reads.  Values needed later are passed through by
+    one-piece units.  A nested ``L``-fold tent expression thus takes ``O(L)`` units, not ``2^L``.
+
+    >>> net = cpwl_network("max(x1, x2) - min(x1, 0)", ["x1", "x2"])
+    >>> net.widths, net.evaluate([Fraction(-3), Fraction(1)])
+    ([2], Fraction(4, 1))
+    >>> t = "2*min(x, 1 - x)"
+    >>> for _ in range(3):
+    ...     t = f"2*min({t}, 1 - ({t}))"
+    >>> cpwl_network(t, ["x"]).widths
+    [1, 1, 1, 1]
+    >>> cpwl_network("x*y", ["x", "y"])
+    Traceback (most recent call last):
+    ...
+    symtrans.errors.SpecError: field 'expr': x*y is not piecewise linear (expected sums, constant multiples, max, min, abs, relu)
+    """
+    import sympy
+
+    expr = parse_expression(text, variables, functions=("max", "min", "abs", "relu"))
+    variables = [str(v) for v in variables]
+    atoms = {}  # key -> (depth, list of affine args)
+    order = []
+
+    def affine(e):
+        """e as {atom: coeff} with atom None for the constant."""
+        if e.is_Rational:
+            return {None: Fraction(int(e.p), int(e.q))}
+        if e.is_Symbol:
+            return {("x", variables.index(str(e))): Fraction(1)}
+        if e.is_Add:
+            out = {}
+            for a in e.args:
+                for k, v in affine(a).items():
+                    out[k] = out.get(k, 0) + v
+            return {k: v for k, v in out.items() if v != 0}
+        if e.is_Mul:
+            consts = [a for a in e.args if a.is_Rational]
+            rest = [a for a in e.args if not a.is_Rational]
+            if len(rest) != 1:
+                raise SpecError(f"{e} is not piecewise linear", field="expr",
+                                expected="sums, constant multiples, max, min, abs, relu")
+            c = sympy.Mul(*consts)
+            return {k: v * Fraction(int(c.p), int(c.q)) for k, v in affine(rest[0]).items()}
+        if isinstance(e, sympy.Min):
+            return {k: -v for k, v in affine(sympy.Max(*[-a for a in e.args])).items()}
+        if isinstance(e, sympy.Abs):
+            return affine(sympy.Max(e.args[0], -e.args[0]))
+        if isinstance(e, sympy.Max):
+            args = [affine(a) for a in e.args]
+            key = frozenset(frozenset(a.items()) for a in args)
+            if key not in atoms:
+                depth = 1 + max((atoms[order[k[1]]][0] for a in args for k in a
+                                 if k is not None and k[0] == "m"), default=0)
+                atoms[key] = (depth, args)
+                order.append(key)
+            return {("m", order.index(key)): Fraction(1)}
+        raise SpecError(f"{e} is not piecewise linear", field="expr",
+                        expected="sums, constant multiples, max, min, abs, relu")
+
+    out = affine(expr)
+    depth = {("m", i): atoms[key][0] for i, key in enumerate(order)}
+    depth.update({("x", j): 0 for j in range(len(variables))})
+    L = max([d for k, d in depth.items() if k[0] == "m"], default=0) or 1
+    # the last layer at which each atom is read
+    last = {k: L for k in out if k is not None}
+    for i, key in enumerate(order):
+        for a in atoms[key][1]:
+            for k in a:
+                if k is not None:
+                    last[k] = max(last.get(k, 0), depth[("m", i)] - 1)
+    layers, units_prev = [], [("x", j) for j in range(len(variables))]
+    for l in range(1, L + 1):
+        units = [("m", i) for i, key in enumerate(order) if atoms[key][0] == l]
+        units += [k for k in units_prev if last.get(k, 0) >= l and k not in units]
+        units += [k for k, d in depth.items() if d < l and last.get(k, 0) >= l and k not in units]
+        index = {k: n for n, k in enumerate(units_prev)}
+        layer = []
+        for u in units:
+            pieces = atoms[order[u[1]]][1] if u[0] == "m" and depth[u] == l else [{u: Fraction(1)}]
+            rows = []
+            for p in pieces:
+                row = [Fraction(0)] * len(units_prev) + [p.get(None, Fraction(0))]
+                for k, v in p.items():
+                    if k is not None:
+                        if k not in index:
+                            raise SpecError(f"internal error compiling {text!r}: {k} not available")  # pragma: no cover
+                        row[index[k]] += v
+                rows.append(row)
+            layer.append(rows)
+        layers.append(layer)
+        units_prev = units
+    index = {k: n for n, k in enumerate(units_prev)}
+    output = [Fraction(0)] * len(units_prev) + [out.get(None, Fraction(0))]
+    for k, v in out.items():
+        if k is not None:
+            output[index[k]] += v
+    return MaxoutNet(len(variables), layers, output)

@@ -70,3 +70,51 @@ def test_pwl_refusal_names_the_node_for_non_affine_scores():
 def test_parse_spec_keeps_eps_exact():
     spec = parse_spec(TENT.replace('method = "equivalent"', 'method = "bound"\neps = "1/20"'))
     assert str(spec.claim.expected["eps"]) == "1/20"
+
+
+def test_cpwl_spec_and_bad_cpwl_input(tmp_path, capsys):
+    good = """
+[construction]
+builtin = "gu2026.maxout"
+[target]
+kind = "cpwl"
+variables = ["x", "y"]
+expr = "max(x, y) - min(x, 0) + abs(y - 1/2)"
+[domain]
+box = [["-1", "1"], ["-1", "1"]]
+[check]
+method = "emulation"
+"""
+    spec = tmp_path / "cpwl.toml"
+    spec.write_text(good)
+    assert main(["verify", str(spec)]) == 0
+    for old, new, needle in [("max(x, y)", "x*y", "is not piecewise linear"),
+                             ("max(x, y)", "max(x, z)", "unknown name 'z'"),
+                             ("1/2", "0.5", "float literal 0.5 (expected an exact rational: write 1/2)"),
+                             ("max(x, y)", "exp(x)", "unknown function 'exp'")]:
+        spec.write_text(good.replace(old, new))
+        capsys.readouterr()
+        assert main(["verify", str(spec)]) == 2
+        err = capsys.readouterr().err
+        assert needle in err and err.count("\n") == 1, err
+
+
+def test_cpwl_compilation_agrees_with_the_expression_at_random_points():
+    import random
+    from fractions import Fraction
+
+    import sympy
+
+    from symtrans.expr import parse_expression
+    from symtrans.targets import cpwl_network
+
+    rng = random.Random(3)
+    for text in ["max(x, y, 1 - x) - 2*min(y, relu(x - 1/2))", "abs(abs(x) - abs(y)) + 3",
+                 "min(max(x, y), max(y, -x), 1/3)", "relu(relu(x) - relu(y)) - relu(x + y)", "x - 2*y + 1"]:
+        net = cpwl_network(text, ["x", "y"])
+        expr = parse_expression(text, ["x", "y"], functions=("max", "min", "abs", "relu"))
+        for _ in range(100):
+            p = [Fraction(rng.randint(-30, 30), rng.randint(1, 7)) for _ in range(2)]
+            v = expr.xreplace({sympy.Symbol("x"): sympy.Rational(p[0].numerator, p[0].denominator),
+                               sympy.Symbol("y"): sympy.Rational(p[1].numerator, p[1].denominator)})
+            assert Fraction(int(v.p), int(v.q)) == net.evaluate(p), text
