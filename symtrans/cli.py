@@ -13,6 +13,8 @@
 ``symtrans export SPEC --graph OUT.json``
     Write the spec's graph as JSON (edit the weights, then verify it with a
     spec whose ``[construction]`` is ``graph = "OUT.json"``).
+``symtrans plot SPEC --regions OUT.png``
+    A picture of the spec's network and target on a 1-D or 2-D box (needs matplotlib).
 ``symtrans show GRAPH.json``
     A graph file's validity, sizes and fingerprint.
 
@@ -74,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("export", help="write a spec's graph as JSON")
     e.add_argument("spec", help="a spec file (.toml)")
     e.add_argument("--graph", required=True, metavar="OUT", help="the graph JSON file to write")
+    pl = sub.add_parser("plot", help="draw a spec's network and target (needs matplotlib)")
+    pl.add_argument("spec", help="a spec file (.toml) with a maxout/cpwl target and a 1-D or 2-D box")
+    pl.add_argument("--regions", required=True, metavar="OUT.png", help="the picture to write")
     s = sub.add_parser("show", help="validate a graph JSON file and print its sizes and fingerprint")
     s.add_argument("graph", help="a graph JSON file (as written by symtrans)")
     s.add_argument("--json", action="store_true", help="print one JSON object instead of text")
@@ -273,6 +278,29 @@ def _export(args) -> int:
     return EXIT_OK
 
 
+def _plot(args) -> int:
+    from .domains import Box
+    from .plot import plot_regions
+    from .spec import load_spec
+
+    spec = load_spec(args.spec)
+    if not isinstance(spec.claim.domain, Box):
+        raise SymtransError(f"{args.spec}: plotting needs a [domain] box", field="domain")
+    G = spec.build_graph()
+    target = spec.target if hasattr(spec.target, "evaluate") and not hasattr(spec.target, "variables") else None
+    out = Path(args.regions)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp.png")
+    try:
+        plot_regions(G, target, spec.claim.domain, tmp, title=spec.name)
+        os.replace(tmp, out)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    print(f"wrote {out}")
+    return EXIT_OK
+
+
 def _show(args) -> int:
     from .graph import NAME, fingerprint, loads, sizes, validate
 
@@ -294,4 +322,5 @@ def _show(args) -> int:
     return EXIT_OK if not problems else EXIT_USAGE
 
 
-_COMMANDS = {"verify": _verify, "list": _list, "check": _check, "export": _export, "show": _show}
+_COMMANDS = {"verify": _verify, "list": _list, "check": _check, "export": _export, "plot": _plot,
+             "show": _show}
