@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import random
 import sys
 import time
 from fractions import Fraction
@@ -42,13 +41,7 @@ except ImportError:  # pragma: no cover - optional
 
 
 def random_net(seed, d, k, L, width):
-    rng = random.Random(seed)
-    layers, n = [], d
-    for _ in range(L):
-        layers.append([[[rng.randint(-3, 3) for _ in range(n)] + [rng.randint(-3, 3)] for _ in range(k)]
-                       for _ in range(width)])
-        n = width
-    return MaxoutNet(d, layers, [rng.randint(-3, 3) for _ in range(n)] + [rng.randint(-3, 3)])
+    return MaxoutNet.random(seed, d, k, L, width)
 
 
 # ---- z3 encoding of a graph ---------------------------------------------------------------------

@@ -35,7 +35,6 @@ matrices.
 
 from __future__ import annotations
 
-import random
 from fractions import Fraction
 
 from symtrans.claims import Claim
@@ -56,13 +55,7 @@ CPWL = [
 
 def random_net(seed: int, k: int, L: int, width: int = 2, d: int = 1) -> MaxoutNet:
     """A random integer maxout network on R^d: ``L`` layers of ``width`` units of rank ``k``."""
-    rng = random.Random(seed)
-    layers, n = [], d
-    for _ in range(L):
-        layers.append([[[rng.randint(-3, 3) for _ in range(n)] + [rng.randint(-3, 3)] for _ in range(k)]
-                       for _ in range(width)])
-        n = width
-    return MaxoutNet(d, layers, [rng.randint(-3, 3) for _ in range(n)] + [rng.randint(-3, 3)])
+    return MaxoutNet.random(seed, d, k, L, width)
 
 
 NAMED = [

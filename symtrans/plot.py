@@ -18,11 +18,10 @@ __all__ = ["plot_regions", "have_matplotlib"]
 
 
 def have_matplotlib() -> bool:
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    """Whether the optional matplotlib is importable."""
+    import importlib.util
+
+    return importlib.util.find_spec("matplotlib") is not None
 
 
 def _pyplot():

@@ -270,6 +270,23 @@ class MaxoutNet:
         return cls(1, layers, [-1, 0])
 
     @classmethod
+    def random(cls, seed: int, d: int, k: int, L: int, width: int, lo: int = -3, hi: int = 3) -> "MaxoutNet":
+        """A random maxout network on R^d with integer weights in ``[lo, hi]``: ``L`` layers of ``width``
+        units of rank ``k`` (reproducible from ``seed``).
+
+        >>> MaxoutNet.random(0, 2, 3, 2, 4).widths
+        [4, 4]
+        """
+        import random
+
+        rng = random.Random(seed)
+        layers, n = [], d
+        for _ in range(L):
+            layers.append([[[rng.randint(lo, hi) for _ in range(n + 1)] for _ in range(k)] for _ in range(width)])
+            n = width
+        return cls(d, layers, [rng.randint(lo, hi) for _ in range(n + 1)])
+
+    @classmethod
     def max_of(cls, d: int) -> "MaxoutNet":
         """``max(x_1, .., x_d)``: one unit of rank ``d``."""
         return cls(d, [[[[1 if n == i else 0 for n in range(d)] + [0] for i in range(d)]]], [1, 0])

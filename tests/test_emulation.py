@@ -17,13 +17,7 @@ from symtrans.verify import verify
 
 
 def net_2d(seed, k=2, L=2, width=2):
-    rng = random.Random(seed)
-    layers, n = [], 2
-    for _ in range(L):
-        layers.append([[[rng.randint(-3, 3) for _ in range(n)] + [rng.randint(-3, 3)] for _ in range(k)]
-                       for _ in range(width)])
-        n = width
-    return MaxoutNet(2, layers, [rng.randint(-3, 3) for _ in range(n)] + [rng.randint(-3, 3)])
+    return MaxoutNet.random(seed, 2, k, L, width)
 
 
 BOX = Box([(-1, 1), (-1, 1)])

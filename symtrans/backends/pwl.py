@@ -390,36 +390,44 @@ class PWLBackend(Backend):
                 raise EvaluationError(f"row {i} has no allowed entry", expected="at least one allowed position")
             yield i, cols, [piece.get((i, j), _ZERO) for j in cols]
 
-    def reduce_max(self, A, axis, mask=None):
-        if axis == 0:
-            Mt = None if mask is None else frozenset((j, i) for i, j in mask)
-            return self.transpose(self.reduce_max(self.transpose(A), 1, Mt))
+    def _rowwise_after_split(self, A, mask, shape, per_row):
+        """Split ``A`` where entries of a row cross, then build each cell row by row.
+
+        ``per_row(i, cols, fs, mid, out)`` writes row ``i``'s result into ``out`` given the
+        row's allowed columns, their affine functions and the cell's midpoint.
+        """
         A = self._split_at_crossings(A, lambda piece: [fs for _, _, fs in self._rows_of(piece, A.shape, mask)])
         pieces = []
         for p, piece in enumerate(A.pieces):
             mid = (A.breaks[p] + A.breaks[p + 1]) / 2
             out = {}
-            for i, _, fs in self._rows_of(piece, A.shape, mask):
-                best = max(fs, key=lambda f: _at(f, mid))
-                if best != _ZERO:
-                    out[(i, 0)] = best
+            for i, cols, fs in self._rows_of(piece, A.shape, mask):
+                per_row(i, cols, fs, mid, out)
             pieces.append(out)
-        return self._merge(PWLValue((A.shape[0], 1), A.breaks, pieces))
+        return self._merge(PWLValue(shape, A.breaks, pieces))
+
+    def reduce_max(self, A, axis, mask=None):
+        if axis == 0:
+            Mt = None if mask is None else frozenset((j, i) for i, j in mask)
+            return self.transpose(self.reduce_max(self.transpose(A), 1, Mt))
+
+        def row_max(i, cols, fs, mid, out):
+            best = max(fs, key=lambda f: _at(f, mid))
+            if best != _ZERO:
+                out[(i, 0)] = best
+
+        return self._rowwise_after_split(A, mask, (A.shape[0], 1), row_max)
 
     def hardmax(self, S, mask=None):
         """Row-wise argmax weights, ties (identical functions on a cell) averaged."""
-        S = self._split_at_crossings(S, lambda piece: [fs for _, _, fs in self._rows_of(piece, S.shape, mask)])
-        pieces = []
-        for p, piece in enumerate(S.pieces):
-            mid = (S.breaks[p] + S.breaks[p + 1]) / 2
-            out = {}
-            for i, cols, fs in self._rows_of(piece, S.shape, mask):
-                top = max(_at(f, mid) for f in fs)
-                winners = [j for j, f in zip(cols, fs) if _at(f, mid) == top]
-                for j in winners:
-                    out[(i, j)] = (Fraction(0), Fraction(1, len(winners)))
-            pieces.append(out)
-        return self._merge(PWLValue(S.shape, S.breaks, pieces))
+
+        def row_weights(i, cols, fs, mid, out):
+            top = max(_at(f, mid) for f in fs)
+            winners = [j for j, f in zip(cols, fs) if _at(f, mid) == top]
+            for j in winners:
+                out[(i, j)] = (Fraction(0), Fraction(1, len(winners)))
+
+        return self._rowwise_after_split(S, mask, S.shape, row_weights)
 
     # -- comparisons (constants only) ----------------------------------------------------------------
     def lt(self, a, b):
