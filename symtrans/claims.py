@@ -30,6 +30,15 @@ A claim names a relation between the graph and a target on a domain:
 ``bound``
     ``sup_{x in domain} |output(x) - target(x)| <= expected["eps"]`` for a maxout
     target (certified by interval evaluation with bisection).
+``contextual_mapping``
+    On ``expected["sequences"]`` the graph is an ``(r, delta)``-contextual mapping:
+    output norms ``<= r`` and required pairs of output tokens farther apart than
+    ``delta`` (or ``10^delta_log10``): see :mod:`symtrans.verify.separation`.
+``logit_gap``
+    Lemma 1's hypothesis on ``expected["sequences"]``: logit gaps ``>= 2 log n + 3``.
+``same_output``
+    The output row ``expected["row"]`` is the same for the two ``expected["inputs"]``,
+    for every value of the graph's parameters.
 
 >>> from symtrans.claims import Claim
 >>> from symtrans.targets import Polynomial
@@ -50,7 +59,8 @@ from .targets import MaxoutNet, Polynomial
 
 __all__ = ["Claim", "KINDS"]
 
-KINDS = ("identity", "readout", "channels", "sizes", "equivalent", "emulation", "regions", "bound")
+KINDS = ("identity", "readout", "channels", "sizes", "equivalent", "emulation", "regions", "bound",
+         "contextual_mapping", "logit_gap", "same_output")
 
 
 @dataclass(frozen=True)
@@ -93,7 +103,8 @@ class Claim:
             raise SpecError(f"a {self.kind} claim needs a polynomial target", field="target")
         if self.kind == "channels" and not self.expected and not self.zero:
             raise SpecError("a channels claim needs expected groups", field="expected")
-        if self.kind in ("sizes", "regions", "bound") and not isinstance(self.expected, dict):
+        if self.kind in ("sizes", "regions", "bound", "contextual_mapping", "logit_gap", "same_output") and \
+                not isinstance(self.expected, dict):
             raise SpecError(f"a {self.kind} claim needs the expected values", field="expected")
         if self.kind in ("equivalent", "emulation", "bound") and not isinstance(self.target, MaxoutNet):
             raise SpecError(f"an {self.kind} claim needs a maxout-network target", field="target")
@@ -115,6 +126,14 @@ class Claim:
             return f"{where} == {_short(self.target.expr)} over Q[{ring}]"
         if self.kind == "readout":
             return f"some read-out of {where}[token {self.row}] == {_short(self.target.expr)}"
+        if self.kind == "logit_gap":
+            return "logit gaps >= 2 log n + 3 (Lemma 1's hypothesis)"
+        if self.kind == "same_output":
+            return f"row {self.expected.get('row', 0)} equal on two inputs for every parameter value"
+        if self.kind == "contextual_mapping":
+            e = self.expected
+            delta = f"10^{e['delta_log10']}" if "delta_log10" in e else e.get("delta", 0)
+            return f"(r={e.get('r')}, delta={delta})-contextual mapping on {len(e['sequences'])} sequences"
         if self.kind == "bound":
             return f"sup |{where} - maxout net| <= {self.expected.get('eps')} on the box"
         if self.kind in ("sizes", "regions"):
@@ -130,9 +149,9 @@ class Claim:
             out["target"] = self.target.to_json()
         if self.groups is not None:
             out["groups"] = list(self.groups)
-        if self.expected is not None and self.kind in ("sizes", "regions", "bound"):
-            out["expected"] = {k: (format_exact(v) if k == "eps" and not isinstance(v, str) else v)
-                               for k, v in self.expected.items()}
+        if self.expected is not None and self.kind in ("sizes", "regions", "bound", "contextual_mapping", "logit_gap",
+                                                       "same_output"):
+            out["expected"] = _jsonable(self.expected)
         elif self.expected is not None:
             out["expected"] = {g: [str(e) for e in exprs] for g, exprs in self.expected.items()}
         if self.zero:
@@ -158,6 +177,19 @@ class Claim:
         return cls(data["kind"], target, data.get("output"), data.get("row", 0), data.get("col", 0),
                    tuple(data["groups"]) if data.get("groups") is not None else None,
                    data.get("expected"), tuple(data.get("zero", ())), domain)
+
+
+def _jsonable(value):
+    """Exact values as strings, containers recursively (claims are stored in certificates)."""
+    from fractions import Fraction
+
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Fraction):
+        return format_exact(value)
+    return value
 
 
 def _short(expr, limit=60):

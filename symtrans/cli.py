@@ -168,6 +168,21 @@ def _summary_line(result) -> str:
         return f"at {at}: N - f in [{d[0]:.4g}, {d[1]:.4g}], beyond eps {ce['eps']}"
     if cert.method == "bound":
         return f"{ev.get('undecided_boxes')} boxes undecided after {ev['boxes']} (raise max_boxes or prec)"
+    if cert.method == "separation" and cert.verdict == "PROVED":
+        return (f"{ev['pairs']} pairs separated at {ev['bits']} bits; achieved >= "
+                f"10^{ev['min_separation_log10']:.1f}")
+    if cert.method == "separation" and cert.verdict == "REFUTED":
+        if "pair" in ce:
+            return f"pair {ce['pair']} is closer: distance <= 10^{ce['distance_log10_upper']:.1f}"
+        return f"token {ce['norm']} has norm^2 {ce['norm2']} > r^2"
+    if cert.method == "separation":
+        return f"{ev['undecided_count']} comparisons undecided at {ev['bits']} bits (raise max_bits)"
+    if cert.method == "logit_gap":
+        return f"min logit gap {float(Fraction(ev['min_gap'])):.4g} vs needed {ev['needed']}"
+    if cert.method == "same_output" and cert.verdict == "PROVED":
+        return f"identical rows over Q[{', '.join(ev['parameters'])}]: {', '.join(ev['output'])}"
+    if cert.method == "same_output":
+        return f"differ at {ce['parameters']}"
     if cert.method == "regions":
         return f"{ev['linear_regions']} linear regions ({ev['activation_cells']} activation cells)"
     if cert.method == "readout" and cert.verdict == "PROVED":

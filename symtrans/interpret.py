@@ -22,7 +22,7 @@ from .graph import INPUTS, OP, OUTPUTS, SHAPE, arguments, check, input_variables
 __all__ = ["evaluate", "evaluate_at_point"]
 
 
-def evaluate(G, backend, inputs=None, params=None, nodes=(), validate: bool = True):
+def evaluate(G, backend, inputs=None, params=None, nodes=(), validate: bool = True, outputs: bool = True):
     """Evaluate ``G`` on ``backend``.
 
     Parameters
@@ -44,6 +44,9 @@ def evaluate(G, backend, inputs=None, params=None, nodes=(), validate: bool = Tr
     validate : bool
         Check the graph first (the default).  Callers that evaluate one
         graph many times check it once and pass ``False``.
+    outputs : bool
+        Also compute and return the graph's outputs (the default).  With
+        ``False`` only ``nodes`` and what they depend on are computed.
 
     Returns
     -------
@@ -73,15 +76,19 @@ def evaluate(G, backend, inputs=None, params=None, nodes=(), validate: bool = Tr
                         expected="one of " + ", ".join(G.graph[INPUTS]))
     if params:
         G = substitute(G, params)
-    wanted = list(G.graph[OUTPUTS]) + [n for n in nodes if n not in G.graph[OUTPUTS]]
+    wanted = (list(G.graph[OUTPUTS]) if outputs else []) + [n for n in nodes
+                                                             if not outputs or n not in G.graph[OUTPUTS]]
     for n in wanted:
         if n not in G:
             raise SpecError(f"no node {n!r} to return", expected="a node of the graph")
+    needed = set(wanted).union(*(nx.ancestors(G, n) for n in wanted)) if wanted else set()
     order = {n: i for i, n in enumerate(G.nodes)}  # insertion order breaks ties: reproducible runs
     symbols = [v for name in G.graph[INPUTS] for v in G.nodes[name][OP].variables] + parameters(G)
     values = {}
     with backend.session(symbols):
         for n in nx.lexicographical_topological_sort(G, key=order.__getitem__):
+            if n not in needed:
+                continue
             op = G.nodes[n][OP]
             try:
                 if n in G.graph[INPUTS]:

@@ -1,0 +1,269 @@
+"""Kajitsuka & Sato (ICLR 2024), "Are Transformers with One Layer Self-Attention Using Low-Rank
+Weight Matrices Universal Approximators?", arXiv:2307.14023.
+
+Theorem 2 (as summarised in ``shared/papers/softmax_and_uap.md`` section 1.4): for sequences
+``X^(1..N)`` (tokens in Q^d) without duplicate tokens, tokenwise ``(r_min, r_max, eps)``-separated,
+with vocabulary ``V``, one single-head softmax self-attention layer with rank-1 weights is an
+``(r, delta)``-contextual mapping: outputs have norm ``<= r``, and the outputs of two token
+positions are more than ``delta`` apart whenever the tokens differ or their sequences' token sets
+differ.  ``r = r_max + eps/4`` and ``delta`` is exponentially small (below).
+
+**The constants and weights are a reconstruction** ([R] in the notes: re-derived to reproduce the
+paper's delta), not copied from the paper:
+
+1. *Projection lemma.*  For ``S = V + {0}`` there is a unit ``w`` with
+   ``c ||x - x'|| <= |w.(x - x')|`` on ``S``, ``c = sqrt(8/(pi d)) / |S|^2``.  We search rational
+   unit vectors (inverse stereographic images of rational points) and check the inequality
+   *exactly*, with ``c`` replaced by a certified rational lower bound (``pi < 355/113``).
+2. *Weights* (head size 1, all rank 1; tokens are rows here): key and value ``x -> w.x``, query
+   ``x -> lambda w.x``, output ``t -> (eps/(4 r_max)) t e_1``.
+3. *Temperature* ``lambda >= (2 log n + 3)/(c^2 r_min eps)`` makes the logit gaps ``>= 2 log n + 3``
+   (Lemma 1's hypothesis); every constant is replaced by a rational on the safe side.
+4. *Output* ``F(X)_k = x_k + W_O boltz(a)/(lambda w.x_k)``: the read-out is at most ``r_max`` in
+   size, so the perturbation is ``<= eps/4``; the Boltzmann operator separates different token
+   multisets (Lemma 1), which separates the same token in different contexts.
+
+The separations are astronomically small: for KS-T1 (``d = n = 2``, three tokens) the achieved
+minimum is about ``10^-488`` and the theoretical ``delta`` about ``10^-1397``: float64 sees 0.
+
+>>> from symtrans.constructions.kajitsuka2024 import contextual_mapping
+>>> V = [["1", "0"], ["0", "2"], ["-1", "-1"]]
+>>> seqs = [[V[0], V[1]], [V[0], V[2]], [V[1], V[2]]]
+>>> cm = contextual_mapping(seqs, w=["3/5", "4/5"], eps="11/5")   # KS-T1 as in the notes
+>>> cm.vocabulary_size, round(float(cm.lam), 3), cm.r
+(3, 400.872, Fraction(51, 20))
+>>> contextual_mapping(seqs).w   # or let symtrans find a rational projection vector
+(Fraction(12, 37), Fraction(35, 37))
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+from fractions import Fraction
+
+from ..channels import Channels
+from ..errors import SpecError
+from ..exact import exact_rational
+from ..graph import add_input, new_graph, set_outputs
+from ..layers import Head, attention_head, residual
+from ..weights import Weights
+
+__all__ = ["ContextualMapping", "contextual_mapping", "check_sequences", "projection_vector",
+           "theoretical_delta"]
+
+PAPER = "kajitsuka2024"
+PI_UPPER = Fraction(355, 113)  # > pi
+
+
+def _sqrt_bounds(q: Fraction, digits: int = 30):
+    """Rational lower and upper bounds of sqrt(q) (q >= 0), within 10^-digits (equal when q is a square)."""
+    p, r = math.isqrt(q.numerator), math.isqrt(q.denominator)
+    if p * p == q.numerator and r * r == q.denominator:
+        return Fraction(p, r), Fraction(p, r)
+    scale = 10 ** digits
+    lo = Fraction(math.isqrt(q.numerator * scale * scale // q.denominator), scale)
+    hi = lo + Fraction(1, scale)
+    if hi * hi < q:  # pragma: no cover - isqrt floors, so this cannot happen
+        raise SpecError("internal error in sqrt bounds")
+    return lo, hi
+
+
+def _sq(v):
+    return sum(a * a for a in v)
+
+
+def _sub(u, v):
+    return tuple(a - b for a, b in zip(u, v))
+
+
+def _dot(u, v):
+    return sum(a * b for a, b in zip(u, v))
+
+
+def check_sequences(sequences):
+    """Check the hypotheses exactly; returns ``(X, n, d, vocabulary, r_min^2, r_max^2, eps^2)``.
+
+    >>> check_sequences([[["1", "0"], ["1", "0"]]])
+    Traceback (most recent call last):
+    ...
+    symtrans.errors.SpecError: field 'sequences': sequence 0 has the duplicate token (1, 0) at positions 0 and 1 (expected distinct tokens in every sequence)
+    """
+    if not isinstance(sequences, (list, tuple)) or not sequences:
+        raise SpecError("no sequences given", field="sequences", expected="a non-empty list of sequences")
+    X = []
+    for s, seq in enumerate(sequences):
+        if not isinstance(seq, (list, tuple)) or not seq:
+            raise SpecError(f"sequence {s} is empty", field="sequences", expected="a list of tokens")
+        tokens = []
+        for t, tok in enumerate(seq):
+            if not isinstance(tok, (list, tuple)) or not tok:
+                raise SpecError(f"token {t} of sequence {s} is {tok!r}", field="sequences",
+                                expected="a list of coordinates")
+            tokens.append(tuple(exact_rational(v, f"sequence {s} token {t}") for v in tok))
+        X.append(tokens)
+    n, d = len(X[0]), len(X[0][0])
+    for s, seq in enumerate(X):
+        if len(seq) != n:
+            raise SpecError(f"sequence {s} has {len(seq)} tokens", field="sequences", expected=f"{n} like sequence 0")
+        for t, tok in enumerate(seq):
+            if len(tok) != d:
+                raise SpecError(f"token {t} of sequence {s} has {len(tok)} coordinates", field="sequences",
+                                expected=f"{d} like the first token")
+            if not any(tok):
+                raise SpecError(f"token {t} of sequence {s} is the zero vector", field="sequences",
+                                expected="nonzero tokens (r_min > 0)")
+        seen = {}
+        for t, tok in enumerate(seq):
+            if tok in seen:
+                fmt = "(" + ", ".join(str(v) for v in tok) + ")"
+                raise SpecError(f"sequence {s} has the duplicate token {fmt} at positions {seen[tok]} and {t}",
+                                field="sequences", expected="distinct tokens in every sequence")
+            seen[tok] = t
+    vocabulary = sorted({tok for seq in X for tok in seq})
+    if n < 2:
+        raise SpecError("sequences of one token", field="sequences", expected="n >= 2 tokens")
+    norms = [_sq(v) for v in vocabulary]
+    gaps = [_sq(_sub(u, v)) for i, u in enumerate(vocabulary) for v in vocabulary[i + 1:]]
+    eps2 = min(gaps) if gaps else Fraction(4) * max(norms)
+    return X, n, d, vocabulary, min(norms), max(norms), eps2
+
+
+def _unit_vectors(d, rng):
+    """Rational unit vectors: inverse stereographic images of small rational points."""
+    yield tuple(Fraction(1 if i == 0 else 0) for i in range(d))
+    for _ in range(20000):
+        p = [Fraction(rng.randint(-12, 12), rng.randint(1, 12)) for _ in range(d - 1)]
+        s = _sq(p)
+        yield tuple([2 * a / (1 + s) for a in p] + [(s - 1) / (1 + s)])
+
+
+def projection_vector(vocabulary, d, seed: int = 0, w=None):
+    """A rational unit ``w`` with ``c_low^2 ||x - x'||^2 <= (w.(x - x'))^2`` on ``V + {0}``, checked exactly.
+
+    Returns ``(w, c_low^2, min ratio^2)``; ``c_low^2 = 8 / (pi_upper d |S|^4) <= c^2``.  A given
+    ``w`` must be an exact unit vector and is checked; otherwise rational unit vectors are searched.
+    """
+    S = list(vocabulary) + [tuple(Fraction(0) for _ in range(d))]
+    c2 = Fraction(8) / (PI_UPPER * d * len(S) ** 4)
+    diffs = [_sub(u, v) for i, u in enumerate(S) for v in S[i + 1:]]
+    if w is not None:
+        w = tuple(exact_rational(v, "w") for v in w)
+        if len(w) != d or _sq(w) != 1:
+            raise SpecError(f"w = {tuple(map(str, w))} is not a unit vector of dimension {d}", field="w",
+                            expected="rationals with sum of squares exactly 1, e.g. (3/5, 4/5)")
+        ratio = min(_dot(w, v) ** 2 / _sq(v) for v in diffs)
+        if ratio < c2:
+            raise SpecError(f"w fails the projection lemma (min ratio^2 {float(ratio):.3g} < c^2 {float(c2):.3g})",
+                            field="w")
+        return w, c2, ratio
+    best = None
+    rng = random.Random(seed)
+    for k, w in enumerate(_unit_vectors(d, rng)):
+        ratio = min(_dot(w, v) ** 2 / _sq(v) for v in diffs)
+        if best is None or ratio > best[2]:
+            best = (w, c2, ratio)
+        if ratio >= c2 and (k > 200 or ratio >= 16 * c2):
+            break
+    if best[2] < c2:
+        raise SpecError("no rational projection vector satisfies the projection lemma",
+                        expected="a vocabulary for which the lemma's constant is attainable")
+    return best
+
+
+@dataclass
+class ContextualMapping:
+    """The construction's data: sequences, constants (exact rationals), weights and graph."""
+
+    sequences: list
+    n: int
+    d: int
+    vocabulary: list
+    w: tuple
+    c2_low: Fraction
+    ratio2: Fraction
+    r_min: Fraction  # a rational lower bound of the smallest token norm
+    r_max: Fraction  # a rational upper bound of the largest token norm
+    eps: Fraction  # a rational lower bound of the smallest distance between distinct tokens
+    lam: Fraction
+    scale: Fraction  # the output map's factor, <= eps / (4 r_max)
+    graph: object
+
+    @property
+    def vocabulary_size(self):
+        return len(self.vocabulary)
+
+    @property
+    def r(self) -> Fraction:
+        """``r = r_max + eps/4`` (rational upper bound)."""
+        return self.r_max + self.eps / 4
+
+    def inputs(self, k):
+        """The graph input for sequence ``k``."""
+        return {"X": [list(tok) for tok in self.sequences[k]]}
+
+
+def contextual_mapping(sequences, seed: int = 0, lam_factor=1, w=None, eps=None,
+                       lam_from: str = "theorem") -> ContextualMapping:
+    """Build the rank-1 softmax layer for ``sequences`` (lists of tokens, coordinates exact rationals).
+
+    ``w`` fixes the projection vector (checked exactly), ``eps`` a rational lower bound of the
+    token separation (checked: ``eps^2 <=`` the smallest squared distance); ``lam_factor`` scales
+    the temperature (``1/10`` builds a deliberately too-small ``lambda``).
+
+    ``lam_from="theorem"`` uses the lemma's worst-case constant ``c`` (the paper's ``lambda``);
+    ``lam_from="ratio"`` uses the certified projection ratio of the chosen ``w`` instead (also a
+    valid lower bound of ``|w.(x - x')| / ||x - x'||`` on ``V + {0}``, so Lemma 1's gap hypothesis
+    still holds), which gives a far smaller ``lambda`` and separations that can be certified with
+    thousands rather than millions of bits.
+    """
+    X, n, d, vocabulary, rmin2, rmax2, eps2 = check_sequences(sequences)
+    w, c2_low, ratio2 = projection_vector(vocabulary, d, seed, w)
+    r_min, _ = _sqrt_bounds(rmin2)
+    _, r_max = _sqrt_bounds(rmax2)
+    if eps is None:
+        eps, _ = _sqrt_bounds(eps2)
+    else:
+        eps = exact_rational(eps, "eps")
+        if eps <= 0 or eps * eps > eps2:
+            raise SpecError(f"eps = {eps} is not a lower bound of the token separation", field="eps",
+                            expected=f"0 < eps <= sqrt({eps2})")
+    log_n_upper = Fraction(math.log(n)).limit_denominator(10 ** 9) + Fraction(1, 10 ** 8)
+    if lam_from not in ("theorem", "ratio"):
+        raise SpecError(f"lam_from = {lam_from!r}", field="lam_from", expected="'theorem' or 'ratio'")
+    lam = (2 * log_n_upper + 3) / ((c2_low if lam_from == "theorem" else ratio2) * r_min * eps)
+    lam = Fraction(math.ceil(lam * 1000), 1000) * exact_rational(lam_factor, "lam_factor")
+    scale = Fraction(math.floor(eps / (4 * r_max) * 10 ** 6), 10 ** 6)
+    G = new_graph(f"kajitsuka2024-d{d}-n{n}")
+    Xn = add_input(G, "X", (n, d))
+    one = Channels([("h", 1)])
+    tokens = Channels([("x", d)])
+    wk = Weights.from_action(tokens, one, [(("x", i), ("h", 0), w[i]) for i in range(d)])
+    wq = Weights.from_action(tokens, one, [(("x", i), ("h", 0), lam * w[i]) for i in range(d)])
+    wo = Weights.from_action(one, tokens, [(("h", 0), ("x", 0), scale)])
+    head = Head(wq, wk, wk, wo, score="softmax", beta=1, axis="row")
+    out = residual(G, Xn, attention_head(G, Xn, head, name="sa", block=1, origin={"paper": PAPER}),
+                   name="F", block=1, origin={"paper": PAPER})
+    set_outputs(G, [out])
+    return ContextualMapping(X, n, d, vocabulary, w, c2_low, ratio2, r_min, r_max, eps, lam, scale, G)
+
+
+def theoretical_delta(cm: ContextualMapping, prec: int = 256):
+    """A rigorous enclosure (Arb) of the paper's delta for these constants (notes section 1.4), and log10 of it.
+
+    ``delta = [2 (log n)^2 eps^2 r_min / (r_max^2 (|V|+1)^4 (2 log n + 3) pi d)]
+             * exp(-(|V|+1)^4 (2 log n + 3) pi d r_max^2 / (4 eps r_min))``
+    """
+    import flint
+
+    with flint.ctx.workprec(prec):
+        n, V1, d = flint.arb(cm.n), flint.arb(cm.vocabulary_size + 1), flint.arb(cm.d)
+        eps = flint.arb(flint.fmpq(cm.eps.numerator, cm.eps.denominator))
+        rmin = flint.arb(flint.fmpq(cm.r_min.numerator, cm.r_min.denominator))
+        rmax = flint.arb(flint.fmpq(cm.r_max.numerator, cm.r_max.denominator))
+        logn, pi = n.log(), flint.arb.pi()
+        core = V1 ** 4 * (2 * logn + 3) * pi * d
+        delta = 2 * logn ** 2 * eps ** 2 * rmin / (rmax ** 2 * core) * (-(core * rmax ** 2) / (4 * eps * rmin)).exp()
+        log10 = delta.log() / flint.arb(10).log()
+    return delta, log10

@@ -1,0 +1,276 @@
+"""Certified separation: a layer is an ``(r, delta)``-contextual mapping on given sequences.
+
+For each sequence ``X^(i)`` the graph is evaluated with Arb balls (exact rational inputs) and,
+for every pair of token positions that must be told apart (the tokens differ, or the
+sequences' token *sets* differ), the squared distance of the two output tokens is enclosed.
+The claim holds when every output norm is ``<= r`` and every required distance is ``> delta``,
+each decided by a certain comparison of enclosures.  Precision adapts: it starts low and
+doubles until every comparison is decided or ``max_bits`` is reached (then UNKNOWN, with the
+undecided pairs).  A comparison decided the wrong way REFUTES the claim, naming the pair.
+
+``delta`` is a rational (``"delta"``) or a power of ten (``"delta_log10": -1397``): the
+separations of Kajitsuka & Sato's construction are like ``10^-488``; float64 sees 0.
+
+>>> from symtrans.constructions.kajitsuka2024 import contextual_mapping
+>>> from symtrans.claims import Claim
+>>> V = [["1", "0"], ["0", "2"], ["-1", "-1"]]
+>>> seqs = [[V[0], V[1]], [V[0], V[2]], [V[1], V[2]]]
+>>> cm = contextual_mapping(seqs, w=["3/5", "4/5"], eps="11/5")
+>>> claim = Claim("contextual_mapping", expected={"sequences": seqs, "r": "51/20", "delta_log10": -1397})
+>>> c = prove_separation(cm.graph, claim)
+>>> c.verdict, c.evidence["bits"], round(c.evidence["min_separation_log10"], 1)
+('PROVED', 2048, -487.7)
+"""
+
+from __future__ import annotations
+
+import time
+from fractions import Fraction
+
+from ..backends import IntervalBackend
+from ..backends._flint import flint
+from ..certificate import Certificate
+from ..errors import SpecError
+from ..exact import exact_rational, format_exact
+from ..graph import INPUTS, OP, OUTPUTS, check, fingerprint, to_json
+from ..interpret import evaluate
+
+__all__ = ["prove_separation", "prove_logit_gap", "prove_same_output", "required_pairs", "separation_claim_data",
+           "MAX_BITS_CAP"]
+
+#: Largest precision the verifier will use, whatever the claim asks (it says so when capping).
+MAX_BITS_CAP = 1 << 16
+
+
+def separation_claim_data(claim):
+    """Parse and check the claim's data: sequences, r, delta threshold, start and max bits."""
+    exp = claim.expected or {}
+    seqs = exp.get("sequences")
+    if not isinstance(seqs, list) or not seqs:
+        raise SpecError("a contextual_mapping claim needs sequences", field="sequences")
+    X = [[tuple(exact_rational(v, f"sequence {i} token {k}") for v in tok) for k, tok in enumerate(seq)]
+         for i, seq in enumerate(seqs)]
+    r = exact_rational(exp["r"], "r") if exp.get("r") is not None else None
+    if "delta" in exp and "delta_log10" in exp:
+        raise SpecError("give delta or delta_log10, not both", field="delta")
+    delta = exact_rational(exp.get("delta", 0), "delta")
+    delta_log10 = exact_rational(exp["delta_log10"], "delta_log10") if "delta_log10" in exp else None
+    if delta < 0:
+        raise SpecError(f"delta = {delta}", field="delta", expected="delta >= 0")
+    max_bits = exp.get("max_bits", 8192)
+    if isinstance(max_bits, bool) or not isinstance(max_bits, int) or max_bits < 53:
+        raise SpecError(f"max_bits = {max_bits!r}", field="max_bits", expected="an integer >= 53")
+    capped = max_bits > MAX_BITS_CAP
+    start = exp.get("start_bits", 64)
+    return X, r, delta, delta_log10, min(max_bits, MAX_BITS_CAP), capped, start
+
+
+def required_pairs(X):
+    """Pairs ``((i, k), (j, l))`` that must be separated: tokens differ, or token sets differ."""
+    sets = [frozenset(seq) for seq in X]
+    positions = [(i, k) for i, seq in enumerate(X) for k in range(len(seq))]
+    out = []
+    for a, (i, k) in enumerate(positions):
+        for (j, l) in positions[a + 1:]:
+            if X[i][k] != X[j][l] or sets[i] != sets[j]:
+                out.append(((i, k), (j, l)))
+    return out
+
+
+def _threshold2(delta, delta_log10):
+    """The squared threshold as an arb (at the current precision)."""
+    if delta_log10 is not None:
+        return flint.arb(10) ** (2 * flint.arb(flint.fmpq(delta_log10.numerator, delta_log10.denominator)))
+    return flint.arb(flint.fmpq((delta * delta).numerator, (delta * delta).denominator))
+
+
+def _outputs(G, X, prec):
+    bk = IntervalBackend(prec=prec)
+    name = G.graph[INPUTS][0]
+    node = G.graph[OUTPUTS][0]
+    return bk, [bk.to_list(evaluate(G, bk, {name: [list(t) for t in seq]}, validate=False)[node]) for seq in X]
+
+
+def _decide(G, X, r, delta, delta_log10, prec, pairs):
+    """Decide every norm and pair at ``prec``: (refutation or None, undecided, min separation log10)."""
+    bk, outs = _outputs(G, X, prec)
+    undecided, min_log10, worst_pair = [], None, None
+    with bk.session():
+        if r is not None:
+            r2 = flint.arb(flint.fmpq((r * r).numerator, (r * r).denominator))
+            for i, rows in enumerate(outs):
+                for k, row in enumerate(rows):
+                    norm2 = sum((v * v for v in row), flint.arb(0))
+                    if norm2 > r2:
+                        return ({"norm": [i, k], "norm2": norm2.str(20, radius=True)}, undecided, None, None)
+                    if not norm2 <= r2:
+                        undecided.append(("norm", i, k))
+        thr2 = _threshold2(delta, delta_log10)
+        for (i, k), (j, l) in pairs:
+            d2 = sum(((a - b) ** 2 for a, b in zip(outs[i][k], outs[j][l])), flint.arb(0))
+            if d2 > thr2:
+                lo, _ = bk.bounds(d2)
+                lg = (flint.arb(flint.fmpq(lo.numerator, lo.denominator)).log() / (2 * flint.arb(10).log()))
+                value = float(lg.mid())
+                if min_log10 is None or value < min_log10:
+                    min_log10, worst_pair = value, [[i, k], [j, l]]
+            elif d2 < thr2:
+                return ({"pair": [[i, k], [j, l]], "distance2": d2.str(20, radius=True),
+                         "distance_log10_upper": _log10_upper(d2)}, undecided, None, None)
+            else:
+                undecided.append(("pair", [i, k], [j, l]))
+    return None, undecided, min_log10, worst_pair
+
+
+def _log10_upper(d2):
+    """An upper bound of log10 of the distance whose square ``d2`` encloses (a float, for reports)."""
+    hi = d2.mid() + d2.rad()
+    return float(((hi.log() / 2) / flint.arb(10).log()).mid()) + 1e-9 if hi > 0 else float("-inf")
+
+
+def prove_separation(G, claim, name: str = "") -> Certificate:
+    """Certify the ``(r, delta)``-contextual mapping property with adaptive precision."""
+    start_time = time.perf_counter()
+    check(G)
+    if len(G.graph[INPUTS]) != 1 or G.nodes[G.graph[INPUTS][0]][OP].shape[0] != len(
+            (claim.expected or {}).get("sequences", [[]])[0]):
+        raise SpecError("the graph's single input must be a token matrix of the sequences' length",
+                        field="sequences")
+    X, r, delta, delta_log10, max_bits, capped, prec = separation_claim_data(claim)
+    pairs = required_pairs(X)
+    evidence = {"pairs": len(pairs), "sequences": len(X), "max_bits": max_bits}
+    if capped:
+        evidence["note"] = f"max_bits capped at {MAX_BITS_CAP}"
+    history = []
+    while True:
+        refuted, undecided, min_log10, worst = _decide(G, X, r, delta, delta_log10, prec, pairs)
+        history.append([prec, len(undecided)])
+        if refuted is not None:
+            evidence.update(bits=prec, history=history)
+            return Certificate("REFUTED", claim.to_json(), fingerprint(G), "separation", "interval", prec, evidence,
+                               refuted, time.perf_counter() - start_time, to_json(G), name)
+        if not undecided:
+            evidence.update(bits=prec, history=history, min_separation_log10=min_log10, closest_pair=worst)
+            return Certificate("PROVED", claim.to_json(), fingerprint(G), "separation", "interval", prec, evidence,
+                               None, time.perf_counter() - start_time, to_json(G), name)
+        if prec * 2 > max_bits:
+            evidence.update(bits=prec, history=history, undecided=[list(u) for u in undecided[:20]],
+                            undecided_count=len(undecided))
+            return Certificate("UNKNOWN", claim.to_json(), fingerprint(G), "separation", "interval", prec, evidence,
+                               None, time.perf_counter() - start_time, to_json(G), name)
+        prec *= 2
+
+
+
+def prove_logit_gap(G, claim, name: str = "") -> Certificate:
+    """Lemma 1's hypothesis: in every row of the score matrix, distinct keys' logits differ by >= 2 log n + 3.
+
+    The scores are exact rationals (rational backend at the given sequences); ``2 log n + 3`` is
+    enclosed by Arb, so the comparison is certain.  REFUTED names the row, the two keys and the gap.
+
+    >>> from symtrans.constructions.kajitsuka2024 import contextual_mapping
+    >>> from symtrans.claims import Claim
+    >>> V = [["1", "0"], ["0", "2"], ["-1", "-1"]]
+    >>> seqs = [[V[0], V[1]], [V[0], V[2]], [V[1], V[2]]]
+    >>> ok = contextual_mapping(seqs, w=["3/5", "4/5"], eps="11/5")
+    >>> prove_logit_gap(ok.graph, Claim("logit_gap", expected={"sequences": seqs})).verdict
+    'PROVED'
+    >>> weak = contextual_mapping(seqs, w=["3/5", "4/5"], eps="11/5", lam_factor="1/100")
+    >>> c = prove_logit_gap(weak.graph, Claim("logit_gap", expected={"sequences": seqs}))
+    >>> c.verdict, c.counterexample["gap"] < c.counterexample["needed"]
+    ('REFUTED', True)
+    """
+    from ..backends import RationalBackend
+    from ..ops import Scores
+
+    start_time = time.perf_counter()
+    check(G)
+    X = separation_claim_data(claim)[0]
+    scores = [n for n in G if isinstance(G.nodes[n][OP], Scores)]
+    if len(scores) != 1:
+        raise SpecError(f"the graph has {len(scores)} score nodes", field="claim", expected="exactly one head")
+    node = scores[0]
+    n = len(X[0])
+    with flint.ctx.workprec(128):
+        needed = 2 * flint.arb(n).log() + 3
+    bk = RationalBackend()
+    smallest = None
+    for i, seq in enumerate(X):
+        S = bk.to_list(evaluate(G, bk, {G.graph[INPUTS][0]: [list(t) for t in seq]}, nodes=[node],
+                                validate=False, outputs=False)[node])
+        for k, row in enumerate(S):
+            vals = [Fraction(int(v.p), int(v.q)) for v in row]
+            for a in range(len(vals)):
+                for b in range(a + 1, len(vals)):
+                    gap = abs(vals[a] - vals[b])
+                    if smallest is None or gap < smallest[0]:
+                        smallest = (gap, [i, k, a, b])
+    gap, where = smallest
+    with flint.ctx.workprec(128):
+        g = flint.arb(flint.fmpq(gap.numerator, gap.denominator))
+        ok = g >= needed
+        bad = g < needed
+    evidence = {"min_gap": format_exact(gap), "needed": f"2 log {n} + 3 = {float(needed.mid()):.6f}",
+                "at": where}
+    if ok:
+        return Certificate("PROVED", claim.to_json(), fingerprint(G), "logit_gap", "rational", None, evidence, None,
+                           time.perf_counter() - start_time, to_json(G), name)
+    verdict = "REFUTED" if bad else "UNKNOWN"
+    ce = {"sequence": where[0], "query": where[1], "keys": where[2:], "gap": float(gap),
+          "needed": float(needed.mid())} if bad else None
+    return Certificate(verdict, claim.to_json(), fingerprint(G), "logit_gap", "rational", None, evidence, ce,
+                       time.perf_counter() - start_time, to_json(G), name)
+
+
+def prove_same_output(G, claim, name: str = "") -> Certificate:
+    """Two inputs give the same output row for *every* value of the graph's parameters.
+
+    ``expected``: ``{"inputs": [A, B], "row": r}``; each input is the token matrix of the graph's
+    single input.  Both outputs are computed exactly on the poly backend (parameters symbolic);
+    PROVED when the rows are identical polynomials, REFUTED with a parameter point otherwise.
+
+    >>> from symtrans.claims import Claim
+    >>> from symtrans.graph import new_graph, add_input, set_outputs
+    >>> from symtrans.layers import Head, attention_head
+    >>> from symtrans.weights import Weights
+    >>> import sympy
+    >>> G = new_graph(); X = add_input(G, "X", (4, 1))
+    >>> v = Weights((1, 1), {(0, 0): sympy.Symbol("v")})
+    >>> one = Weights.identity(1)
+    >>> set_outputs(G, [attention_head(G, X, Head(one, one, v, one, score="hardmax"), name="h")])
+    >>> claim = Claim("same_output", expected={"inputs": [[[1], [3], [4], [6]], [[1], [2], [5], [6]]], "row": 0})
+    >>> prove_same_output(G, claim).verdict
+    'PROVED'
+    """
+    from ..backends import PolyBackend
+    from ..graph import parameters
+    from .polynomial import nonzero_point
+
+    start_time = time.perf_counter()
+    check(G)
+    exp = claim.expected or {}
+    inputs, row = exp.get("inputs"), exp.get("row", 0)
+    if not isinstance(inputs, list) or len(inputs) != 2:
+        raise SpecError("a same_output claim needs two inputs", field="inputs")
+    names = parameters(G)
+    node = claim.output or G.graph[OUTPUTS][0]
+    bk = PolyBackend(names)
+    rows = []
+    for A in inputs:
+        value = evaluate(G, bk, {G.graph[INPUTS][0]: A}, nodes=[node], validate=False)[node]
+        rows.append([value.get(row, j, None) for j in range(value.shape[1])])
+    evidence = {"parameters": names, "row": row}
+    for j, (p, q) in enumerate(zip(*rows)):
+        ring = (p or q).context() if (p or q) is not None else None
+        if ring is None:
+            continue
+        diff = (p if p is not None else ring.from_dict({})) - (q if q is not None else ring.from_dict({}))
+        if not diff.is_zero():
+            point = nonzero_point(diff, list(ring.names()))
+            ce = {"column": j, "parameters": {k: format_exact(v) for k, v in point.items()},
+                  "outputs": [str(p), str(q)]}
+            return Certificate("REFUTED", claim.to_json(), fingerprint(G), "same_output", "poly", None, evidence, ce,
+                               time.perf_counter() - start_time, to_json(G), name)
+    evidence["output"] = [str(p) for p in rows[0]]
+    return Certificate("PROVED", claim.to_json(), fingerprint(G), "same_output", "poly", None, evidence, None,
+                       time.perf_counter() - start_time, to_json(G), name)
