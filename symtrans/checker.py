@@ -32,6 +32,14 @@ For each method it checks:
     point (evaluated exactly).
 ``regions``
     Re-counts the linear regions.
+``contextual_mapping``
+    Re-evaluates the outputs with Arb at the recorded precision and re-decides every norm
+    and every required pair: PROVED iff all are certainly within ``r`` / beyond ``delta``;
+    REFUTED iff the recorded pair (or norm) is certainly on the wrong side.
+``logit_gap``
+    Recomputes the exact score matrices and the minimum gap against ``2 log n + 3``.
+``same_output``
+    Recomputes both output rows over ``Q[params]`` and compares them.
 ``bound``
     Rebuilds the bisection tree (so the leaves cover the box by construction),
     re-evaluates every leaf's enclosure of ``N - f`` with Arb at the recorded
@@ -291,6 +299,99 @@ def _check_bound(G, claim, cert):
     return "PROVED"
 
 
+def _separation_inputs(claim):
+    seqs = claim.expected["sequences"]
+    return [[[exact_rational(v) for v in tok] for tok in seq] for seq in seqs]
+
+
+def _check_separation(G, claim, cert):
+    import flint
+
+    from .backends.interval import IntervalBackend
+
+    prec = int(cert.precision)
+    X = _separation_inputs(claim)
+    exp = claim.expected
+    r = exact_rational(exp["r"]) if exp.get("r") is not None else None
+    bk = IntervalBackend(prec=prec)
+    name, node = G.graph["inputs"][0], G.graph[OUTPUTS][0]
+    outs = [bk.to_list(evaluate(G, bk, {name: seq})[node]) for seq in X]
+    sets = [frozenset(tuple(t) for t in seq) for seq in X]
+    positions = [(i, k) for i, seq in enumerate(X) for k in range(len(seq))]
+    with bk.session():
+        if "delta_log10" in exp:
+            thr2 = flint.arb(10) ** (2 * flint.arb(flint.fmpq(*_pq(exact_rational(exp["delta_log10"])))))
+        else:
+            d = exact_rational(exp.get("delta", 0))
+            thr2 = flint.arb(flint.fmpq(*_pq(d * d)))
+        wrong = undecided = False
+        if r is not None:
+            r2 = flint.arb(flint.fmpq(*_pq(r * r)))
+            for rows in outs:
+                for row in rows:
+                    n2 = sum((v * v for v in row), flint.arb(0))
+                    wrong |= bool(n2 > r2)
+                    undecided |= not (n2 <= r2) and not (n2 > r2)
+        for a, (i, k) in enumerate(positions):
+            for (j, l) in positions[a + 1:]:
+                if X[i][k] == X[j][l] and sets[i] == sets[j]:
+                    continue
+                d2 = sum(((p - q) ** 2 for p, q in zip(outs[i][k], outs[j][l])), flint.arb(0))
+                if d2 < thr2:
+                    wrong = True
+                elif not d2 > thr2:
+                    undecided = True
+    if cert.verdict == "REFUTED":
+        _require(wrong, "no pair or norm is certainly on the wrong side at the recorded precision")
+        return "REFUTED"
+    _require(not undecided, "some comparison is undecided at the recorded precision")
+    return "REFUTED" if wrong else "PROVED"
+
+
+def _pq(q):
+    return q.numerator, q.denominator
+
+
+def _check_logit_gap(G, claim, cert):
+    import flint
+
+    from .backends import RationalBackend
+    from .graph import OP
+    from .ops import Scores
+
+    X = _separation_inputs(claim)
+    node = next(n for n in G if isinstance(G.nodes[n][OP], Scores))
+    bk = RationalBackend()
+    gaps = []
+    for seq in X:
+        S = bk.to_list(evaluate(G, bk, {G.graph["inputs"][0]: seq}, nodes=[node], outputs=False)[node])
+        for row in S:
+            vals = [Fraction(int(v.p), int(v.q)) for v in row]
+            gaps += [abs(a - b) for i, a in enumerate(vals) for b in vals[i + 1:]]
+    gap = min(gaps)
+    _require(format_exact(gap) == cert.evidence["min_gap"], "the recorded minimum gap is not the recomputed one")
+    with flint.ctx.workprec(128):
+        g, needed = flint.arb(flint.fmpq(*_pq(gap))), 2 * flint.arb(len(X[0])).log() + 3
+        return "PROVED" if g >= needed else ("REFUTED" if g < needed else "UNKNOWN")
+
+
+def _check_same_output(G, claim, cert):
+    from .graph import parameters
+
+    exp = claim.expected
+    names = parameters(G)
+    node = _node(G, claim)
+    rows = []
+    for A in exp["inputs"]:
+        value = evaluate(G, PolyBackend(names), {G.graph["inputs"][0]: A}, nodes=[node])[node]
+        rows.append([value.get(exp.get("row", 0), j, None) for j in range(value.shape[1])])
+    same = all((p is None and q is None) or (p is not None and q is not None and p == q) or
+               (p is None and q is not None and q.is_zero()) or (q is None and p is not None and p.is_zero())
+               for p, q in zip(*rows))
+    return "PROVED" if same else "REFUTED"
+
+
 _CHECKERS = {"identity": _check_identity, "readout": _check_readout, "channels": _check_channels,
              "sizes": _check_sizes, "equivalent": _check_equivalent, "regions": _check_regions,
-             "bound": _check_bound}
+             "bound": _check_bound, "separation": _check_separation, "logit_gap": _check_logit_gap,
+             "same_output": _check_same_output}

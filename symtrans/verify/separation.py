@@ -35,7 +35,8 @@ from ..exact import exact_rational, format_exact
 from ..graph import INPUTS, OP, OUTPUTS, check, fingerprint, to_json
 from ..interpret import evaluate
 
-__all__ = ["prove_separation", "prove_logit_gap", "prove_same_output", "required_pairs", "separation_claim_data",
+__all__ = ["prove_separation", "prove_logit_gap", "prove_same_output", "float_separations", "required_pairs",
+           "separation_claim_data",
            "MAX_BITS_CAP"]
 
 #: Largest precision the verifier will use, whatever the claim asks (it says so when capping).
@@ -274,3 +275,29 @@ def prove_same_output(G, claim, name: str = "") -> Certificate:
     evidence["output"] = [str(p) for p in rows[0]]
     return Certificate("PROVED", claim.to_json(), fingerprint(G), "same_output", "poly", None, evidence, None,
                        time.perf_counter() - start_time, to_json(G), name)
+
+
+def float_separations(G, sequences, dtype="float64") -> dict:
+    """What floats report for the same separations (a cross-check, never a proof).
+
+    Returns the smallest float distance over the required pairs and how many of them are 0.
+
+    >>> from symtrans.constructions.kajitsuka2024 import contextual_mapping
+    >>> V = [["1", "0"], ["0", "2"], ["-1", "-1"]]
+    >>> seqs = [[V[0], V[1]], [V[0], V[2]], [V[1], V[2]]]
+    >>> cm = contextual_mapping(seqs, w=["3/5", "4/5"], eps="11/5")
+    >>> r = float_separations(cm.graph, seqs)
+    >>> r["min_distance"], r["zero_pairs"] > 0
+    (0.0, True)
+    """
+    import numpy as np
+
+    from ..backends import FloatBackend
+
+    X = [[tuple(exact_rational(v) for v in tok) for tok in seq] for seq in sequences]
+    pairs = required_pairs(X)
+    batch = np.array([[[float(v) for v in tok] for tok in seq] for seq in X], dtype=dtype)
+    out = evaluate(G, FloatBackend(np.dtype(dtype)), {G.graph[INPUTS][0]: batch})[G.graph[OUTPUTS][0]]
+    dists = [float(np.linalg.norm(out[i, k] - out[j, l])) for (i, k), (j, l) in pairs]
+    return {"dtype": str(np.dtype(dtype)), "min_distance": min(dists), "zero_pairs": sum(d == 0 for d in dists),
+            "pairs": len(pairs)}

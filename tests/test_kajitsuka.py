@@ -1,0 +1,116 @@
+"""Kajitsuka & Sato: construction hypotheses, separation verifier, precision, tampering, bad input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from symtrans import SymtransError
+from symtrans.checker import check_certificate
+from symtrans.claims import Claim
+from symtrans.constructions.kajitsuka2024 import contextual_mapping, theoretical_delta
+from symtrans.verify import verify
+from symtrans.verify.separation import MAX_BITS_CAP, float_separations
+
+V = [["1", "0"], ["0", "2"], ["-1", "-1"]]
+KS_T1 = [[V[0], V[1]], [V[0], V[2]], [V[1], V[2]]]
+
+
+@pytest.fixture(scope="module")
+def ks_t1():
+    return contextual_mapping(KS_T1, w=["3/5", "4/5"], eps="11/5")
+
+
+def test_ks_t1_constants_match_the_notes(ks_t1):
+    from fractions import Fraction
+
+    assert ks_t1.r == Fraction(51, 20)
+    assert 400.871 <= float(ks_t1.lam) <= 400.873  # (2 log 2 + 3) / (c^2 r_min eps), rounded up
+    delta, log10 = theoretical_delta(ks_t1)
+    assert -1396.56 < float(log10.mid()) < -1396.54
+
+
+def test_precision_doubles_until_decided_and_floats_see_nothing(ks_t1):
+    cert = verify(ks_t1.graph, Claim("contextual_mapping", expected={"sequences": KS_T1, "r": "51/20",
+                                                                     "delta_log10": -1397}))
+    assert cert.verdict == "PROVED"
+    assert [h[0] for h in cert.evidence["history"]] == [64, 128, 256, 512, 1024, 2048]
+    assert -487.8 < cert.evidence["min_separation_log10"] < -487.6
+    for dtype in ("float64", "float32"):
+        assert float_separations(ks_t1.graph, KS_T1, dtype)["zero_pairs"] > 0
+
+
+def test_bit_limit_gives_unknown_listing_undecided_pairs(ks_t1):
+    cert = verify(ks_t1.graph, Claim("contextual_mapping", expected={"sequences": KS_T1, "max_bits": 1024}))
+    assert cert.verdict == "UNKNOWN" and cert.evidence["undecided_count"] >= 1
+    assert cert.evidence["undecided"][0][0] == "pair"
+
+
+def test_absurd_max_bits_is_capped_and_said(ks_t1):
+    cert = verify(ks_t1.graph, Claim("contextual_mapping", expected={"sequences": KS_T1, "max_bits": 10 ** 9}))
+    assert cert.verdict == "PROVED" and cert.evidence["note"] == f"max_bits capped at {MAX_BITS_CAP}"
+
+
+def test_norm_bound_refuted_when_r_is_too_small(ks_t1):
+    cert = verify(ks_t1.graph, Claim("contextual_mapping", expected={"sequences": KS_T1, "r": "3/2"}))
+    assert cert.verdict == "REFUTED" and "norm" in cert.counterexample
+    assert check_certificate(json.loads(cert.dumps()))[0]
+
+
+def test_tampered_separation_certificates_fail(ks_t1):
+    cert = verify(ks_t1.graph, Claim("contextual_mapping", expected={"sequences": KS_T1, "delta_log10": -1397}))
+    data = json.loads(cert.dumps())
+    assert check_certificate(data)[0]
+    bad = json.loads(json.dumps(data))
+    bad["claim"]["expected"]["delta_log10"] = -400
+    assert check_certificate(bad)[0] is False
+    low = json.loads(json.dumps(data))
+    low["precision"] = 256
+    ok, why = check_certificate(low)
+    assert not ok and "undecided at the recorded precision" in why
+
+
+def test_permuted_sequences_need_not_be_separated():
+    """Permutations of a sequence have the same token set: equivariance makes them collide, and that is allowed."""
+    seqs = [[V[0], V[1]], [V[1], V[0]]]
+    cm = contextual_mapping(seqs, w=["3/5", "4/5"], eps="11/5")
+    cert = verify(cm.graph, Claim("contextual_mapping", expected={"sequences": seqs}))
+    assert cert.verdict == "PROVED" and cert.evidence["pairs"] == 4  # the 2 same-token pairs are exempt
+
+
+@pytest.mark.parametrize("seqs,kw,needle", [
+    ([[V[0], V[1]], [V[0]]], {}, "sequence 1 has 1 tokens"),
+    ([[V[0], V[1]], [V[0], ["1", "2", "3"]]], {}, "token 1 of sequence 1 has 3 coordinates"),
+    ([[V[0], ["0", "0"]]], {}, "is the zero vector"),
+    ([[V[0], V[0]]], {}, "duplicate token (1, 0) at positions 0 and 1"),
+    ([[V[0], ["0.5", "1"]]], {}, 'is a decimal literal (expected an exact rational: write "1/2")'),
+    ([[V[0], [0.5, 1]]], {}, 'is a float'),
+    ([[V[0], V[1]]], {"w": ["1", "1"]}, "is not a unit vector"),
+    ([[V[0], V[1]]], {"eps": "5"}, "is not a lower bound of the token separation"),
+    ([[V[0]]], {}, "n >= 2 tokens"),
+    ([], {}, "no sequences given"),
+])
+def test_bad_input(seqs, kw, needle):
+    with pytest.raises(SymtransError) as info:
+        contextual_mapping(seqs, **kw)
+    assert needle in str(info.value) and "\n" not in str(info.value)
+
+
+def test_max_bits_below_53_is_refused(ks_t1):
+    with pytest.raises(SymtransError, match="max_bits = 32"):
+        verify(ks_t1.graph, Claim("contextual_mapping", expected={"sequences": KS_T1, "max_bits": 32}))
+
+
+def test_boltzmann_identity_ks_t4_symbolically():
+    """KS-T4: a rank-1 head's read-out w.X softmax(a) equals boltz(a) / (lambda w.x_k), with exp(a_j) as symbols."""
+    import sympy
+
+    n = 3
+    lam, wk = sympy.symbols("lam wk", positive=True)
+    p = sympy.symbols(f"p0:{n}")  # p_j = w . x_j
+    E = sympy.symbols(f"E0:{n}", positive=True)  # E_j = exp(a_j), a_j = lam * wk * p_j
+    a = [lam * wk * pj for pj in p]
+    readout = sum(pj * Ej for pj, Ej in zip(p, E)) / sum(E)
+    boltz = sum(aj * Ej for aj, Ej in zip(a, E)) / sum(E)
+    assert sympy.simplify(readout - boltz / (lam * wk)) == 0
