@@ -174,7 +174,7 @@ def _summary_line(result) -> str:
     if cert.method == "separation" and cert.verdict == "REFUTED":
         if "pair" in ce:
             return f"pair {ce['pair']} is closer: distance <= 10^{ce['distance_log10_upper']:.1f}"
-        return f"token {ce['norm']} has norm^2 {ce['norm2']} > r^2"
+        return f"token {ce['norm']} has norm > r (log10 of norm^2 in {ce['norm2_log10']})"
     if cert.method == "separation":
         return f"{ev['undecided_count']} comparisons undecided at {ev['bits']} bits (raise max_bits)"
     if cert.method == "logit_gap":

@@ -24,6 +24,7 @@ separations of Kajitsuka & Sato's construction are like ``10^-488``; float64 see
 
 from __future__ import annotations
 
+import math
 import time
 from fractions import Fraction
 
@@ -56,6 +57,8 @@ def separation_claim_data(claim):
         raise SpecError("give delta or delta_log10, not both", field="delta")
     delta = exact_rational(exp.get("delta", 0), "delta")
     delta_log10 = exact_rational(exp["delta_log10"], "delta_log10") if "delta_log10" in exp else None
+    if delta_log10 is not None and delta_log10.denominator != 1:
+        raise SpecError(f"delta_log10 = {delta_log10}", field="delta_log10", expected="an integer exponent")
     if delta < 0:
         raise SpecError(f"delta = {delta}", field="delta", expected="delta >= 0")
     max_bits = exp.get("max_bits", 8192)
@@ -63,7 +66,10 @@ def separation_claim_data(claim):
         raise SpecError(f"max_bits = {max_bits!r}", field="max_bits", expected="an integer >= 53")
     capped = max_bits > MAX_BITS_CAP
     start = exp.get("start_bits", 64)
-    return X, r, delta, delta_log10, min(max_bits, MAX_BITS_CAP), capped, start
+    engine = exp.get("engine", "arb")
+    if engine not in ("arb", "mpmath"):
+        raise SpecError(f"engine {engine!r}", field="engine", expected="'arb' or 'mpmath'")
+    return X, r, delta, delta_log10, min(max_bits, MAX_BITS_CAP), capped, start, engine
 
 
 def required_pairs(X):
@@ -78,55 +84,57 @@ def required_pairs(X):
     return out
 
 
-def _threshold2(delta, delta_log10):
-    """The squared threshold as an arb (at the current precision)."""
+def _threshold2(delta, delta_log10) -> Fraction:
+    """The squared threshold, exactly (``delta_log10`` is an integer exponent)."""
     if delta_log10 is not None:
-        return flint.arb(10) ** (2 * flint.arb(flint.fmpq(delta_log10.numerator, delta_log10.denominator)))
-    return flint.arb(flint.fmpq((delta * delta).numerator, (delta * delta).denominator))
+        return Fraction(10) ** (2 * int(delta_log10))
+    return delta * delta
 
 
-def _outputs(G, X, prec):
-    bk = IntervalBackend(prec=prec)
+def _outputs(G, X, prec, engine):
+    bk = IntervalBackend(prec=prec, engine=engine)
     name = G.graph[INPUTS][0]
     node = G.graph[OUTPUTS][0]
     return bk, [bk.to_list(evaluate(G, bk, {name: [list(t) for t in seq]}, validate=False)[node]) for seq in X]
 
 
-def _decide(G, X, r, delta, delta_log10, prec, pairs):
-    """Decide every norm and pair at ``prec``: (refutation or None, undecided, min separation log10)."""
-    bk, outs = _outputs(G, X, prec)
+def _log10(q: Fraction) -> float:
+    return math.log10(q.numerator) - math.log10(q.denominator) if q > 0 else float("-inf")
+
+
+def _decide(G, X, r, delta, delta_log10, prec, pairs, engine="arb"):
+    """Decide every norm and pair at ``prec``: (refutation or None, undecided, min separation log10, pair)."""
+    bk, outs = _outputs(G, X, prec, engine)
     undecided, min_log10, worst_pair = [], None, None
     with bk.session():
+        zero = bk.zero()
         if r is not None:
-            r2 = flint.arb(flint.fmpq((r * r).numerator, (r * r).denominator))
+            r2 = bk.scalar(r * r)
             for i, rows in enumerate(outs):
                 for k, row in enumerate(rows):
-                    norm2 = sum((v * v for v in row), flint.arb(0))
-                    if norm2 > r2:
-                        return ({"norm": [i, k], "norm2": norm2.str(20, radius=True)}, undecided, None, None)
-                    if not norm2 <= r2:
+                    norm2 = sum((v * v for v in row), zero)
+                    within = bk.le(norm2, r2)
+                    if within is False:
+                        lo, hi = bk.bounds(norm2)
+                        return ({"norm": [i, k], "norm2_log10": [_log10(lo), _log10(hi)]}, undecided, None, None)
+                    if within is not True:
                         undecided.append(("norm", i, k))
-        thr2 = _threshold2(delta, delta_log10)
+        thr2 = bk.scalar(_threshold2(delta, delta_log10))
         for (i, k), (j, l) in pairs:
-            d2 = sum(((a - b) ** 2 for a, b in zip(outs[i][k], outs[j][l])), flint.arb(0))
-            if d2 > thr2:
+            d2 = sum(((a - b) * (a - b) for a, b in zip(outs[i][k], outs[j][l])), zero)
+            beyond = bk.lt(thr2, d2)
+            if beyond is True:
                 lo, _ = bk.bounds(d2)
-                lg = (flint.arb(flint.fmpq(lo.numerator, lo.denominator)).log() / (2 * flint.arb(10).log()))
-                value = float(lg.mid())
+                value = _log10(lo) / 2
                 if min_log10 is None or value < min_log10:
                     min_log10, worst_pair = value, [[i, k], [j, l]]
-            elif d2 < thr2:
-                return ({"pair": [[i, k], [j, l]], "distance2": d2.str(20, radius=True),
-                         "distance_log10_upper": _log10_upper(d2)}, undecided, None, None)
+            elif beyond is False and bk.lt(d2, thr2) is True:
+                _, hi = bk.bounds(d2)
+                return ({"pair": [[i, k], [j, l]], "distance_log10_upper": _log10(hi) / 2},
+                        undecided, None, None)
             else:
                 undecided.append(("pair", [i, k], [j, l]))
     return None, undecided, min_log10, worst_pair
-
-
-def _log10_upper(d2):
-    """An upper bound of log10 of the distance whose square ``d2`` encloses (a float, for reports)."""
-    hi = d2.mid() + d2.rad()
-    return float(((hi.log() / 2) / flint.arb(10).log()).mid()) + 1e-9 if hi > 0 else float("-inf")
 
 
 def prove_separation(G, claim, name: str = "") -> Certificate:
@@ -137,14 +145,14 @@ def prove_separation(G, claim, name: str = "") -> Certificate:
             (claim.expected or {}).get("sequences", [[]])[0]):
         raise SpecError("the graph's single input must be a token matrix of the sequences' length",
                         field="sequences")
-    X, r, delta, delta_log10, max_bits, capped, prec = separation_claim_data(claim)
+    X, r, delta, delta_log10, max_bits, capped, prec, engine = separation_claim_data(claim)
     pairs = required_pairs(X)
-    evidence = {"pairs": len(pairs), "sequences": len(X), "max_bits": max_bits}
+    evidence = {"pairs": len(pairs), "sequences": len(X), "max_bits": max_bits, "engine": engine}
     if capped:
         evidence["note"] = f"max_bits capped at {MAX_BITS_CAP}"
     history = []
     while True:
-        refuted, undecided, min_log10, worst = _decide(G, X, r, delta, delta_log10, prec, pairs)
+        refuted, undecided, min_log10, worst = _decide(G, X, r, delta, delta_log10, prec, pairs, engine)
         history.append([prec, len(undecided)])
         if refuted is not None:
             evidence.update(bits=prec, history=history)
