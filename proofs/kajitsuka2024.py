@@ -24,6 +24,9 @@ exact rational arithmetic where possible):
   matters; each sign, with a symbolic value weight, is an exact identity over ``Q[v]``; the rank-1
   softmax layer (``lambda`` from the projection ratio) separates every required pair of the two
   sequences by more than ``10^-17`` (certified);
+* **KS-T3**, Lemma 1 on adversarial families (the top entries shared, the smallest entry moved
+  towards ``-r``; gaps just above ``2 log n + 3``): ``|boltz(a) - boltz(b)| > (log n)^2 e^-2r``,
+  certified, for ``n = 2, 3, 5``;
 * negative: with ``lambda`` a hundred times too small, Lemma 1's hypothesis is REFUTED exactly.
   (Ten times too small still satisfies it on KS-T1: the projection constant ``c`` is conservative
   by a factor of about 40 there, so the theorem's ``lambda`` is far larger than needed.)
@@ -32,7 +35,7 @@ The constants are a reconstruction (``shared/papers/softmax_and_uap.md`` section
 
 >>> obs = list(obligations())
 >>> len(obs), sum(o.expected == "REFUTED" for o in obs)
-(21, 2)
+(24, 2)
 """
 
 from __future__ import annotations
@@ -42,7 +45,9 @@ import random
 import sympy
 
 from symtrans.claims import Claim
-from symtrans.constructions.kajitsuka2024 import contextual_mapping
+from fractions import Fraction
+
+from symtrans.constructions.kajitsuka2024 import boltzmann_graph, contextual_mapping
 from symtrans.graph import add_input, new_graph, set_outputs
 from symtrans.layers import Head, attention_head, residual
 from symtrans.obligations import Obligation
@@ -70,6 +75,18 @@ def _random_sequences(seed, d, n, count=3, vocab=5):
     while len(seqs) < count:
         seqs.add(tuple(rng.sample(vocabulary, n)))
     return [[list(map(str, tok)) for tok in seq] for seq in sorted(seqs)]
+
+
+def adversarial_family(n):
+    """Vectors sharing their top n-1 entries (gaps 2 log n + 3 + 1/100) and differing in the smallest."""
+    import math
+
+    delta = Fraction(math.ceil((2 * math.log(n) + 3) * 10 ** 4) + 1, 10 ** 4)
+    gap = delta + Fraction(1, 100)
+    r = gap * n + 1
+    top = [r - k * gap for k in range(n - 1)]
+    low = top[-1] - gap
+    return [top + [low], top + [low - gap], top + [-r]], r, delta
 
 
 def _hardmax_layer(sign):
@@ -109,6 +126,11 @@ def obligations(quick: bool = True):
         yield Obligation(f"kajitsuka2024/random vocabulary d={d} n={n}: contextual mapping, delta 10^-2000", build,
                          Claim("contextual_mapping", expected={"sequences": seqs, "delta_log10": -2000,
                                                                "max_bits": 16384}))
+    for n in (2, 3, 5):
+        vectors, r, delta = adversarial_family(n)
+        yield Obligation(f"kajitsuka2024/KS-T3 Lemma 1 on an adversarial family, n={n}",
+                         lambda n=n: boltzmann_graph(n),
+                         Claim("boltzmann", expected={"vectors": vectors, "r": r, "delta": delta, "max_bits": 8192}))
     for sign, label in ((1, "c > 0"), (-1, "c < 0"), (0, "c = 0")):
         yield Obligation(f"kajitsuka2024/KS-T2 hardmax ({label}) gives token 1 the same output in X1 and X2",
                          lambda sign=sign: _hardmax_layer(sign),

@@ -38,6 +38,9 @@ For each method it checks:
     REFUTED iff the recorded pair (or norm) is certainly on the wrong side.
 ``logit_gap``
     Recomputes the exact score matrices and the minimum gap against ``2 log n + 3``.
+``boltzmann``
+    Re-evaluates every vector's Boltzmann value at the recorded precision and checks each
+    pair's difference against ``(log n)^2 e^(-2r)``.
 ``same_output``
     Recomputes both output rows over ``Q[params]`` and compares them.
 ``bound``
@@ -391,7 +394,28 @@ def _check_same_output(G, claim, cert):
     return "PROVED" if same else "REFUTED"
 
 
+def _check_boltzmann(G, claim, cert):
+    import flint
+
+    from .backends.interval import IntervalBackend
+
+    exp = claim.expected
+    vecs = [[exact_rational(v) for v in vec] for vec in exp["vectors"]]
+    r = exact_rational(exp["r"])
+    bk = IntervalBackend(prec=int(cert.precision))
+    values = [bk.to_list(evaluate(G, bk, {G.graph["inputs"][0]: [v]})[G.graph[OUTPUTS][0]])[0][0] for v in vecs]
+    with bk.session():
+        logn = flint.arb(len(vecs[0])).log()
+        bound = logn * logn * (-2 * flint.arb(flint.fmpq(*_pq(r)))).exp()
+        above = [abs(values[i] - values[j]) > bound for i in range(len(vecs)) for j in range(i + 1, len(vecs))]
+        below = [abs(values[i] - values[j]) < bound for i in range(len(vecs)) for j in range(i + 1, len(vecs))]
+    if all(above):
+        return "PROVED"
+    _require(any(below), "some pair is undecided at the recorded precision")
+    return "REFUTED"
+
+
 _CHECKERS = {"identity": _check_identity, "readout": _check_readout, "channels": _check_channels,
              "sizes": _check_sizes, "equivalent": _check_equivalent, "regions": _check_regions,
              "bound": _check_bound, "separation": _check_separation, "logit_gap": _check_logit_gap,
-             "same_output": _check_same_output}
+             "same_output": _check_same_output, "boltzmann": _check_boltzmann}

@@ -36,6 +36,9 @@ A claim names a relation between the graph and a target on a domain:
     ``delta`` (or ``10^delta_log10``): see :mod:`symtrans.verify.separation`.
 ``logit_gap``
     Lemma 1's hypothesis on ``expected["sequences"]``: logit gaps ``>= 2 log n + 3``.
+``boltzmann``
+    Lemma 1 of Kajitsuka & Sato on ``expected["vectors"]`` (with ``r``, ``delta``):
+    the Boltzmann operator separates them by more than ``(log n)^2 e^(-2r)``.
 ``same_output``
     The output row ``expected["row"]`` is the same for the two ``expected["inputs"]``,
     for every value of the graph's parameters.
@@ -60,7 +63,7 @@ from .targets import MaxoutNet, Polynomial
 __all__ = ["Claim", "KINDS"]
 
 KINDS = ("identity", "readout", "channels", "sizes", "equivalent", "emulation", "regions", "bound",
-         "contextual_mapping", "logit_gap", "same_output")
+         "contextual_mapping", "logit_gap", "same_output", "boltzmann")
 
 
 @dataclass(frozen=True)
@@ -103,7 +106,8 @@ class Claim:
             raise SpecError(f"a {self.kind} claim needs a polynomial target", field="target")
         if self.kind == "channels" and not self.expected and not self.zero:
             raise SpecError("a channels claim needs expected groups", field="expected")
-        if self.kind in ("sizes", "regions", "bound", "contextual_mapping", "logit_gap", "same_output") and \
+        if self.kind in ("sizes", "regions", "bound", "contextual_mapping", "logit_gap", "same_output",
+                         "boltzmann") and \
                 not isinstance(self.expected, dict):
             raise SpecError(f"a {self.kind} claim needs the expected values", field="expected")
         if self.kind in ("equivalent", "emulation", "bound") and not isinstance(self.target, MaxoutNet):
@@ -126,6 +130,8 @@ class Claim:
             return f"{where} == {_short(self.target.expr)} over Q[{ring}]"
         if self.kind == "readout":
             return f"some read-out of {where}[token {self.row}] == {_short(self.target.expr)}"
+        if self.kind == "boltzmann":
+            return f"Lemma 1: boltz separates {len(self.expected.get('vectors', []))} vectors by (log n)^2 e^(-2r)"
         if self.kind == "logit_gap":
             return "logit gaps >= 2 log n + 3 (Lemma 1's hypothesis)"
         if self.kind == "same_output":
@@ -150,7 +156,7 @@ class Claim:
         if self.groups is not None:
             out["groups"] = list(self.groups)
         if self.expected is not None and self.kind in ("sizes", "regions", "bound", "contextual_mapping", "logit_gap",
-                                                       "same_output"):
+                                                       "same_output", "boltzmann"):
             out["expected"] = _jsonable(self.expected)
         elif self.expected is not None:
             out["expected"] = {g: [str(e) for e in exprs] for g, exprs in self.expected.items()}

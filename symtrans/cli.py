@@ -177,6 +177,11 @@ def _summary_line(result) -> str:
         return f"token {ce['norm']} has norm > r (log10 of norm^2 in {ce['norm2_log10']})"
     if cert.method == "separation":
         return f"{ev['undecided_count']} comparisons undecided at {ev['bits']} bits (raise max_bits)"
+    if cert.method == "boltzmann" and cert.verdict == "PROVED":
+        return (f"{ev['pairs']} pairs: |boltz difference| >= 10^{ev['min_difference_log10']:.2f} > bound "
+                f"10^{ev['bound_log10']:.2f} at {ev['bits']} bits")
+    if cert.method == "boltzmann":
+        return f"{cert.verdict}: {ce or ev}"
     if cert.method == "logit_gap":
         return f"min logit gap {float(Fraction(ev['min_gap'])):.4g} vs needed {ev['needed']}"
     if cert.method == "same_output" and cert.verdict == "PROVED":

@@ -63,10 +63,10 @@ __all__ = ["Spec", "load_spec", "parse_spec"]
 
 _SECTIONS = {
     "construction": {"builtin", "graph", "module", "params"},
-    "target": {"kind", "variables", "expr", "degree", "dimension", "layers", "output"},
+    "target": {"kind", "variables", "expr", "degree", "dimension", "layers", "output", "sequences"},
     "domain": {"box"},
     "check": {"method", "expect", "crosscheck", "output", "row", "col", "name", "groups", "regions", "eps",
-              "max_boxes", "prec"},
+              "max_boxes", "prec", "r", "delta", "delta_log10", "max_bits"},
 }
 
 
@@ -101,8 +101,7 @@ class Spec:
             try:
                 return loads(text)
             except SymtransError as exc:
-                raise type(exc)(f"{path.name}: {exc.message}", node=exc.node, field=exc.field,
-                                expected=exc.expected) from None
+                raise type(exc)(f"{path.name}: {exc}") from None
         return _call_user_function(c["module"], self.base, self.target, params)
 
     def obligation(self):
@@ -155,6 +154,10 @@ def _integer(section, key, where, default, lo=0):
 
 def _target(section):
     kind = _string(section, "kind", "target", "polynomial")
+    if kind == "contextual_mapping":
+        from .targets import Sequences
+
+        return Sequences(section.get("sequences"))
     if kind == "cpwl":
         from .targets import cpwl_network
 
@@ -187,7 +190,7 @@ def _target(section):
         degree = _integer(section, "degree", "target", None)
         return Polynomial.general(len(variables), degree, variables)
     raise SpecError(f"target kind {kind!r}", field="target.kind",
-                    expected="'polynomial', 'general_polynomial', 'maxout', 'relu' or 'cpwl'")
+                    expected="'polynomial', 'general_polynomial', 'maxout', 'relu', 'cpwl' or 'contextual_mapping'")
 
 
 def parse_spec(text: str, base: Path = None, name: str = "spec") -> Spec:
@@ -209,8 +212,10 @@ def parse_spec(text: str, base: Path = None, name: str = "spec") -> Spec:
     if "params" in construction and not isinstance(construction["params"], dict):
         raise SpecError("[construction.params] must be a table", field="construction.params")
     target = _target(_section(data, "target", required=True))
-    dimension = target.dimension if not hasattr(target, "variables") else len(target.variables)
     check = _section(data, "check")
+    if type(target).__name__ == "Sequences":
+        return _sequences_spec(data, construction, target, check, name, base)
+    dimension = target.dimension if not hasattr(target, "variables") else len(target.variables)
     method = _string(check, "method", "check", "identity")
     methods = ("identity", "readout") if hasattr(target, "variables") else ("equivalent", "emulation", "regions",
                                                                              "bound")
@@ -246,6 +251,32 @@ def parse_spec(text: str, base: Path = None, name: str = "spec") -> Spec:
                 _integer(check, "crosscheck", "check", 0), base or Path.cwd())
 
 
+def _sequences_spec(data, construction, target, check, name, base):
+    """A contextual-mapping spec: ``[check] method = "interval"`` (separation) or ``"logit_gap"``."""
+    method = _string(check, "method", "check", "interval")
+    kinds = {"interval": "contextual_mapping", "separation": "contextual_mapping", "logit_gap": "logit_gap"}
+    if method not in kinds:
+        raise SpecError(f"check method {method!r} for sequences", field="check.method",
+                        expected="'interval' or 'logit_gap'")
+    if data.get("domain"):
+        raise SpecError("a contextual_mapping spec takes its domain from the sequences", field="domain",
+                        expected="no [domain] section")
+    expected = {"sequences": target.as_lists()}
+    for key in ("r", "delta"):
+        if key in check:
+            expected[key] = exact_rational(check[key], f"check.{key}")
+    if "delta_log10" in check:
+        expected["delta_log10"] = _integer(check, "delta_log10", "check", None, lo=-(10 ** 9))
+    if "max_bits" in check:
+        bits = check["max_bits"]
+        if isinstance(bits, bool) or not isinstance(bits, int) or bits < 53:
+            raise SpecError(f"max_bits = {bits!r}", field="check.max_bits", expected="an integer >= 53")
+        expected["max_bits"] = bits
+    claim = Claim(kinds[method], expected=expected)
+    exp_verdict = _string(check, "expect", "check", "PROVED")
+    return Spec(_string(check, "name", "check", name), construction, target, claim, exp_verdict, 0, base or Path.cwd())
+
+
 def load_spec(path) -> Spec:
     """Read and parse a spec file; the name is the file's stem unless ``[check] name`` says otherwise."""
     path = Path(path)
@@ -256,8 +287,7 @@ def load_spec(path) -> Spec:
     try:
         return parse_spec(text, path.parent, path.stem)
     except SymtransError as exc:
-        raise type(exc)(f"{path.name}: {exc.message}", node=exc.node, field=exc.field,
-                        expected=exc.expected) from None
+        raise type(exc)(f"{path.name}: {exc}") from None
 
 
 def _call_user_function(ref: str, base: Path, target, params):

@@ -25,7 +25,7 @@ from .errors import SpecError
 from .exact import exact, format_exact
 from .expr import parse_expression
 
-__all__ = ["Polynomial", "MaxoutNet", "maxout_graph", "cpwl_network", "monomials", "coefficient_name"]
+__all__ = ["Polynomial", "MaxoutNet", "Sequences", "maxout_graph", "cpwl_network", "monomials", "coefficient_name"]
 
 
 def monomials(d: int, degree: int) -> list:
@@ -475,3 +475,29 @@ def cpwl_network(text: str, variables) -> MaxoutNet:
         if k is not None:
             output[index[k]] += v
     return MaxoutNet(len(variables), layers, output)
+
+
+@dataclass(frozen=True)
+class Sequences:
+    """A finite set of token sequences (the domain of a contextual-mapping claim), kept as given.
+
+    >>> Sequences([[["1", "0"], ["0", "2"]]]).n
+    2
+    """
+
+    sequences: tuple
+
+    def __init__(self, sequences):
+        if not isinstance(sequences, (list, tuple)) or not sequences:
+            raise SpecError("no sequences given", field="sequences", expected="a non-empty list of sequences")
+        for s, seq in enumerate(sequences):
+            if not isinstance(seq, (list, tuple)) or not all(isinstance(t, (list, tuple)) for t in seq):
+                raise SpecError(f"sequence {s} is not a list of tokens", field="sequences")
+        object.__setattr__(self, "sequences", tuple(tuple(tuple(t) for t in seq) for seq in sequences))
+
+    @property
+    def n(self) -> int:
+        return len(self.sequences[0])
+
+    def as_lists(self):
+        return [[list(t) for t in seq] for seq in self.sequences]

@@ -114,3 +114,45 @@ def test_boltzmann_identity_ks_t4_symbolically():
     readout = sum(pj * Ej for pj, Ej in zip(p, E)) / sum(E)
     boltz = sum(aj * Ej for aj, Ej in zip(a, E)) / sum(E)
     assert sympy.simplify(readout - boltz / (lam * wk)) == 0
+
+
+SPEC = (__import__("pathlib").Path(__file__).resolve().parents[1] / "docs" / "examples" / "ks_t1.toml").read_text()
+
+
+def test_spec_verifies(tmp_path, capsys):
+    from symtrans.cli import main
+
+    path = tmp_path / "ks.toml"
+    path.write_text(SPEC)
+    assert main(["verify", str(path)]) == 0
+    assert "achieved >= 10^-487.7" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("old,new,needle", [
+    ('[["0", "2"], ["-1", "-1"]]]', '[["0", "2"], ["0", "2"]]]', "duplicate token (0, 2)"),
+    ('[["0", "2"], ["-1", "-1"]]]', '[["0", "2"]]]', "sequence 2 has 1 tokens"),
+    ('[["0", "2"], ["-1", "-1"]]]', '[["0", "2"], ["-1", "-1", "3"]]]', "has 3 coordinates"),
+    ('[["0", "2"], ["-1", "-1"]]]', '[["0", "2"], ["0", "0"]]]', "is the zero vector"),
+    ('["-1", "-1"]]]', '[-1, -0.5]]]', 'bad.toml: field \'target.sequences[2][1][1]\': -0.5 is a TOML float'),
+    ("max_bits = 4096", "max_bits = 32", "max_bits = 32 (expected an integer >= 53)"),
+    ('w = ["3/5", "4/5"]', 'w = ["1/2", "1/2"]', "is not a unit vector"),
+    ('method = "interval"', 'method = "hardmax"', "check method 'hardmax' for sequences"),
+])
+def test_bad_specs(tmp_path, capsys, old, new, needle):
+    from symtrans.cli import main
+
+    assert old in SPEC
+    path = tmp_path / "bad.toml"
+    path.write_text(SPEC.replace(old, new))
+    assert main(["verify", str(path), "--cert", str(tmp_path / "c.json")]) == 2
+    err = capsys.readouterr().err
+    assert needle in err and err.count("\n") == 1, err
+    assert not (tmp_path / "c.json").exists()
+
+
+def test_absurd_max_bits_from_a_spec_is_capped(tmp_path, capsys):
+    from symtrans.cli import main
+
+    path = tmp_path / "ks.toml"
+    path.write_text(SPEC.replace("max_bits = 4096", "max_bits = 1000000000"))
+    assert main(["verify", str(path), "--json"]) == 0

@@ -6,13 +6,13 @@ a graph.
 
 >>> from symtrans.constructions import BUILTINS
 >>> sorted(BUILTINS)
-['fang2022.encoder', 'fang2022.polynomial', 'gu2026.maxout']
+['fang2022.encoder', 'fang2022.polynomial', 'gu2026.maxout', 'kajitsuka2024.contextual_mapping']
 """
 
 from __future__ import annotations
 
 from ..errors import SpecError
-from . import fang2022, gu2026
+from . import fang2022, gu2026, kajitsuka2024
 
 __all__ = ["BUILTINS", "build_builtin"]
 
@@ -47,11 +47,23 @@ def _gu_maxout(target, domain=None, fresh=True, score="hardmax", beta=1):
     return gu2026.maxout_transformer(target, domain, score=score, beta=beta, fresh=fresh)
 
 
+def _ks_contextual_mapping(target, w=None, eps=None, lam_from="theorem", lam_factor=1):
+    """Kajitsuka & Sato 2024: one rank-1 softmax attention layer, a contextual mapping on the sequences."""
+    from ..targets import Sequences
+
+    if not isinstance(target, Sequences):
+        raise SpecError("kajitsuka2024.contextual_mapping needs sequences", field="target.kind",
+                        expected="'contextual_mapping'")
+    return kajitsuka2024.contextual_mapping(target.as_lists(), w=w, eps=eps, lam_from=lam_from,
+                                            lam_factor=lam_factor).graph
+
+
 #: name -> (function(target, **params) -> graph, allowed parameter names, needs the domain)
 BUILTINS = {
     "fang2022.polynomial": (_fang_polynomial, {"degree"}, False),
     "fang2022.encoder": (_fang_encoder, {"d", "degree"}, False),
     "gu2026.maxout": (_gu_maxout, {"fresh", "score", "beta"}, True),
+    "kajitsuka2024.contextual_mapping": (_ks_contextual_mapping, {"w", "eps", "lam_from", "lam_factor"}, False),
 }
 
 
@@ -61,7 +73,7 @@ def build_builtin(name: str, target, params: dict, domain=None):
     >>> build_builtin("fang2022.cubic", None, {})
     Traceback (most recent call last):
     ...
-    symtrans.errors.SpecError: field 'construction.builtin': unknown builtin 'fang2022.cubic' (expected one of fang2022.polynomial, fang2022.encoder, gu2026.maxout)
+    symtrans.errors.SpecError: field 'construction.builtin': unknown builtin 'fang2022.cubic' (expected one of fang2022.polynomial, fang2022.encoder, gu2026.maxout, kajitsuka2024.contextual_mapping)
     """
     if name not in BUILTINS:
         raise SpecError(f"unknown builtin {name!r}", field="construction.builtin",

@@ -50,7 +50,7 @@ from ..graph import add_input, new_graph, set_outputs
 from ..layers import Head, attention_head, residual
 from ..weights import Weights
 
-__all__ = ["ContextualMapping", "contextual_mapping", "check_sequences", "projection_vector",
+__all__ = ["ContextualMapping", "contextual_mapping", "check_sequences", "projection_vector", "boltzmann_graph",
            "theoretical_delta"]
 
 PAPER = "kajitsuka2024"
@@ -267,3 +267,24 @@ def theoretical_delta(cm: ContextualMapping, prec: int = 256):
         delta = 2 * logn ** 2 * eps ** 2 * rmin / (rmax ** 2 * core) * (-(core * rmax ** 2) / (4 * eps * rmin)).exp()
         log10 = delta.log() / flint.arb(10).log()
     return delta, log10
+
+
+def boltzmann_graph(n: int):
+    """``boltz(a) = sum_k a_k e^(a_k) / sum_j e^(a_j)`` of a 1 x n input ``a``, as a graph.
+
+    >>> from symtrans import evaluate, RationalBackend
+    >>> G = boltzmann_graph(3)
+    >>> RationalBackend().to_list(evaluate(G, RationalBackend(), {"a": [2, 2, 2]})["boltz"])
+    [[2]]
+    """
+    from ..graph import add_op
+    from ..ops import Hadamard, Normalize, Reduce
+
+    if not isinstance(n, int) or n < 2:
+        raise SpecError(f"n = {n!r}", field="n", expected="an integer >= 2")
+    G = new_graph(f"boltzmann-n{n}")
+    a = add_input(G, "a", (1, n))
+    w = add_op(G, "softmax", Normalize("softmax", beta=1), [a], {"paper": PAPER})
+    p = add_op(G, "weighted", Hadamard(), [w, a], {"paper": PAPER})
+    set_outputs(G, [add_op(G, "boltz", Reduce("sum", 1), [p], {"paper": PAPER})])
+    return G

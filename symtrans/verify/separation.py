@@ -36,7 +36,8 @@ from ..exact import exact_rational, format_exact
 from ..graph import INPUTS, OP, OUTPUTS, check, fingerprint, to_json
 from ..interpret import evaluate
 
-__all__ = ["prove_separation", "prove_logit_gap", "prove_same_output", "float_separations", "required_pairs",
+__all__ = ["prove_separation", "prove_logit_gap", "prove_same_output", "prove_boltzmann", "float_separations",
+           "required_pairs",
            "separation_claim_data",
            "MAX_BITS_CAP"]
 
@@ -309,3 +310,81 @@ def float_separations(G, sequences, dtype="float64") -> dict:
     dists = [float(np.linalg.norm(out[i, k] - out[j, l])) for (i, k), (j, l) in pairs]
     return {"dtype": str(np.dtype(dtype)), "min_distance": min(dists), "zero_pairs": sum(d == 0 for d in dists),
             "pairs": len(pairs)}
+
+
+def prove_boltzmann(G, claim, name: str = "") -> Certificate:
+    """Lemma 1: ``|boltz(a^i) - boltz(a^j)| > (log n)^2 e^(-2r)`` for vectors meeting the hypotheses.
+
+    ``expected``: ``{"vectors": [...], "r": r, "delta": delta}``.  The hypotheses are checked exactly
+    (entries ``|a_k| <= r``; entries across the family equal or more than ``delta`` apart; distinct
+    entries within a vector; no two vectors permutations of each other) and ``delta > 2 log n + 3``
+    with Arb; a violated hypothesis is an error naming it.  The inequality is certified for every
+    pair with precision doubling (``G`` computes ``boltz`` of a 1 x n input).
+
+    >>> from symtrans.constructions.kajitsuka2024 import boltzmann_graph
+    >>> from symtrans.claims import Claim
+    >>> r, delta = Fraction(15592, 1000), Fraction(51973, 10000)
+    >>> vs = [[r, r - Fraction(26, 5), Fraction(-10394, 1000)], [r, r - Fraction(26, 5), -r]]
+    >>> c = prove_boltzmann(boltzmann_graph(3), Claim("boltzmann", expected={"vectors": vs, "r": r, "delta": delta}))
+    >>> c.verdict, round(c.evidence["min_difference_log10"], 2), round(c.evidence["bound_log10"], 2)
+    ('PROVED', -9.88, -13.46)
+    """
+    start_time = time.perf_counter()
+    check(G)
+    exp = claim.expected or {}
+    vecs = [[exact_rational(v, "vector entry") for v in vec] for vec in exp.get("vectors", [])]
+    if len(vecs) < 2:
+        raise SpecError("Lemma 1 needs at least two vectors", field="vectors")
+    n = len(vecs[0])
+    r, delta = exact_rational(exp.get("r"), "r"), exact_rational(exp.get("delta"), "delta")
+    for i, v in enumerate(vecs):
+        if len(v) != n:
+            raise SpecError(f"vector {i} has {len(v)} entries", field="vectors", expected=f"{n}")
+        if any(abs(x) > r for x in v):
+            raise SpecError(f"vector {i} has an entry beyond r = {r}", field="vectors", expected="|a_k| <= r")
+        if len(set(v)) != n:
+            raise SpecError(f"vector {i} repeats an entry", field="vectors", expected="distinct entries")
+    entries = sorted({x for v in vecs for x in v})
+    close = [(a, b) for a, b in zip(entries, entries[1:]) if b - a <= delta]
+    if close:
+        raise SpecError(f"entries {close[0][0]} and {close[0][1]} differ by at most delta", field="vectors",
+                        expected=f"equal or more than {delta} apart")
+    if len({tuple(sorted(v)) for v in vecs}) != len(vecs):
+        raise SpecError("two vectors are permutations of each other", field="vectors")
+    with flint.ctx.workprec(128):
+        if not flint.arb(flint.fmpq(delta.numerator, delta.denominator)) > 2 * flint.arb(n).log() + 3:
+            raise SpecError(f"delta = {delta} is not certainly above 2 log {n} + 3", field="delta",
+                            expected="delta > 2 log n + 3")
+    prec, max_bits = 64, exp.get("max_bits", 4096)
+    while True:
+        bk = IntervalBackend(prec=prec)
+        values = [bk.to_list(evaluate(G, bk, {G.graph[INPUTS][0]: [v]}, validate=False)[G.graph[OUTPUTS][0]])[0][0]
+                  for v in vecs]
+        with bk.session():
+            logn = flint.arb(n).log()
+            rr = flint.arb(flint.fmpq(r.numerator, r.denominator))
+            bound = logn * logn * (-2 * rr).exp()
+            undecided, smallest = 0, None
+            for i in range(len(vecs)):
+                for j in range(i + 1, len(vecs)):
+                    d = abs(values[i] - values[j])
+                    if d > bound:
+                        lo, _ = bk.bounds(d)
+                        smallest = lo if smallest is None or lo < smallest else smallest
+                    elif d < bound:
+                        ce = {"pair": [i, j], "difference_log10_upper": _log10(bk.bounds(d)[1])}
+                        return Certificate("REFUTED", claim.to_json(), fingerprint(G), "boltzmann", "interval", prec,
+                                           {"bits": prec}, ce, time.perf_counter() - start_time, to_json(G), name)
+                    else:
+                        undecided += 1
+            bound_log10 = _log10(bk.bounds(bound)[1])
+        if not undecided:
+            evidence = {"bits": prec, "min_difference_log10": _log10(smallest), "bound_log10": bound_log10,
+                        "pairs": len(vecs) * (len(vecs) - 1) // 2}
+            return Certificate("PROVED", claim.to_json(), fingerprint(G), "boltzmann", "interval", prec, evidence,
+                               None, time.perf_counter() - start_time, to_json(G), name)
+        if prec * 2 > max_bits:
+            return Certificate("UNKNOWN", claim.to_json(), fingerprint(G), "boltzmann", "interval", prec,
+                               {"bits": prec, "undecided": undecided}, None, time.perf_counter() - start_time,
+                               to_json(G), name)
+        prec *= 2
