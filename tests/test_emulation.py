@@ -79,3 +79,22 @@ def test_uncertified_gate_is_unknown_then_refuted_by_a_point():
     cert = verify(bad, Claim("emulation", net, domain=BOX))
     assert cert.verdict == "REFUTED"
     assert cert.evidence["reason"]
+
+
+def test_compositional_certificates_re_check_and_tampering_fails():
+    import json
+
+    from symtrans.checker import check_certificate
+
+    net = net_2d(4, k=3, L=2, width=3)
+    for fresh in (True, False):
+        cert = verify(maxout_transformer(net, BOX, fresh=fresh), Claim("emulation", net, domain=BOX))
+        data = json.loads(cert.dumps())
+        assert cert.verdict == "PROVED" and check_certificate(data)[0]
+        other = json.loads(json.dumps(data))
+        other["claim"]["target"]["output"][-1] = str(Fraction(net.output[-1]) + 1)
+        ok, why = check_certificate(other)
+        assert not ok and "gives UNKNOWN" in why
+    bad = replace_weight(maxout_transformer(net, BOX), "readout", "bias", (0, 0), net.output[-1] + 1)
+    refuted = verify(bad, Claim("emulation", net, domain=BOX))
+    assert refuted.verdict == "REFUTED" and check_certificate(json.loads(refuted.dumps()))[0]
