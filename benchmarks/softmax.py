@@ -10,12 +10,11 @@ Run: ``python benchmarks/softmax.py``.
 
 from __future__ import annotations
 
-import random
 import sys
 import time
 
 from symtrans.claims import Claim
-from symtrans.constructions.kajitsuka2024 import contextual_mapping
+from symtrans.constructions.kajitsuka2024 import contextual_mapping, random_sequences
 from symtrans.verify import verify
 
 V = [["1", "0"], ["0", "2"], ["-1", "-1"]]
@@ -23,17 +22,7 @@ KS_T1 = [[V[0], V[1]], [V[0], V[2]], [V[1], V[2]]]
 
 
 def random_case(seed, d, n, vocab, count):
-    rng = random.Random(seed)
-    vocabulary = set()
-    while len(vocabulary) < vocab:
-        tok = tuple(rng.randint(-3, 3) for _ in range(d))
-        if any(tok):
-            vocabulary.add(tok)
-    vocabulary = sorted(vocabulary)
-    seqs = set()
-    while len(seqs) < count:
-        seqs.add(tuple(rng.sample(vocabulary, n)))
-    return [[list(map(str, t)) for t in s] for s in sorted(seqs)]
+    return random_sequences(seed, d, n, count, vocab)
 
 
 CASES = [("KS-T1", KS_T1, dict(w=["3/5", "4/5"], eps="11/5"))] + [

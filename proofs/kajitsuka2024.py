@@ -40,14 +40,12 @@ The constants are a reconstruction (``shared/papers/softmax_and_uap.md`` section
 
 from __future__ import annotations
 
-import random
-
 import sympy
 
 from symtrans.claims import Claim
 from fractions import Fraction
 
-from symtrans.constructions.kajitsuka2024 import boltzmann_graph, contextual_mapping
+from symtrans.constructions.kajitsuka2024 import boltzmann_graph, contextual_mapping, random_sequences
 from symtrans.graph import add_input, new_graph, set_outputs
 from symtrans.layers import Head, attention_head, residual
 from symtrans.obligations import Obligation
@@ -64,17 +62,7 @@ def _ks_t1(lam_factor=1):
 
 
 def _random_sequences(seed, d, n, count=3, vocab=5):
-    rng = random.Random(seed)
-    vocabulary = set()
-    while len(vocabulary) < vocab:
-        tok = tuple(rng.randint(-3, 3) for _ in range(d))
-        if any(tok):
-            vocabulary.add(tok)
-    vocabulary = sorted(vocabulary)
-    seqs = set()
-    while len(seqs) < count:
-        seqs.add(tuple(rng.sample(vocabulary, n)))
-    return [[list(map(str, tok)) for tok in seq] for seq in sorted(seqs)]
+    return random_sequences(seed, d, n, count, vocab)
 
 
 def adversarial_family(n):

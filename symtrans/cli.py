@@ -122,13 +122,21 @@ def _write_atomic(path: Path, text: str):
         raise
 
 
+def _point(ce, limit=6) -> str:
+    items = list(ce["point"].items())
+    return ", ".join(f"{k}={v}" for k, v in items[:limit]) + (", ..." if len(items) > limit else "")
+
+
+def _mismatch(ce) -> str:
+    """``at x=..: network a != target b`` for a refutation at an exact point."""
+    return f"at {_point(ce)}: network {ce['network']} != target {ce['target']}"
+
+
 def _summary_line(result) -> str:
     cert = result.certificate
     ce, ev = cert.counterexample, cert.evidence
-    if cert.verdict == "REFUTED" and cert.method == "identity":
-        at = ", ".join(f"{k}={v}" for k, v in list(ce["point"].items())[:6])
-        more = ", ..." if len(ce["point"]) > 6 else ""
-        return f"at {at}{more}: network {ce['network']} != target {ce['target']}"
+    if cert.verdict == "REFUTED" and cert.method in ("identity", "equivalent", "compositional"):
+        return _mismatch(ce)
     if cert.verdict == "REFUTED" and cert.method == "readout":
         if ev.get("argument") == "degree":
             return (f"no read-out: every channel has degree <= {ev['max_channel_degree']}, "
@@ -144,18 +152,12 @@ def _summary_line(result) -> str:
         if drift:
             text += f"; float64 drift {drift['max_abs']:.1e} (not a proof)"
         return text
-    if cert.method == "equivalent" and cert.verdict == "REFUTED":
-        at = ", ".join(f"{k}={v}" for k, v in ce["point"].items())
-        return f"at {at}: network {ce['network']} != target {ce['target']}"
     if cert.method == "equivalent" and cert.verdict == "PROVED":
         return (f"{ev['cells']} cells equal; network: {ev['linear_regions']} linear regions, "
                 f"{ev['activation_cells']} activation cells")
     if cert.method == "compositional" and cert.verdict == "PROVED":
         return (f"block by block: {ev['certified_gates']} gates certified, {ev['max_heads']} max heads, "
                 f"{ev['relu_symbols']} ReLU symbols")
-    if cert.method == "compositional" and cert.verdict == "REFUTED":
-        at = ", ".join(f"{k}={v}" for k, v in ce["point"].items())
-        return f"at {at}: network {ce['network']} != target {ce['target']}"
     if cert.method == "compositional":
         return f"not certified: {ev.get('reason')}"
     if cert.method == "bound" and cert.verdict == "PROVED":
@@ -163,9 +165,8 @@ def _summary_line(result) -> str:
                 f"{float(Fraction(ev['max_enclosure'])):.4g} <= eps {ev['eps']}"
                 + (f" (analytic bound {ev['analytic_bound']})" if ev.get("analytic_bound") else ""))
     if cert.method == "bound" and cert.verdict == "REFUTED":
-        at = ", ".join(f"{k}={v}" for k, v in ce["point"].items())
         d = [float(Fraction(v)) for v in ce["difference"]]
-        return f"at {at}: N - f in [{d[0]:.4g}, {d[1]:.4g}], beyond eps {ce['eps']}"
+        return f"at {_point(ce)}: N - f in [{d[0]:.4g}, {d[1]:.4g}], beyond eps {ce['eps']}"
     if cert.method == "bound":
         return f"{ev.get('undecided_boxes')} boxes undecided after {ev['boxes']} (raise max_boxes or prec)"
     if cert.method == "separation" and cert.verdict == "PROVED":

@@ -51,6 +51,7 @@ from ..layers import Head, attention_head, residual
 from ..weights import Weights
 
 __all__ = ["ContextualMapping", "contextual_mapping", "check_sequences", "projection_vector", "boltzmann_graph",
+           "random_sequences",
            "theoretical_delta"]
 
 PAPER = "kajitsuka2024"
@@ -288,3 +289,23 @@ def boltzmann_graph(n: int):
     p = add_op(G, "weighted", Hadamard(), [w, a], {"paper": PAPER})
     set_outputs(G, [add_op(G, "boltz", Reduce("sum", 1), [p], {"paper": PAPER})])
     return G
+
+
+def random_sequences(seed: int, d: int, n: int, count: int = 3, vocab: int = 5) -> list:
+    """``count`` distinct sequences of ``n`` distinct tokens from a random vocabulary of ``vocab``
+    nonzero integer tokens in ``[-3, 3]^d`` (reproducible from ``seed``), as rational strings.
+
+    >>> len(random_sequences(0, 2, 3, count=4)), len(random_sequences(0, 2, 3)[0])
+    (4, 3)
+    """
+    rng = random.Random(seed)
+    vocabulary = set()
+    while len(vocabulary) < vocab:
+        tok = tuple(rng.randint(-3, 3) for _ in range(d))
+        if any(tok):
+            vocabulary.add(tok)
+    vocabulary = sorted(vocabulary)
+    seqs = set()
+    while len(seqs) < count:
+        seqs.add(tuple(rng.sample(vocabulary, n)))
+    return [[list(map(str, tok)) for tok in seq] for seq in sorted(seqs)]
