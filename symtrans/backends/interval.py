@@ -142,7 +142,7 @@ class IntervalBackend(ScalarBackend):
         return self._impl.eq(a, b)
 
     def inverse_at_least(self, A, lo):
-        """Enclosures of ``1 / A`` for ``A >= lo > 0``: ``[1 / upper(A), 1 / max(lo, lower(A))]``.
+        """Enclosures of ``1 / A`` for ``A >= lo > 0``: the hull of ``1 / upper(A)`` and ``1 / max(lo, lower(A))``.
 
         A ball spanning many orders of magnitude cannot keep its lower end above 0
         (its radius has 30 bits), so ``1 / A`` would be NaN; the endpoint form stays sound
@@ -152,22 +152,17 @@ class IntervalBackend(ScalarBackend):
         if lo <= 0:
             raise EvaluationError(f"inverse_at_least with lower bound {lo}", expected="a positive bound")
         r, c = A.shape
+        floor = self._s_from_fraction(lo)
         items = []
         for i in range(r):
             for j in range(c):
                 s = A.get(i, j, None)
-                a, b = (None, None) if s is None else self.bounds(s)
-                if b is None:
-                    upper = None
-                elif b < lo:
-                    raise EvaluationError(f"an enclosure below the known lower bound {lo}")
-                else:
-                    upper = b
-                low = lo if a is None else max(lo, a)
-                items.append(((i, j), self._impl.from_bounds(Fraction(0) if upper is None else 1 / upper,
-                                                              1 / low) if upper is not None
-                              else self._impl.from_bounds(Fraction(0), 1 / low)))
+                items.append(((i, j), self._impl.inverse_at_least(s if s is not None else floor, floor, lo)))
         return self._build(A.shape, items)
+
+    def log10_bounds(self, s):
+        """Float bounds of ``log10`` of a positive enclosure (for reports; ``-inf`` if it touches 0)."""
+        return self._impl.log10_bounds(s)
 
     def _s_unit_interval(self):
         return self._impl.from_bounds(Fraction(0), Fraction(1))
@@ -235,6 +230,23 @@ class _ArbEngine:
     def max(self, a, b):
         return a.max(b)
 
+    def inverse_at_least(self, s, floor, lo):
+        if not s.is_finite():
+            return (1 / floor).union(flint.arb(0))
+        upper = s.mid() + s.rad()  # a ball around the upper end
+        lower = s.mid() - s.rad()
+        if upper < floor:
+            raise EvaluationError(f"an enclosure below the known lower bound {lo}")
+        low_end = lower if lower > floor else floor
+        return (1 / upper).union(1 / low_end)
+
+    def log10_bounds(self, s):
+        ten = flint.arb(10).log()
+        lo, hi = s.mid() - s.rad(), s.mid() + s.rad()
+        lo_log = float(((lo.log() / ten).mid())) if lo > 0 else float("-inf")
+        hi_log = float(((hi.log() / ten).mid())) if hi > 0 else float("-inf")
+        return lo_log - 1e-9, hi_log + 1e-9
+
 
     def lt(self, a, b):
         if a < b:
@@ -285,6 +297,28 @@ class _MpmathEngine:
 
     def from_fraction(self, f):
         return self.ctx.mpf(f.numerator) / self.ctx.mpf(f.denominator)
+
+    def inverse_at_least(self, s, floor, lo):
+        from mpmath.libmp import finf, fnan, fninf, mpf_cmp
+
+        a, b = s._mpi_
+        if b in (finf, fninf, fnan):
+            return self.ctx.make_mpf(((1 / floor)._mpi_[0], (1 / floor)._mpi_[1])) * self.ctx.mpf([0, 1])
+        if mpf_cmp(b, floor._mpi_[0]) < 0:
+            raise EvaluationError(f"an enclosure below the known lower bound {lo}")
+        low_end = self.ctx.make_mpf((a, a)) if mpf_cmp(a, floor._mpi_[1]) > 0 else floor
+        inv_up, inv_low = 1 / self.ctx.make_mpf((b, b)), 1 / low_end
+        return self.ctx.make_mpf((inv_up._mpi_[0], inv_low._mpi_[1]))
+
+    def log10_bounds(self, s):
+        import math
+
+        lo, hi = self.bounds(s)
+
+        def lg(q):
+            return math.log10(q.numerator) - math.log10(q.denominator) if q is not None and q > 0 else float("-inf")
+
+        return lg(lo) - 1e-9, lg(hi) + 1e-9
 
     def from_bounds(self, lo, hi):
         a, b = self.from_fraction(lo), self.from_fraction(hi)

@@ -116,8 +116,7 @@ def _decide(G, X, r, delta, delta_log10, prec, pairs, engine="arb"):
                     norm2 = sum((v * v for v in row), zero)
                     within = bk.le(norm2, r2)
                     if within is False:
-                        lo, hi = bk.bounds(norm2)
-                        return ({"norm": [i, k], "norm2_log10": [_log10(lo), _log10(hi)]}, undecided, None, None)
+                        return ({"norm": [i, k], "norm2_log10": list(bk.log10_bounds(norm2))}, undecided, None, None)
                     if within is not True:
                         undecided.append(("norm", i, k))
         thr2 = bk.scalar(_threshold2(delta, delta_log10))
@@ -125,13 +124,11 @@ def _decide(G, X, r, delta, delta_log10, prec, pairs, engine="arb"):
             d2 = sum(((a - b) * (a - b) for a, b in zip(outs[i][k], outs[j][l])), zero)
             beyond = bk.lt(thr2, d2)
             if beyond is True:
-                lo, _ = bk.bounds(d2)
-                value = _log10(lo) / 2
+                value = bk.log10_bounds(d2)[0] / 2
                 if min_log10 is None or value < min_log10:
                     min_log10, worst_pair = value, [[i, k], [j, l]]
             elif beyond is False and bk.lt(d2, thr2) is True:
-                _, hi = bk.bounds(d2)
-                return ({"pair": [[i, k], [j, l]], "distance_log10_upper": _log10(hi) / 2},
+                return ({"pair": [[i, k], [j, l]], "distance_log10_upper": bk.log10_bounds(d2)[1] / 2},
                         undecided, None, None)
             else:
                 undecided.append(("pair", [i, k], [j, l]))
