@@ -27,6 +27,10 @@ exact rational arithmetic where possible):
 * **KS-T3**, Lemma 1 on adversarial families (the top entries shared, the smallest entry moved
   towards ``-r``; gaps just above ``2 log n + 3``): ``|boltz(a) - boltz(b)| > (log n)^2 e^-2r``,
   certified, for ``n = 2, 3, 5``;
+* **memorisation**: the layer followed by one FFN (a projection to a scalar context id and a ReLU
+  staircase whose steps lie in certified gaps) outputs the labels *exactly*: each data point's id
+  is enclosed with Arb, and the FFN is evaluated exactly over the enclosure (it is the constant
+  label there); on KS-T1 and on random labelled datasets, with a claimed wrong label REFUTED;
 * negative: with ``lambda`` a hundred times too small, Lemma 1's hypothesis is REFUTED exactly.
   (Ten times too small still satisfies it on KS-T1: the projection constant ``c`` is conservative
   by a factor of about 40 there, so the theorem's ``lambda`` is far larger than needed.)
@@ -35,17 +39,19 @@ The constants are a reconstruction (``shared/papers/softmax_and_uap.md`` section
 
 >>> obs = list(obligations())
 >>> len(obs), sum(o.expected == "REFUTED" for o in obs)
-(24, 2)
+(29, 3)
 """
 
 from __future__ import annotations
+
+import random
 
 import sympy
 
 from symtrans.claims import Claim
 from fractions import Fraction
 
-from symtrans.constructions.kajitsuka2024 import boltzmann_graph, contextual_mapping, random_sequences
+from symtrans.constructions.kajitsuka2024 import boltzmann_graph, contextual_mapping, memorizer, random_sequences
 from symtrans.graph import add_input, new_graph, set_outputs
 from symtrans.layers import Head, attention_head, residual
 from symtrans.obligations import Obligation
@@ -75,6 +81,14 @@ def adversarial_family(n):
     top = [r - k * gap for k in range(n - 1)]
     low = top[-1] - gap
     return [top + [low], top + [low - gap], top + [-r]], r, delta
+
+
+def _equivariant_labels(seqs, seed):
+    """Random integer labels, one per (token, token set)."""
+    rng = random.Random(seed)
+    table = {}
+    return [[table.setdefault((tuple(tok), frozenset(map(tuple, seq))), rng.randint(-5, 5)) for tok in seq]
+            for seq in seqs]
 
 
 def _hardmax_layer(sign):
@@ -119,6 +133,21 @@ def obligations(quick: bool = True):
         yield Obligation(f"kajitsuka2024/KS-T3 Lemma 1 on an adversarial family, n={n}",
                          lambda n=n: boltzmann_graph(n),
                          Claim("boltzmann", expected={"vectors": vectors, "r": r, "delta": delta, "max_bits": 8192}))
+    t1_labels = [[1, 2], [3, 4], [5, 6]]
+    yield Obligation("kajitsuka2024/memorise KS-T1 with six distinct labels, exactly",
+                     lambda: memorizer(KS_T1, t1_labels, w=["3/5", "4/5"], eps="11/5").graph,
+                     Claim("memorise", expected={"sequences": KS_T1, "labels": t1_labels, "z": "mem.z"}))
+    wrong = [[1, 2], [3, 4], [5, 7]]
+    yield Obligation("kajitsuka2024/negative: a wrong label is refuted",
+                     lambda: memorizer(KS_T1, t1_labels, w=["3/5", "4/5"], eps="11/5").graph,
+                     Claim("memorise", expected={"sequences": KS_T1, "labels": wrong, "z": "mem.z"}),
+                     expected="REFUTED")
+    for s_, (d, n) in enumerate([(1, 2), (2, 3), (3, 2)]):
+        seqs = _random_sequences(300 + s_, d, n, count=4)
+        labels = _equivariant_labels(seqs, 300 + s_)
+        yield Obligation(f"kajitsuka2024/memorise a random dataset d={d} n={n}, exactly",
+                         lambda seqs=seqs, labels=labels: memorizer(seqs, labels, lam_from="ratio").graph,
+                         Claim("memorise", expected={"sequences": seqs, "labels": labels, "z": "mem.z"}))
     for sign, label in ((1, "c > 0"), (-1, "c < 0"), (0, "c = 0")):
         yield Obligation(f"kajitsuka2024/KS-T2 hardmax ({label}) gives token 1 the same output in X1 and X2",
                          lambda sign=sign: _hardmax_layer(sign),

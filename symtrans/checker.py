@@ -45,6 +45,9 @@ For each method it checks:
     ``s`` with ``relu(-p) = s - p``; a hardmax head must have positive constant
     queries, values equal to its keys, and keys equal to a unit's pieces; the
     read-out must be ``<a, y^L> + c`` as a polynomial.
+``memorise``
+    Re-encloses every data point's context id at the recorded precision and
+    re-evaluates the FFN after it exactly (pwl backend) over the enclosure.
 ``boltzmann``
     Re-evaluates every vector's Boltzmann value at the recorded precision and checks each
     pair's difference against ``(log n)^2 e^(-2r)``.
@@ -552,8 +555,37 @@ def _check_compositional(G, claim, cert):
     return "PROVED" if out == target else "UNKNOWN"
 
 
+def _check_memorised(G, claim, cert):
+    from .backends import PWLBackend
+    from .backends.interval import IntervalBackend
+    from .graph import token_slice
+
+    exp = claim.expected
+    X = _separation_inputs(claim)
+    labels = [[exact_rational(v) for v in row] for row in exp["labels"]]
+    z = exp["z"]
+    S = token_slice(G, z)
+    var = S.nodes[z]["op"].variables[0]
+    bk = IntervalBackend(prec=int(cert.precision))
+    wrong = False
+    for i, seq in enumerate(X):
+        zs = bk.to_list(evaluate(G, bk, {G.graph["inputs"][0]: seq}, nodes=[z], outputs=False)[z])
+        for k, (zz,) in enumerate(zs):
+            lo, hi = bk.bounds(zz)
+            _require(lo is not None, "an unbounded context id")
+            if lo == hi:
+                value = evaluate_at_point(S, {var: lo}, S.graph[OUTPUTS][0])
+            else:
+                pw = PWLBackend(lo, hi)
+                pieces = pw.pieces(evaluate(S, pw)[S.graph[OUTPUTS][0]], 0, 0)
+                _require(len(pieces) == 1 and pieces[0][2] == 0, f"the FFN is not constant on point ({i}, {k})")
+                value = pieces[0][3]
+            wrong |= value != labels[i][k]
+    return "REFUTED" if wrong else "PROVED"
+
+
 _CHECKERS = {"identity": _check_identity, "readout": _check_readout, "channels": _check_channels,
              "sizes": _check_sizes, "equivalent": _check_equivalent, "regions": _check_regions,
              "bound": _check_bound, "separation": _check_separation, "logit_gap": _check_logit_gap,
              "same_output": _check_same_output, "boltzmann": _check_boltzmann,
-             "compositional": _check_compositional}
+             "compositional": _check_compositional, "memorise": _check_memorised}

@@ -39,6 +39,10 @@ A claim names a relation between the graph and a target on a domain:
 ``boltzmann``
     Lemma 1 of Kajitsuka & Sato on ``expected["vectors"]`` (with ``r``, ``delta``):
     the Boltzmann operator separates them by more than ``(log n)^2 e^(-2r)``.
+``memorise``
+    The network outputs ``expected["labels"][i][k]`` exactly for token ``k`` of
+    sequence ``i`` (enclosure of the context id ``expected["z"]``, then an exact
+    pwl evaluation of the FFN after it).
 ``same_output``
     The output row ``expected["row"]`` is the same for the two ``expected["inputs"]``,
     for every value of the graph's parameters.
@@ -63,7 +67,7 @@ from .targets import MaxoutNet, Polynomial
 __all__ = ["Claim", "KINDS"]
 
 KINDS = ("identity", "readout", "channels", "sizes", "equivalent", "emulation", "regions", "bound",
-         "contextual_mapping", "logit_gap", "same_output", "boltzmann")
+         "contextual_mapping", "logit_gap", "same_output", "boltzmann", "memorise")
 
 
 @dataclass(frozen=True)
@@ -107,7 +111,7 @@ class Claim:
         if self.kind == "channels" and not self.expected and not self.zero:
             raise SpecError("a channels claim needs expected groups", field="expected")
         if self.kind in ("sizes", "regions", "bound", "contextual_mapping", "logit_gap", "same_output",
-                         "boltzmann") and \
+                         "boltzmann", "memorise") and \
                 not isinstance(self.expected, dict):
             raise SpecError(f"a {self.kind} claim needs the expected values", field="expected")
         if self.kind in ("equivalent", "emulation", "bound") and not isinstance(self.target, MaxoutNet):
@@ -130,6 +134,8 @@ class Claim:
             return f"{where} == {_short(self.target.expr)} over Q[{ring}]"
         if self.kind == "readout":
             return f"some read-out of {where}[token {self.row}] == {_short(self.target.expr)}"
+        if self.kind == "memorise":
+            return f"outputs equal the labels exactly on {len(self.expected.get('sequences', []))} sequences"
         if self.kind == "boltzmann":
             return f"Lemma 1: boltz separates {len(self.expected.get('vectors', []))} vectors by (log n)^2 e^(-2r)"
         if self.kind == "logit_gap":
@@ -156,7 +162,7 @@ class Claim:
         if self.groups is not None:
             out["groups"] = list(self.groups)
         if self.expected is not None and self.kind in ("sizes", "regions", "bound", "contextual_mapping", "logit_gap",
-                                                       "same_output", "boltzmann"):
+                                                       "same_output", "boltzmann", "memorise"):
             out["expected"] = _jsonable(self.expected)
         elif self.expected is not None:
             out["expected"] = {g: [str(e) for e in exprs] for g, exprs in self.expected.items()}

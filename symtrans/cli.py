@@ -183,6 +183,12 @@ def _summary_line(result) -> str:
                 f"10^{ev['bound_log10']:.2f} at {ev['bits']} bits")
     if cert.method == "boltzmann":
         return f"{cert.verdict}: {ce or ev}"
+    if cert.method == "memorise" and cert.verdict == "PROVED":
+        return f"{ev['points']} outputs equal their labels exactly (context ids enclosed at {ev['bits']} bits)"
+    if cert.method == "memorise" and cert.verdict == "REFUTED":
+        return f"sequence {ce['sequence']} token {ce['token']}: output {ce['output']} != label {ce['label']}"
+    if cert.method == "memorise":
+        return f"{ev['undecided_points']} points undecided at {ev['bits']} bits"
     if cert.method == "logit_gap":
         return f"min logit gap {float(Fraction(ev['min_gap'])):.4g} vs needed {ev['needed']}"
     if cert.method == "same_output" and cert.verdict == "PROVED":

@@ -47,7 +47,7 @@ from .ops import Input, Op, op_from_json
 __all__ = [
     "OP", "SHAPE", "ORIGIN", "POSITIONS", "INPUTS", "OUTPUTS", "CHANNELS", "STREAM", "NAME",
     "FORMAT", "VERSION",
-    "new_graph", "add_input", "add_op", "set_outputs", "input_variables", "replace_weight", "arguments", "validate", "check",
+    "new_graph", "add_input", "add_op", "set_outputs", "input_variables", "replace_weight", "token_slice", "arguments", "validate", "check",
     "parameters", "substitute", "fingerprint", "to_json", "from_json", "dumps", "loads", "sizes",
 ]
 
@@ -344,6 +344,46 @@ def replace_weight(G, node: str, field: str, entry, value) -> nx.DiGraph:
     H.graph = dict(G.graph)
     H.nodes[node][OP] = dataclasses.replace(op, **{field: Weights(W.shape, entries)})
     return H
+
+
+def token_slice(G, node: str, output: str = None) -> nx.DiGraph:
+    """The part of ``G`` downstream of ``node`` as a graph of one token.
+
+    The new graph's input is ``node`` itself, one row of its width; every descendant
+    of ``node`` on the way to ``output`` (default: the graph's output) is copied.  The
+    ops on the way must be token-wise (``Linear``, ``ReLU``, ``Add``, ``Maximum``,
+    ``Hadamard``, ``Div``, ``Sqrt``) and read nothing but ``node`` and each other.
+
+    >>> from symtrans.ops import Linear, ReLU
+    >>> from symtrans.weights import Weights
+    >>> G = new_graph(); x = add_input(G, "x", (3, 1))
+    >>> _ = add_op(G, "z", Linear(Weights.from_rows([[2]])), [x])
+    >>> _ = add_op(G, "r", ReLU(), ["z"]); set_outputs(G, ["r"])
+    >>> S = token_slice(G, "z"); S.graph[INPUTS], S.nodes["z"][SHAPE], S.graph[OUTPUTS]
+    (['z'], (1, 1), ['r'])
+    """
+    from .ops import Add, Div, Hadamard, Linear, Maximum, ReLU, Sqrt
+
+    output = output or G.graph[OUTPUTS][0]
+    between = (nx.descendants(G, node) & (nx.ancestors(G, output) | {output}))
+    if output not in between:
+        raise GraphError(f"{output!r} does not depend on {node!r}", node=output)
+    S = new_graph(f"{G.graph.get(NAME)}[{node}]")
+    width = G.nodes[node][SHAPE][1]
+    add_input(S, node, (1, width), [f"{node.replace('.', '_')}_{j + 1}" for j in range(width)])
+    order = {n: i for i, n in enumerate(G.nodes)}
+    for n in nx.lexicographical_topological_sort(G.subgraph(between), key=order.__getitem__):
+        op = G.nodes[n][OP]
+        if not isinstance(op, (Linear, ReLU, Add, Maximum, Hadamard, Div, Sqrt)):
+            raise GraphError(f"{type(op).__name__} is not a token-wise op", node=n,
+                             expected="Linear, ReLU, Add, Maximum, Hadamard, Div or Sqrt after the slice point")
+        args = arguments(G, n)
+        outside = [a for a in args if a != node and a not in between]
+        if outside:
+            raise GraphError(f"reads {outside[0]!r}, which is not downstream of {node!r}", node=n)
+        add_op(S, n, op, args, G.nodes[n].get(ORIGIN))
+    set_outputs(S, [output])
+    return S
 
 
 def substitute(G, values) -> nx.DiGraph:

@@ -156,3 +156,39 @@ def test_absurd_max_bits_from_a_spec_is_capped(tmp_path, capsys):
     path = tmp_path / "ks.toml"
     path.write_text(SPEC.replace("max_bits = 4096", "max_bits = 1000000000"))
     assert main(["verify", str(path), "--json"]) == 0
+
+
+def test_memoriser_outputs_labels_exactly_and_tampering_fails():
+    from symtrans.constructions.kajitsuka2024 import memorizer
+
+    labels = [["1/2", 2], [3, -4], [5, 6]]
+    m = memorizer(KS_T1, labels, w=["3/5", "4/5"], eps="11/5")
+    claim = Claim("memorise", expected={"sequences": KS_T1, "labels": labels, "z": "mem.z"})
+    cert = verify(m.graph, claim)
+    assert cert.verdict == "PROVED"
+    data = json.loads(cert.dumps())
+    assert check_certificate(data)[0]
+    data["claim"]["expected"]["labels"][0][0] = "1"
+    ok, why = check_certificate(data)
+    assert not ok and "gives REFUTED" in why
+    counts = m.parameter_count()
+    assert counts["paper"] == 4 * 3 + 2 * (2 * 2 * 3 + 2) and counts["ffn"] > 0
+
+
+@pytest.mark.parametrize("labels,needle", [
+    ([[1, 2], [3, 4]], "labels do not match the sequences"),
+    ([[1, 2], [3, 4], [5, "0.5"]], "is a decimal literal"),
+])
+def test_memoriser_bad_labels(labels, needle):
+    from symtrans.constructions.kajitsuka2024 import memorizer
+
+    with pytest.raises(SymtransError, match=needle.replace("(", r"\(")):
+        memorizer(KS_T1, labels, w=["3/5", "4/5"], eps="11/5")
+
+
+def test_memoriser_rejects_labels_that_break_equivariance():
+    from symtrans.constructions.kajitsuka2024 import memorizer
+
+    seqs = [[V[0], V[1]], [V[1], V[0]]]  # the same token set: token (1,0) must get one label
+    with pytest.raises(SymtransError, match="permutation equivariance"):
+        memorizer(seqs, [[1, 2], [2, 3]], w=["3/5", "4/5"], eps="11/5")

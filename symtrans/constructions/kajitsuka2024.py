@@ -51,7 +51,7 @@ from ..layers import Head, attention_head, residual
 from ..weights import Weights
 
 __all__ = ["ContextualMapping", "contextual_mapping", "check_sequences", "projection_vector", "boltzmann_graph",
-           "random_sequences",
+           "random_sequences", "Memorizer", "memorizer",
            "theoretical_delta"]
 
 PAPER = "kajitsuka2024"
@@ -309,3 +309,122 @@ def random_sequences(seed: int, d: int, n: int, count: int = 3, vocab: int = 5) 
     while len(seqs) < count:
         seqs.add(tuple(rng.sample(vocabulary, n)))
     return [[list(map(str, tok)) for tok in seq] for seq in sorted(seqs)]
+
+
+@dataclass
+class Memorizer:
+    """The one-layer memoriser: the contextual mapping, a projection ``z = v . F(X)_k`` and a ReLU staircase."""
+
+    cm: ContextualMapping
+    v: tuple
+    labels: list
+    steps: list  # (a, b, jump): the staircase rises by ``jump`` between a and b
+    bits: int
+    graph: object
+
+    def parameter_count(self) -> dict:
+        """Nonzero parameters against the paper's ``4(s + d) + d(2nN + d)`` (s = 1)."""
+        from ..graph import OP
+
+        d, n, N = self.cm.d, self.cm.n, len(self.cm.sequences)
+        attention = 4 * (1 + d)  # four rank-1 maps, each u v^T with s + d numbers
+        ffn = sum(self.graph.nodes[k][OP].nonzeros() for k in self.graph if k.startswith("mem."))
+        return {"attention_rank1": attention, "ffn": ffn, "total": attention + ffn,
+                "paper": 4 * (1 + d) + d * (2 * n * N + d)}
+
+
+def memorizer(sequences, labels, max_bits: int = 8192, **mapping_options) -> Memorizer:
+    """Memorise ``labels[i][k]`` (exact rationals) for token ``k`` of sequence ``i``, exactly.
+
+    Labels must respect permutation equivariance: a token in sequences with the same token set
+    gets one label.  The precision is doubled until a rational direction ``v`` separates, with
+    certified gaps, the projected outputs of data points with different labels; the staircase's
+    steps lie in those gaps, so it is constant (the label) on every point's enclosure.
+
+    >>> V = [["1", "0"], ["0", "2"], ["-1", "-1"]]
+    >>> m = memorizer([[V[0], V[1]], [V[0], V[2]], [V[1], V[2]]], [[1, 2], [3, 4], [5, 6]],
+    ...               w=["3/5", "4/5"], eps="11/5")
+    >>> m.bits, len(m.steps), m.parameter_count()["paper"]
+    (2048, 5, 40)
+    """
+    from ..backends import IntervalBackend
+    from ..graph import OUTPUTS, add_op, from_json, to_json
+    from ..interpret import evaluate
+    from ..ops import Linear, ReLU
+
+    cm = contextual_mapping(sequences, **mapping_options)
+    if not isinstance(labels, (list, tuple)) or len(labels) != len(cm.sequences) or any(
+            not isinstance(row, (list, tuple)) or len(row) != cm.n for row in labels):
+        raise SpecError("labels do not match the sequences", field="labels",
+                        expected=f"{len(cm.sequences)} rows of {cm.n} labels")
+    Y = [[exact_rational(v, f"label {i},{k}") for k, v in enumerate(row)] for i, row in enumerate(labels)]
+    seen = {}
+    for i, seq in enumerate(cm.sequences):
+        for k, tok in enumerate(seq):
+            key = (tok, frozenset(seq))
+            if key in seen and seen[key] != Y[i][k]:
+                raise SpecError(f"token {k} of sequence {i} needs label {seen[key]} (permutation equivariance)",
+                                field="labels", expected="one label per token and token set")
+            seen[key] = Y[i][k]
+    rng = random.Random(1)
+    directions = [tuple(Fraction(int(j == c)) for j in range(cm.d)) for c in range(cm.d)] + [cm.w] + [
+        tuple(Fraction(rng.randint(-9, 9), rng.randint(1, 9)) for _ in range(cm.d)) for _ in range(20)]
+    node = cm.graph.graph[OUTPUTS][0]
+    bits = 64
+    while bits <= max_bits:
+        bk = IntervalBackend(prec=bits)
+        outs = [bk.to_list(evaluate(cm.graph, bk, cm.inputs(i))[node]) for i in range(len(cm.sequences))]
+        for v in directions:
+            with bk.session():
+                points = []
+                for i, rows in enumerate(outs):
+                    for k, row in enumerate(rows):
+                        z = sum((bk.scalar(c) * e for c, e in zip(v, row) if c), bk.zero())
+                        lo, hi = bk.bounds(z)
+                        points.append((lo, hi, Y[i][k]))
+            steps = _staircase(points)
+            if steps is not None:
+                G = from_json(to_json(cm.graph))
+                G.graph["outputs"] = []
+                one = Channels([("z", 1)])
+                zn = add_op(G, "mem.z", Linear(Weights.from_action(Channels([("x", cm.d)]), one,
+                                                                   [(("x", j), ("z", 0), c) for j, c in enumerate(v)])),
+                            [node], {"paper": PAPER, "role": "ffn", "part": "projection"})
+                hidden = Channels([("u", 2 * len(steps))])
+                w1, b1, w2 = [], {}, []
+                for s_, (a, b, jump) in enumerate(steps):
+                    slope = 1 / (b - a)
+                    w1 += [(("z", 0), ("u", 2 * s_), slope), (("z", 0), ("u", 2 * s_ + 1), slope)]
+                    b1[(0, 2 * s_)], b1[(0, 2 * s_ + 1)] = -a * slope, -a * slope - 1
+                    w2 += [(("u", 2 * s_), ("y", 0), jump), (("u", 2 * s_ + 1), ("y", 0), -jump)]
+                first = min(points)[2]
+                h = add_op(G, "mem.hidden", Linear(Weights.from_action(one, hidden, w1),
+                                                   Weights((1, hidden.width), b1)), [zn],
+                           {"paper": PAPER, "role": "ffn", "part": "hidden"})
+                r = add_op(G, "mem.relu", ReLU(), [h], {"paper": PAPER, "role": "ffn", "part": "activation"})
+                out = add_op(G, "mem.out", Linear(Weights.from_action(hidden, Channels([("y", 1)]), w2),
+                                                  Weights((1, 1), {(0, 0): first})), [r],
+                             {"paper": PAPER, "role": "ffn", "part": "output"})
+                G.graph["outputs"] = [out]
+                return Memorizer(cm, v, Y, steps, bits, G)
+        bits *= 2
+    raise SpecError(f"no direction separates the labels within {max_bits} bits", field="max_bits",
+                    expected="a larger max_bits")
+
+
+def _staircase(points):
+    """Steps (a, b, jump) between consecutive groups of equal labels, or None if groups overlap."""
+    points = sorted(points)
+    groups = []
+    for lo, hi, y in points:
+        if groups and groups[-1][2] == y and lo <= groups[-1][1]:
+            groups[-1][1] = max(groups[-1][1], hi)
+            continue
+        if groups and lo <= groups[-1][1]:
+            return None
+        groups.append([lo, hi, y])
+    steps = []
+    for (lo0, hi0, y0), (lo1, hi1, y1) in zip(groups, groups[1:]):
+        if y1 != y0:
+            steps.append((hi0, lo1, y1 - y0))
+    return steps
