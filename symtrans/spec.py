@@ -63,7 +63,7 @@ __all__ = ["Spec", "load_spec", "parse_spec"]
 
 _SECTIONS = {
     "construction": {"builtin", "graph", "module", "params"},
-    "target": {"kind", "variables", "expr", "degree", "dimension", "layers", "output", "sequences"},
+    "target": {"kind", "variables", "expr", "degree", "dimension", "layers", "output", "sequences", "labels"},
     "domain": {"box"},
     "check": {"method", "expect", "crosscheck", "output", "row", "col", "name", "groups", "regions", "eps",
               "max_boxes", "prec", "r", "delta", "delta_log10", "max_bits"},
@@ -158,6 +158,10 @@ def _target(section):
         from .targets import Sequences
 
         return Sequences(section.get("sequences"))
+    if kind == "dataset":
+        from .targets import Dataset
+
+        return Dataset(section.get("sequences"), section.get("labels"))
     if kind == "cpwl":
         from .targets import cpwl_network
 
@@ -190,7 +194,8 @@ def _target(section):
         degree = _integer(section, "degree", "target", None)
         return Polynomial.general(len(variables), degree, variables)
     raise SpecError(f"target kind {kind!r}", field="target.kind",
-                    expected="'polynomial', 'general_polynomial', 'maxout', 'relu', 'cpwl' or 'contextual_mapping'")
+                    expected="'polynomial', 'general_polynomial', 'maxout', 'relu', 'cpwl', 'contextual_mapping' "
+                             "or 'dataset'")
 
 
 def parse_spec(text: str, base: Path = None, name: str = "spec") -> Spec:
@@ -213,7 +218,7 @@ def parse_spec(text: str, base: Path = None, name: str = "spec") -> Spec:
         raise SpecError("[construction.params] must be a table", field="construction.params")
     target = _target(_section(data, "target", required=True))
     check = _section(data, "check")
-    if type(target).__name__ == "Sequences":
+    if type(target).__name__ in ("Sequences", "Dataset"):
         return _sequences_spec(data, construction, target, check, name, base)
     dimension = target.dimension if not hasattr(target, "variables") else len(target.variables)
     method = _string(check, "method", "check", "identity")
@@ -253,15 +258,19 @@ def parse_spec(text: str, base: Path = None, name: str = "spec") -> Spec:
 
 def _sequences_spec(data, construction, target, check, name, base):
     """A contextual-mapping spec: ``[check] method = "interval"`` (separation) or ``"logit_gap"``."""
-    method = _string(check, "method", "check", "interval")
-    kinds = {"interval": "contextual_mapping", "separation": "contextual_mapping", "logit_gap": "logit_gap"}
+    is_dataset = type(target).__name__ == "Dataset"
+    method = _string(check, "method", "check", "exact" if is_dataset else "interval")
+    kinds = {"exact": "memorise"} if is_dataset else {"interval": "contextual_mapping",
+                                                       "separation": "contextual_mapping", "logit_gap": "logit_gap"}
     if method not in kinds:
-        raise SpecError(f"check method {method!r} for sequences", field="check.method",
-                        expected="'interval' or 'logit_gap'")
+        raise SpecError(f"check method {method!r} for {'a dataset' if is_dataset else 'sequences'}",
+                        field="check.method", expected=" or ".join(repr(k) for k in kinds))
     if data.get("domain"):
         raise SpecError("a contextual_mapping spec takes its domain from the sequences", field="domain",
                         expected="no [domain] section")
     expected = {"sequences": target.as_lists()}
+    if is_dataset:
+        expected.update(labels=[[exact_rational(v, "label") for v in row] for row in target.labels], z="mem.z")
     for key in ("r", "delta"):
         if key in check:
             expected[key] = exact_rational(check[key], f"check.{key}")

@@ -25,7 +25,7 @@ from .errors import SpecError
 from .exact import exact, format_exact
 from .expr import parse_expression
 
-__all__ = ["Polynomial", "MaxoutNet", "Sequences", "maxout_graph", "cpwl_network", "monomials", "coefficient_name"]
+__all__ = ["Polynomial", "MaxoutNet", "Sequences", "Dataset", "maxout_graph", "cpwl_network", "monomials", "coefficient_name"]
 
 
 def monomials(d: int, degree: int) -> list:
@@ -501,3 +501,22 @@ class Sequences:
 
     def as_lists(self):
         return [[list(t) for t in seq] for seq in self.sequences]
+
+
+@dataclass(frozen=True)
+class Dataset(Sequences):
+    """Labelled sequences: ``labels[i][k]`` is the label of token ``k`` of sequence ``i``.
+
+    >>> Dataset([[["1"], ["2"]]], [[0, 1]]).labels
+    ((0, 1),)
+    """
+
+    labels: tuple = ()
+
+    def __init__(self, sequences, labels):
+        Sequences.__init__(self, sequences)
+        if not isinstance(labels, (list, tuple)) or len(labels) != len(self.sequences) or any(
+                not isinstance(row, (list, tuple)) or len(row) != len(seq) for row, seq in zip(labels, self.sequences)):
+            raise SpecError("labels do not match the sequences", field="labels",
+                            expected="one row of labels per sequence, one label per token")
+        object.__setattr__(self, "labels", tuple(tuple(row) for row in labels))

@@ -192,3 +192,20 @@ def test_memoriser_rejects_labels_that_break_equivariance():
     seqs = [[V[0], V[1]], [V[1], V[0]]]  # the same token set: token (1,0) must get one label
     with pytest.raises(SymtransError, match="permutation equivariance"):
         memorizer(seqs, [[1, 2], [2, 3]], w=["3/5", "4/5"], eps="11/5")
+
+
+def test_dataset_spec_memorises_and_rejects_inconsistent_labels(tmp_path, capsys):
+    from pathlib import Path
+
+    from symtrans.cli import main
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "examples" / "memorise.toml").read_text()
+    path = tmp_path / "m.toml"
+    path.write_text(text)
+    assert main(["verify", str(path)]) == 0
+    assert "6 outputs equal their labels exactly" in capsys.readouterr().out
+    perm = text.replace('[["0", "2"], ["-1", "-1"]]]', '[["0", "2"], ["1", "0"]]]').replace(
+        'labels = [["1", "2"], ["3", "4"], ["5", "6"]]', 'labels = [["1", "2"], ["3", "4"], ["5", "6"]]')
+    path.write_text(perm)
+    assert main(["verify", str(path)]) == 2
+    assert "permutation equivariance" in capsys.readouterr().err

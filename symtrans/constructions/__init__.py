@@ -6,7 +6,7 @@ a graph.
 
 >>> from symtrans.constructions import BUILTINS
 >>> sorted(BUILTINS)
-['fang2022.encoder', 'fang2022.polynomial', 'gu2026.maxout', 'kajitsuka2024.contextual_mapping']
+['fang2022.encoder', 'fang2022.polynomial', 'gu2026.maxout', 'kajitsuka2024.contextual_mapping', 'kajitsuka2024.memorizer']
 """
 
 from __future__ import annotations
@@ -58,12 +58,23 @@ def _ks_contextual_mapping(target, w=None, eps=None, lam_from="theorem", lam_fac
                                             lam_factor=lam_factor).graph
 
 
+def _ks_memorizer(target, w=None, eps=None, lam_from="theorem", max_bits=8192):
+    """Kajitsuka & Sato 2024: the one-layer memoriser (contextual mapping + one FFN), exact labels."""
+    from ..targets import Dataset
+
+    if not isinstance(target, Dataset):
+        raise SpecError("kajitsuka2024.memorizer needs a dataset", field="target.kind", expected="'dataset'")
+    return kajitsuka2024.memorizer(target.as_lists(), [list(r) for r in target.labels], max_bits=max_bits,
+                                   w=w, eps=eps, lam_from=lam_from).graph
+
+
 #: name -> (function(target, **params) -> graph, allowed parameter names, needs the domain)
 BUILTINS = {
     "fang2022.polynomial": (_fang_polynomial, {"degree"}, False),
     "fang2022.encoder": (_fang_encoder, {"d", "degree"}, False),
     "gu2026.maxout": (_gu_maxout, {"fresh", "score", "beta"}, True),
     "kajitsuka2024.contextual_mapping": (_ks_contextual_mapping, {"w", "eps", "lam_from", "lam_factor"}, False),
+    "kajitsuka2024.memorizer": (_ks_memorizer, {"w", "eps", "lam_from", "max_bits"}, False),
 }
 
 
@@ -73,7 +84,7 @@ def build_builtin(name: str, target, params: dict, domain=None):
     >>> build_builtin("fang2022.cubic", None, {})
     Traceback (most recent call last):
     ...
-    symtrans.errors.SpecError: field 'construction.builtin': unknown builtin 'fang2022.cubic' (expected one of fang2022.polynomial, fang2022.encoder, gu2026.maxout, kajitsuka2024.contextual_mapping)
+    symtrans.errors.SpecError: field 'construction.builtin': unknown builtin 'fang2022.cubic' (expected one of fang2022.polynomial, fang2022.encoder, gu2026.maxout, kajitsuka2024.contextual_mapping, kajitsuka2024.memorizer)
     """
     if name not in BUILTINS:
         raise SpecError(f"unknown builtin {name!r}", field="construction.builtin",
