@@ -20,6 +20,9 @@ Obligations:
 * named examples: ReLU(x) and |x| on [-2, 3], the tent map ``T^3``, Yarotsky's ``f_3`` (the
   piecewise-linear interpolant of ``x^2`` at ``j/8``), max of three and median of three
   (lattice form, 2 max layers, 3 tokens, 3 blocks) on [-1, 1]^3;
+* R3, the single-head variant (``2L + 1`` blocks of one head each, ``N k`` tokens; hardmax kept
+  inside the query's unit by a constant ``C > 2 B_l``): random nets and named examples in one
+  variable, by region enumeration; with ``C = 1`` (too small) it must be REFUTED;
 * CPWL expressions (max/min/abs/relu, compiled with shared subexpressions into maxout networks)
   in two variables, through R2, compositionally;
 * negative obligations, which must be REFUTED with a point: a perturbed FFN weight, margins too
@@ -30,7 +33,7 @@ matrices.
 
 >>> obs = list(obligations())
 >>> len(obs), sum(o.expected == "REFUTED" for o in obs)
-(72, 4)
+(80, 5)
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from symtrans.claims import Claim
-from symtrans.constructions.gu2026 import maxout_transformer
+from symtrans.constructions.gu2026 import maxout_transformer, single_head_transformer
 from symtrans.domains import Box
 from symtrans.graph import replace_weight
 from symtrans.obligations import Obligation
@@ -97,6 +100,17 @@ def obligations(quick: bool = True):
             yield Obligation(f"gu2026/{variant} {label}",
                              lambda net=net, box=box, fresh=fresh: maxout_transformer(net, box, fresh=fresh),
                              Claim("equivalent", net, domain=box))
+    for seed, k, L in [(11, 2, 2), (12, 3, 2), (13, 2, 3)]:
+        net = random_net(seed, k, L, width=2)
+        yield Obligation(f"gu2026/R3 single head random net seed={seed} k={k} L={L}",
+                         lambda net=net: single_head_transformer(net, cube), Claim("equivalent", net, domain=cube))
+    for label, net, box in NAMED[:4]:
+        yield Obligation(f"gu2026/R3 single head {label}", lambda net=net, box=box: single_head_transformer(net, box),
+                         Claim("equivalent", net, domain=box))
+    r3net = random_net(12, 3, 2, width=2)
+    yield Obligation("gu2026/negative R3 with C = 1 (needs C > 2 B)",
+                     lambda: single_head_transformer(r3net, cube, c_override=1),
+                     Claim("equivalent", r3net, domain=cube), expected="REFUTED")
     square_cpwl = Box([(-1, 1)] * 2)
     for expr in CPWL:
         net = cpwl_network(expr, ["x1", "x2"])

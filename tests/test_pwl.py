@@ -214,3 +214,17 @@ def test_point_domain_and_multivariate_graphs_are_refused_clearly():
         verify(maxout_graph(net2), Claim("regions", expected={"regions": 1}, domain=square))
     # 'equivalent' in 2-D goes to the compositional proof instead
     assert verify(maxout_graph(net2), Claim("equivalent", net2, domain=square)).method == "compositional"
+
+
+def test_single_head_variant_r3():
+    from symtrans.constructions.gu2026 import single_head_transformer
+
+    net = MaxoutNet.random(21, 1, 3, 2, 3)
+    box = Box([(-1, 1)])
+    G = single_head_transformer(net, box)
+    s = sizes(G)
+    assert s["blocks"] == 2 * 2 + 1 and all(h <= 1 for h in s["heads_per_block"]) and s["tokens"] == 9
+    cert = verify(G, Claim("equivalent", net, domain=box))
+    assert cert.verdict == "PROVED" and check_certificate(json.loads(cert.dumps()))[0]
+    bad = verify(single_head_transformer(net, box, c_override=1), Claim("equivalent", net, domain=box))
+    assert bad.verdict == "REFUTED"

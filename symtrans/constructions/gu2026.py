@@ -55,7 +55,8 @@ from ..layers import Head, block, broadcast_writes, embedding, positional_writes
 from ..targets import MaxoutNet, maxout_graph
 from ..weights import Weights
 
-__all__ = ["margins", "maxout_transformer", "expected_sizes", "softmax_error_bound", "lipschitz_constants"]
+__all__ = ["margins", "maxout_transformer", "single_head_transformer", "expected_sizes", "softmax_error_bound",
+           "lipschitz_constants"]
 
 PAPER = "gu2026"
 
@@ -235,3 +236,102 @@ def _ffn(net, ch, l, B, k, g, r, fresh):
     b2 = {(0, ch.index(g(l), i)): -Bl for i in range(len(layer))}
     return (Weights.from_action(ch, hidden, w1), Weights((1, hidden.width), b1),
             Weights.from_action(hidden, ch, w2), Weights((1, ch.width), b2))
+
+
+def single_head_transformer(net: MaxoutNet, box: Box, *, margins_override=None, c_override=None):
+    """R3: every block has **one** head; ``2L + 1`` blocks and ``N k`` tokens (notes section 2.5).
+
+    Token ``s = (i, j)`` stands for piece ``j`` of unit ``i`` (``N`` = the widest layer, ``k`` = the
+    largest rank; missing units and pieces repeat the last one).  For layer ``l``:
+
+    1. FFN, gated by the one-hot of ``(i, j)`` with margin ``B_l``: token ``s`` holds ``g_s = z_ij``;
+    2. attention A, one head: query ``(1, C u_t)``, key ``(g_s, u_s)`` (``u`` = the unit one-hot),
+       value ``g_s``; with ``C > 2 B_l`` hardmax stays inside the query's own unit and returns
+       ``m_t = max_j z_(unit(t), j) = y^l_unit(t)``;
+    3. FFN, gated by the unit one-hot: ``V[i] = ReLU(m_t + 2 B U[i] - B) - ReLU(B U[i])`` is ``m_t`` in
+       the token's own unit and 0 in the others;
+    4. attention B, one head with all scores 0 (uniform, exact): the mean over the ``N k`` tokens is
+       ``y^l / N``; the output map multiplies by ``N`` into ``R_l``.
+
+    ``c_override`` replaces ``C = 2 B_l + 1`` (to show that ``C <= 2 B_l`` breaks the construction).
+
+    >>> from symtrans.graph import sizes
+    >>> G = single_head_transformer(MaxoutNet.tent(2), Box([(0, 1)]))
+    >>> s = sizes(G); s["blocks"], s["heads_per_block"], s["tokens"]
+    (5, [0, 1, 1, 1, 1], 2)
+    """
+    B = [Fraction(b) for b in (margins_override if margins_override is not None else margins(net, box))]
+    d, L, k = net.dimension, len(net.layers), max(net.ranks)
+    N = max(net.widths)
+    n = N * k
+    groups = [("X", d), ("P", n), ("U", N)]
+    for l in range(1, L + 1):
+        groups += [(f"G{l}", 1), (f"M{l}", 1), (f"V{l}", N), (f"R{l}", N)]
+    ch = Channels(groups)
+    G = new_graph("gu2026-r3")
+    x = add_input(G, "x", (1, d))
+    writes = positional_writes("P", n) + broadcast_writes("X", n, d) + \
+        [(t, ("U", t // k), 0, 1) for t in range(n)]
+    H = embedding(G, x, ch, n, writes, origin={"paper": PAPER})
+    one = Channels([("h", 1)])
+
+    def prev(l):
+        return ("X", d) if l == 1 else (f"R{l - 1}", len(net.layers[l - 2]))
+
+    def gate_ffn(l):
+        layer, Bl = net.layers[l - 1], B[l - 1]
+        src, width = prev(l)
+        hidden = Channels([("u", n)])
+        w1, b1, w2 = [], {}, []
+        for t in range(n):
+            i, j = divmod(t, k)
+            unit = layer[min(i, len(layer) - 1)]
+            piece = unit[min(j, len(unit) - 1)]
+            w1 += [((src, m), ("u", t), piece[m]) for m in range(width)]
+            w1.append((("P", t), ("u", t), 2 * Bl))
+            b1[(0, t)] = piece[-1] - Bl
+            w2.append((("u", t), (f"G{l}", 0), 1))
+        return (Weights.from_action(ch, hidden, w1), Weights((1, n), b1), Weights.from_action(hidden, ch, w2),
+                Weights((1, ch.width), {(0, ch.index(f"G{l}", 0)): -Bl}))
+
+    def place_ffn(l):
+        # V[i] = ReLU(M + 2B U[i] - B) - ReLU(B U[i]): M in the token's own unit, 0 in the others
+        Bl = B[l - 1]
+        hidden = Channels([("u", 2 * N)])
+        w1 = [((f"M{l}", 0), ("u", i), 1) for i in range(N)] + [(("U", i), ("u", i), 2 * Bl) for i in range(N)]
+        w1 += [(("U", i), ("u", N + i), Bl) for i in range(N)]
+        w2 = [(("u", i), (f"V{l}", i), 1) for i in range(N)] + [(("u", N + i), (f"V{l}", i), -1) for i in range(N)]
+        return (Weights.from_action(ch, hidden, w1), Weights((1, 2 * N), {(0, i): -Bl for i in range(N)}),
+                Weights.from_action(hidden, ch, w2), None)
+
+    def head_a(l):
+        C = Fraction(c_override) if c_override is not None else 2 * B[l - 1] + 1
+        qk = Channels([("h", 1 + N)])
+        wq = Weights.from_action(ch, qk, [(("P", t), ("h", 0), 1) for t in range(n)] +
+                                 [(("U", i), ("h", 1 + i), C) for i in range(N)])
+        wk = Weights.from_action(ch, qk, [((f"G{l}", 0), ("h", 0), 1)] + [(("U", i), ("h", 1 + i), 1)
+                                                                         for i in range(N)])
+        wv = Weights.from_action(ch, one, [((f"G{l}", 0), ("h", 0), 1)])
+        wo = Weights.from_action(one, ch, [(("h", 0), (f"M{l}", 0), 1)])
+        return Head(wq, wk, wv, wo, score="hardmax")
+
+    def head_b(l):
+        zero = Weights.from_action(ch, one, [])
+        v = Channels([("v", N)])
+        wv = Weights.from_action(ch, v, [((f"V{l}", i), ("v", i), 1) for i in range(N)])
+        wo = Weights.from_action(v, ch, [(("v", i), (f"R{l}", i), N) for i in range(N)])
+        return Head(zero, zero, wv, wo, score="hardmax")
+
+    blk = 1
+    H = block(G, H, [], gate_ffn(1), index=blk, origin={"paper": PAPER})
+    for l in range(1, L + 1):
+        blk += 1
+        H = block(G, H, [head_a(l)], place_ffn(l), index=blk, origin={"paper": PAPER})
+        blk += 1
+        H = block(G, H, [head_b(l)], gate_ffn(l + 1) if l < L else None, index=blk, origin={"paper": PAPER}) \
+            if l < L else block(G, H, [head_b(l)], None, index=blk, origin={"paper": PAPER})
+    a = Weights.from_action(ch, Channels([("f", 1)]), [((f"R{L}", i), ("f", 0), v)
+                                                      for i, v in enumerate(net.output[:-1])])
+    set_outputs(G, [readout(G, H, a, Weights((1, 1), {(0, 0): net.output[-1]}), tokens=(0,),
+                            origin={"paper": PAPER})])
+    return G
