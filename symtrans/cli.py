@@ -132,79 +132,86 @@ def _mismatch(ce) -> str:
     return f"at {_point(ce)}: network {ce['network']} != target {ce['target']}"
 
 
+def _drift(ev):
+    drift = ev.get("float_drift")
+    return f"; float64 drift {drift['max_abs']:.1e} (not a proof)" if drift else ""
+
+
+def _bound_proved(ev):
+    analytic = f" (analytic bound {ev['analytic_bound']})" if ev.get("analytic_bound") else ""
+    return (f"{ev['certified_boxes']} boxes certified at {ev['prec']} bits; largest |N - f| enclosure "
+            f"{float(Fraction(ev['max_enclosure'])):.4g} <= eps {ev['eps']}{analytic}")
+
+
+def _bound_refuted(ce):
+    d = [float(Fraction(v)) for v in ce["difference"]]
+    return f"at {_point(ce)}: N - f in [{d[0]:.4g}, {d[1]:.4g}], beyond eps {ce['eps']}"
+
+
+def _readout_refuted(ev):
+    if ev.get("argument") == "degree":
+        return f"no read-out: every channel has degree <= {ev['max_channel_degree']}, the target {ev['target_degree']}"
+    return "no read-out: a vector y with y^T A = 0, y.b != 0"
+
+
+def _separation_refuted(ce):
+    if "pair" in ce:
+        return f"pair {ce['pair']} is closer: distance <= 10^{ce['distance_log10_upper']:.1f}"
+    return f"token {ce['norm']} has norm > r (log10 of norm^2 in {ce['norm2_log10']})"
+
+
+#: (method, verdict) -> summary of the evidence (ev) and counterexample (ce); verdict None = any other.
+_SUMMARIES = {
+    ("identity", "PROVED"): lambda ev, ce: (f"residual 0; {ev['output_terms']} terms, degree {ev['output_degree']} "
+                                            f"in x" + _drift(ev)),
+    ("identity", "REFUTED"): lambda ev, ce: _mismatch(ce),
+    ("readout", "PROVED"): lambda ev, ce: f"read-out with {len(ev['theta'])} nonzero weights",
+    ("readout", "REFUTED"): lambda ev, ce: _readout_refuted(ev),
+    ("channels", "PROVED"): lambda ev, ce: f"{ev['checked']} channel entries in {ev['tokens']} tokens",
+    ("channels", "REFUTED"): lambda ev, ce: f"{ce['where']}: got {ce['got']}, expected {ce['expected']}",
+    ("sizes", "PROVED"): lambda ev, ce: (f"blocks {ev['sizes']['blocks']}, tokens {ev['sizes']['tokens']}, width "
+                                         f"{ev['sizes']['width']}, free params {ev['sizes']['free_parameters']}"),
+    ("sizes", "REFUTED"): lambda ev, ce: ", ".join(f"{k}: graph {v['graph']} vs claimed {v['claimed']}"
+                                                   for k, v in ce.items()),
+    ("equivalent", "PROVED"): lambda ev, ce: (f"{ev['cells']} cells equal; network: {ev['linear_regions']} linear "
+                                              f"regions, {ev['activation_cells']} activation cells"),
+    ("equivalent", "REFUTED"): lambda ev, ce: _mismatch(ce),
+    ("regions", None): lambda ev, ce: (f"{ev['linear_regions']} linear regions ({ev['activation_cells']} "
+                                       f"activation cells)"),
+    ("compositional", "PROVED"): lambda ev, ce: (f"block by block: {ev['certified_gates']} gates certified, "
+                                                 f"{ev['max_heads']} max heads, {ev['relu_symbols']} ReLU symbols"),
+    ("compositional", "REFUTED"): lambda ev, ce: _mismatch(ce),
+    ("compositional", None): lambda ev, ce: f"not certified: {ev.get('reason')}",
+    ("bound", "PROVED"): lambda ev, ce: _bound_proved(ev),
+    ("bound", "REFUTED"): lambda ev, ce: _bound_refuted(ce),
+    ("bound", None): lambda ev, ce: (f"{ev.get('undecided_boxes')} boxes undecided after {ev['boxes']} "
+                                     f"(raise max_boxes or prec)"),
+    ("separation", "PROVED"): lambda ev, ce: (f"{ev['pairs']} pairs separated at {ev['bits']} bits; achieved >= "
+                                              f"10^{ev['min_separation_log10']:.1f}"),
+    ("separation", "REFUTED"): lambda ev, ce: _separation_refuted(ce),
+    ("separation", None): lambda ev, ce: (f"{ev['undecided_count']} comparisons undecided at {ev['bits']} bits "
+                                          f"(raise max_bits)"),
+    ("memorise", "PROVED"): lambda ev, ce: (f"{ev['points']} outputs equal their labels exactly (context ids "
+                                            f"enclosed at {ev['bits']} bits)"),
+    ("memorise", "REFUTED"): lambda ev, ce: (f"sequence {ce['sequence']} token {ce['token']}: output "
+                                             f"{ce['output']} != label {ce['label']}"),
+    ("memorise", None): lambda ev, ce: f"{ev['undecided_points']} points undecided at {ev['bits']} bits",
+    ("boltzmann", "PROVED"): lambda ev, ce: (f"{ev['pairs']} pairs: |boltz difference| >= "
+                                             f"10^{ev['min_difference_log10']:.2f} > bound "
+                                             f"10^{ev['bound_log10']:.2f} at {ev['bits']} bits"),
+    ("boltzmann", None): lambda ev, ce: f"{ce or ev}",
+    ("logit_gap", None): lambda ev, ce: f"min logit gap {float(Fraction(ev['min_gap'])):.4g} vs needed {ev['needed']}",
+    ("same_output", "PROVED"): lambda ev, ce: (f"identical rows over Q[{', '.join(ev['parameters'])}]: "
+                                               f"{', '.join(ev['output'])}"),
+    ("same_output", None): lambda ev, ce: f"differ at {ce['parameters']}",
+}
+
+
 def _summary_line(result) -> str:
+    """One line of the evidence behind a verdict, for the text report."""
     cert = result.certificate
-    ce, ev = cert.counterexample, cert.evidence
-    if cert.verdict == "REFUTED" and cert.method in ("identity", "equivalent", "compositional"):
-        return _mismatch(ce)
-    if cert.verdict == "REFUTED" and cert.method == "readout":
-        if ev.get("argument") == "degree":
-            return (f"no read-out: every channel has degree <= {ev['max_channel_degree']}, "
-                    f"the target {ev['target_degree']}")
-        return "no read-out: a vector y with y^T A = 0, y.b != 0"
-    if cert.verdict == "REFUTED" and cert.method == "channels":
-        return f"{ce['where']}: got {ce['got']}, expected {ce['expected']}"
-    if cert.verdict == "REFUTED" and cert.method == "sizes":
-        return ", ".join(f"{k}: graph {v['graph']} vs claimed {v['claimed']}" for k, v in ce.items())
-    if cert.method == "identity" and cert.verdict == "PROVED":
-        text = f"residual 0; {ev['output_terms']} terms, degree {ev['output_degree']} in x"
-        drift = ev.get("float_drift")
-        if drift:
-            text += f"; float64 drift {drift['max_abs']:.1e} (not a proof)"
-        return text
-    if cert.method == "equivalent" and cert.verdict == "PROVED":
-        return (f"{ev['cells']} cells equal; network: {ev['linear_regions']} linear regions, "
-                f"{ev['activation_cells']} activation cells")
-    if cert.method == "compositional" and cert.verdict == "PROVED":
-        return (f"block by block: {ev['certified_gates']} gates certified, {ev['max_heads']} max heads, "
-                f"{ev['relu_symbols']} ReLU symbols")
-    if cert.method == "compositional":
-        return f"not certified: {ev.get('reason')}"
-    if cert.method == "bound" and cert.verdict == "PROVED":
-        return (f"{ev['certified_boxes']} boxes certified at {ev['prec']} bits; largest |N - f| enclosure "
-                f"{float(Fraction(ev['max_enclosure'])):.4g} <= eps {ev['eps']}"
-                + (f" (analytic bound {ev['analytic_bound']})" if ev.get("analytic_bound") else ""))
-    if cert.method == "bound" and cert.verdict == "REFUTED":
-        d = [float(Fraction(v)) for v in ce["difference"]]
-        return f"at {_point(ce)}: N - f in [{d[0]:.4g}, {d[1]:.4g}], beyond eps {ce['eps']}"
-    if cert.method == "bound":
-        return f"{ev.get('undecided_boxes')} boxes undecided after {ev['boxes']} (raise max_boxes or prec)"
-    if cert.method == "separation" and cert.verdict == "PROVED":
-        return (f"{ev['pairs']} pairs separated at {ev['bits']} bits; achieved >= "
-                f"10^{ev['min_separation_log10']:.1f}")
-    if cert.method == "separation" and cert.verdict == "REFUTED":
-        if "pair" in ce:
-            return f"pair {ce['pair']} is closer: distance <= 10^{ce['distance_log10_upper']:.1f}"
-        return f"token {ce['norm']} has norm > r (log10 of norm^2 in {ce['norm2_log10']})"
-    if cert.method == "separation":
-        return f"{ev['undecided_count']} comparisons undecided at {ev['bits']} bits (raise max_bits)"
-    if cert.method == "boltzmann" and cert.verdict == "PROVED":
-        return (f"{ev['pairs']} pairs: |boltz difference| >= 10^{ev['min_difference_log10']:.2f} > bound "
-                f"10^{ev['bound_log10']:.2f} at {ev['bits']} bits")
-    if cert.method == "boltzmann":
-        return f"{cert.verdict}: {ce or ev}"
-    if cert.method == "memorise" and cert.verdict == "PROVED":
-        return f"{ev['points']} outputs equal their labels exactly (context ids enclosed at {ev['bits']} bits)"
-    if cert.method == "memorise" and cert.verdict == "REFUTED":
-        return f"sequence {ce['sequence']} token {ce['token']}: output {ce['output']} != label {ce['label']}"
-    if cert.method == "memorise":
-        return f"{ev['undecided_points']} points undecided at {ev['bits']} bits"
-    if cert.method == "logit_gap":
-        return f"min logit gap {float(Fraction(ev['min_gap'])):.4g} vs needed {ev['needed']}"
-    if cert.method == "same_output" and cert.verdict == "PROVED":
-        return f"identical rows over Q[{', '.join(ev['parameters'])}]: {', '.join(ev['output'])}"
-    if cert.method == "same_output":
-        return f"differ at {ce['parameters']}"
-    if cert.method == "regions":
-        return f"{ev['linear_regions']} linear regions ({ev['activation_cells']} activation cells)"
-    if cert.method == "readout" and cert.verdict == "PROVED":
-        return f"read-out with {len(ev['theta'])} nonzero weights"
-    if cert.method == "channels" and cert.verdict == "PROVED":
-        return f"{ev['checked']} channel entries in {ev['tokens']} tokens"
-    if cert.method == "sizes" and cert.verdict == "PROVED":
-        s = ev["sizes"]
-        return f"blocks {s['blocks']}, tokens {s['tokens']}, width {s['width']}, free params {s['free_parameters']}"
-    return ""
+    fmt = _SUMMARIES.get((cert.method, cert.verdict)) or _SUMMARIES.get((cert.method, None))
+    return fmt(cert.evidence, cert.counterexample) if fmt else ""
 
 
 def _verify(args) -> int:
