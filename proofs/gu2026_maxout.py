@@ -20,6 +20,9 @@ Obligations:
 * named examples: ReLU(x) and |x| on [-2, 3], the tent map ``T^3``, Yarotsky's ``f_3`` (the
   piecewise-linear interpolant of ``x^2`` at ``j/8``), max of three and median of three
   (lattice form, 2 max layers, 3 tokens, 3 blocks) on [-1, 1]^3;
+* Yarotsky's approximant ``f_m`` through R2: ``sup_[0,1] |x^2 - N(x)| = 2^(-2m-2)`` *exactly*, for
+  ``m = 1..5`` (each linear region's quadratic error maximised in Q), and a claimed ``2^(-2m-1)``
+  REFUTED;
 * R3, the single-head variant (``2L + 1`` blocks of one head each, ``N k`` tokens; hardmax kept
   inside the query's unit by a constant ``C > 2 B_l``): random nets and named examples in one
   variable, by region enumeration; with ``C = 1`` (too small) it must be REFUTED;
@@ -33,7 +36,7 @@ matrices.
 
 >>> obs = list(obligations())
 >>> len(obs), sum(o.expected == "REFUTED" for o in obs)
-(80, 5)
+(86, 6)
 """
 
 from __future__ import annotations
@@ -45,7 +48,7 @@ from symtrans.constructions.gu2026 import maxout_transformer, single_head_transf
 from symtrans.domains import Box
 from symtrans.graph import replace_weight
 from symtrans.obligations import Obligation
-from symtrans.targets import MaxoutNet, cpwl_network
+from symtrans.targets import MaxoutNet, Polynomial, cpwl_network
 
 #: CPWL expressions in x1, x2 (their maxout networks are compiled with sharing).
 CPWL = [
@@ -100,6 +103,15 @@ def obligations(quick: bool = True):
             yield Obligation(f"gu2026/{variant} {label}",
                              lambda net=net, box=box, fresh=fresh: maxout_transformer(net, box, fresh=fresh),
                              Claim("equivalent", net, domain=box))
+    square = Polynomial.parse("x**2", ["x"])
+    for m in range(1, 6):
+        yield Obligation(f"gu2026/Yarotsky f_{m} through R2: sup |x^2 - N| = 2^-{2 * m + 2} exactly",
+                         lambda m=m: maxout_transformer(MaxoutNet.yarotsky(m), Box([(0, 1)])),
+                         Claim("sup_error", square, domain=Box([(0, 1)]), expected={"value": Fraction(1, 4 ** (m + 1))}))
+    yield Obligation("gu2026/negative Yarotsky f_3 error is not 2^-7",
+                     lambda: maxout_transformer(MaxoutNet.yarotsky(3), Box([(0, 1)])),
+                     Claim("sup_error", square, domain=Box([(0, 1)]), expected={"value": Fraction(1, 128)}),
+                     expected="REFUTED")
     for seed, k, L in [(11, 2, 2), (12, 3, 2), (13, 2, 3)]:
         net = random_net(seed, k, L, width=2)
         yield Obligation(f"gu2026/R3 single head random net seed={seed} k={k} L={L}",

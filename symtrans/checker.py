@@ -32,6 +32,9 @@ For each method it checks:
     point (evaluated exactly).
 ``regions``
     Re-counts the linear regions.
+``sup_error``
+    Re-runs the exact piecewise-affine evaluation and recomputes, cell by cell, the exact
+    maximum of ``|target - output|`` (ends and vertex of a quadratic).
 ``contextual_mapping``
     Re-evaluates the outputs with Arb at the recorded precision and re-decides every norm
     and every required pair: PROVED iff all are certainly within ``r`` / beyond ``delta``;
@@ -584,8 +587,20 @@ def _check_memorised(G, claim, cert):
     return "REFUTED" if wrong else "PROVED"
 
 
+def _check_sup_error(G, claim, cert):
+    (lo, hi), = claim.domain.bounds
+    coeffs = {k[0]: Fraction(v) for k, v in claim.target.coefficients().items()}
+    a2, a1, a0 = coeffs.get(2, Fraction(0)), coeffs.get(1, Fraction(0)), coeffs.get(0, Fraction(0))
+    best = Fraction(-1)
+    for a, b, s_, c in _pwl_pieces(G, _node(G, claim), lo, hi, claim.row, claim.col):
+        xs = [a, b] + ([-(a1 - s_) / (2 * a2)] if a2 and a < -(a1 - s_) / (2 * a2) < b else [])
+        best = max([best] + [abs(a2 * x * x + (a1 - s_) * x + (a0 - c)) for x in xs])
+    return "PROVED" if best == exact_rational(claim.expected["value"]) else "REFUTED"
+
+
 _CHECKERS = {"identity": _check_identity, "readout": _check_readout, "channels": _check_channels,
              "sizes": _check_sizes, "equivalent": _check_equivalent, "regions": _check_regions,
              "bound": _check_bound, "separation": _check_separation, "logit_gap": _check_logit_gap,
              "same_output": _check_same_output, "boltzmann": _check_boltzmann,
-             "compositional": _check_compositional, "memorise": _check_memorised}
+             "compositional": _check_compositional, "memorise": _check_memorised,
+             "sup_error": _check_sup_error}

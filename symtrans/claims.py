@@ -27,6 +27,9 @@ A claim names a relation between the graph and a target on a domain:
 ``regions``
     The output entry has exactly ``expected["regions"]`` linear regions on the
     box ``domain`` (maximal intervals where it is affine).
+``sup_error``
+    The exact ``sup`` over an interval of ``|target - output|`` for a polynomial target of
+    degree at most 2 equals ``expected["value"]`` (Yarotsky's ``2^(-2m-2)``).
 ``bound``
     ``sup_{x in domain} |output(x) - target(x)| <= expected["eps"]`` for a maxout
     target (certified by interval evaluation with bisection).
@@ -67,7 +70,7 @@ from .targets import MaxoutNet, Polynomial
 __all__ = ["Claim", "KINDS"]
 
 KINDS = ("identity", "readout", "channels", "sizes", "equivalent", "emulation", "regions", "bound",
-         "contextual_mapping", "logit_gap", "same_output", "boltzmann", "memorise")
+         "contextual_mapping", "logit_gap", "same_output", "boltzmann", "memorise", "sup_error")
 
 
 @dataclass(frozen=True)
@@ -111,7 +114,7 @@ class Claim:
         if self.kind == "channels" and not self.expected and not self.zero:
             raise SpecError("a channels claim needs expected groups", field="expected")
         if self.kind in ("sizes", "regions", "bound", "contextual_mapping", "logit_gap", "same_output",
-                         "boltzmann", "memorise") and \
+                         "boltzmann", "memorise", "sup_error") and \
                 not isinstance(self.expected, dict):
             raise SpecError(f"a {self.kind} claim needs the expected values", field="expected")
         if self.kind in ("equivalent", "emulation", "bound") and not isinstance(self.target, MaxoutNet):
@@ -121,6 +124,8 @@ class Claim:
         if self.kind in ("equivalent", "emulation", "bound") and self.domain.dimension != self.target.dimension:
             raise SpecError(f"a box of dimension {self.domain.dimension} for a target on R^{self.target.dimension}",
                             field="domain", expected=f"{self.target.dimension} intervals")
+        if self.kind == "sup_error" and (not isinstance(self.target, Polynomial) or not isinstance(self.domain, Box)):
+            raise SpecError("a sup_error claim needs a polynomial target and a box", field="target")
         if self.domain is None and isinstance(self.target, Polynomial):
             object.__setattr__(self, "domain", AllReals(len(self.target.variables)))
 
@@ -134,6 +139,8 @@ class Claim:
             return f"{where} == {_short(self.target.expr)} over Q[{ring}]"
         if self.kind == "readout":
             return f"some read-out of {where}[token {self.row}] == {_short(self.target.expr)}"
+        if self.kind == "sup_error":
+            return f"sup |{_short(self.target.expr)} - {where}| == {self.expected.get('value')} on the interval"
         if self.kind == "memorise":
             return f"outputs equal the labels exactly on {len(self.expected.get('sequences', []))} sequences"
         if self.kind == "boltzmann":
@@ -162,7 +169,7 @@ class Claim:
         if self.groups is not None:
             out["groups"] = list(self.groups)
         if self.expected is not None and self.kind in ("sizes", "regions", "bound", "contextual_mapping", "logit_gap",
-                                                       "same_output", "boltzmann", "memorise"):
+                                                       "same_output", "boltzmann", "memorise", "sup_error"):
             out["expected"] = _jsonable(self.expected)
         elif self.expected is not None:
             out["expected"] = {g: [str(e) for e in exprs] for g, exprs in self.expected.items()}

@@ -176,6 +176,9 @@ _SUMMARIES = {
     ("equivalent", "PROVED"): lambda ev, ce: (f"{ev['cells']} cells equal; network: {ev['linear_regions']} linear "
                                               f"regions, {ev['activation_cells']} activation cells"),
     ("equivalent", "REFUTED"): lambda ev, ce: _mismatch(ce),
+    ("sup_error", "PROVED"): lambda ev, ce: (f"sup = {ev['sup']} exactly, attained at "
+                                             f"{', '.join(ev['attained_at'][:4])}{' ...' if len(ev['attained_at']) > 4 else ''}"),
+    ("sup_error", "REFUTED"): lambda ev, ce: f"the sup is {ce['sup']}, not {ce['claimed']} (at {ce['point']})",
     ("regions", None): lambda ev, ce: (f"{ev['linear_regions']} linear regions ({ev['activation_cells']} "
                                        f"activation cells)"),
     ("compositional", "PROVED"): lambda ev, ce: (f"block by block: {ev['certified_gates']} gates certified, "

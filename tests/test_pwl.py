@@ -228,3 +228,19 @@ def test_single_head_variant_r3():
     assert cert.verdict == "PROVED" and check_certificate(json.loads(cert.dumps()))[0]
     bad = verify(single_head_transformer(net, box, c_override=1), Claim("equivalent", net, domain=box))
     assert bad.verdict == "REFUTED"
+
+
+def test_yarotsky_sup_error_exact_and_tampering_fails():
+    from symtrans.targets import Polynomial
+
+    square = Polynomial.parse("x**2", ["x"])
+    G = maxout_transformer(MaxoutNet.yarotsky(4), Box([(0, 1)]))
+    cert = verify(G, Claim("sup_error", square, domain=Box([(0, 1)]), expected={"value": Fraction(1, 4 ** 5)}))
+    assert cert.verdict == "PROVED" and len(cert.evidence["attained_at"]) == 16
+    data = json.loads(cert.dumps())
+    assert check_certificate(data)[0]
+    data["claim"]["expected"]["value"] = "1/1000"
+    assert not check_certificate(data)[0]
+    with pytest.raises(SymtransError, match="degree <= 2"):
+        verify(G, Claim("sup_error", Polynomial.parse("x**3", ["x"]), domain=Box([(0, 1)]),
+                        expected={"value": 1}))

@@ -22,21 +22,21 @@ from .crosscheck import float_drift
 from .polynomial import prove_channels, prove_identity, prove_readout
 from .bounds import prove_bound, smallest_beta
 from .emulation import prove_emulation
-from .pwl import prove_equivalent, prove_regions
+from .pwl import prove_equivalent, prove_regions, prove_sup_error
 from .separation import prove_boltzmann, prove_logit_gap, prove_memorised, prove_same_output, prove_separation
 from .sizes import prove_sizes
 
 __all__ = ["verify", "VERIFIERS", "float_drift", "prove_identity", "prove_readout", "prove_channels",
            "prove_sizes", "prove_equivalent", "prove_emulation", "prove_regions", "prove_bound", "smallest_beta",
            "prove_separation", "prove_logit_gap", "prove_same_output",
-           "prove_boltzmann", "prove_memorised"]
+           "prove_boltzmann", "prove_memorised", "prove_sup_error"]
 
 #: The verifier for each claim kind.
 VERIFIERS = {"identity": prove_identity, "readout": prove_readout, "channels": prove_channels,
              "sizes": prove_sizes, "equivalent": prove_equivalent, "emulation": prove_emulation, "regions": prove_regions,
              "bound": prove_bound, "contextual_mapping": prove_separation,
              "logit_gap": prove_logit_gap, "same_output": prove_same_output, "boltzmann": prove_boltzmann,
-             "memorise": prove_memorised}
+             "memorise": prove_memorised, "sup_error": prove_sup_error}
 
 
 def verify(G, claim, name: str = "", crosscheck: int = 0):
