@@ -209,3 +209,35 @@ def test_dataset_spec_memorises_and_rejects_inconsistent_labels(tmp_path, capsys
     path.write_text(perm)
     assert main(["verify", str(path)]) == 2
     assert "permutation equivariance" in capsys.readouterr().err
+
+
+def test_same_output_refuted_when_the_hardmax_picks_differ():
+    """X1 = (1,3,4,6) vs X3 = (1,3,4,7): with c > 0 the hardmax picks 6 vs 7, so token 1 differs."""
+    import sympy
+
+    from symtrans import Head, Weights, add_input, attention_head, new_graph, set_outputs
+
+    G = new_graph()
+    X = add_input(G, "X", (4, 1))
+    v = Weights((1, 1), {(0, 0): sympy.Symbol("v")})
+    one = Weights.identity(1)
+    set_outputs(G, [attention_head(G, X, Head(one, one, v, one, score="hardmax"), name="h")])
+    claim = Claim("same_output", expected={"inputs": [[[1], [3], [4], [6]], [[1], [3], [4], [7]]], "row": 0})
+    cert = verify(G, claim)
+    assert cert.verdict == "REFUTED" and cert.counterexample["parameters"]["v"] != "0"
+    assert check_certificate(json.loads(cert.dumps()))[0]
+
+
+@pytest.mark.parametrize("vectors,delta,needle", [
+    ([["10", "0", "-10"], ["10", "0", "-10"]], "5", "permutations of each other"),
+    ([["10", "0", "-10"], ["10", "0", "-9"]], "5", "differ by at most delta"),
+    ([["10", "10", "-10"], ["10", "0", "-9"]], "5", "repeats an entry"),
+    ([["10", "0", "-10"], ["10", "-20", "-10"]], "5", "beyond r"),
+    ([["10", "0", "-10"], ["10", "0", "-20"]], "4", r"not certainly above 2 log 3 \+ 3"),
+])
+def test_boltzmann_hypotheses_are_checked_exactly(vectors, delta, needle):
+    from symtrans.constructions.kajitsuka2024 import boltzmann_graph
+
+    with pytest.raises(SymtransError, match=needle):
+        verify(boltzmann_graph(3), Claim("boltzmann", expected={"vectors": vectors, "r": "10" if "beyond" in needle
+                                                                 else "20", "delta": delta}))
