@@ -30,9 +30,10 @@ from fractions import Fraction
 
 from ..backends.interval import IntervalBackend
 from ..certificate import Certificate
+from ._certify import certify
 from ..errors import SpecError
 from ..exact import exact_rational, format_exact
-from ..graph import OUTPUTS, check, fingerprint, input_variables, parameters, to_json
+from ..graph import OUTPUTS, check, input_variables, parameters
 from ..interpret import evaluate
 from ..targets import maxout_graph
 
@@ -114,8 +115,7 @@ def prove_bound(G, claim, name: str = "") -> Certificate:
             point = {v: format_exact(m[0]) for v, m in zip(input_variables(G), mid)}
             ce = {"point": point, "difference": [format_exact(plo), format_exact(phi)], "eps": format_exact(eps)}
             evidence = {"boxes": processed, "prec": prec}
-            return Certificate("REFUTED", claim.to_json(), fingerprint(G), "bound", "interval", prec, evidence, ce,
-                               time.perf_counter() - start, to_json(G), name)
+            return certify(G, claim, "REFUTED", "bound", "interval", prec, evidence, ce, start, name)
         k, left, right = _split(box)
         tree[box] = k
         queue.extend([left, right])
@@ -125,11 +125,9 @@ def prove_bound(G, claim, name: str = "") -> Certificate:
                 "analytic_bound": None if analytic is None else f"{float(analytic):.6g}"}
     if undecided:
         evidence["undecided_boxes"] = len(undecided)
-        return Certificate("UNKNOWN", claim.to_json(), fingerprint(G), "bound", "interval", prec, evidence, None,
-                           time.perf_counter() - start, to_json(G), name)
+        return certify(G, claim, "UNKNOWN", "bound", "interval", prec, evidence, None, start, name)
     evidence["tree"] = _preorder(root, tree)
-    return Certificate("PROVED", claim.to_json(), fingerprint(G), "bound", "interval", prec, evidence, None,
-                       time.perf_counter() - start, to_json(G), name)
+    return certify(G, claim, "PROVED", "bound", "interval", prec, evidence, None, start, name)
 
 
 def _preorder(root, tree):

@@ -49,9 +49,10 @@ import networkx as nx
 from ..backends import IntervalBackend, PolyBackend
 from ..backends.base import SparseMatrix
 from ..certificate import Certificate
+from ._certify import certify
 from ..errors import BackendError, SpecError
 from ..exact import format_exact
-from ..graph import INPUTS, OP, OUTPUTS, arguments, check, fingerprint, input_variables, parameters, to_json
+from ..graph import INPUTS, OP, OUTPUTS, arguments, check, input_variables, parameters
 from ..interpret import evaluate, evaluate_at_point
 from ..ops import MatMul, Maximum, Normalize, ReLU, Scores
 from ..polys import ring as poly_ring
@@ -273,8 +274,7 @@ def prove_emulation(G, claim, name: str = "") -> Certificate:
         evidence = {"certified_gates": prover.gates, "relu_symbols": len(prover.relu_symbols),
                     "max_heads": prover.max_heads}
         if out == prover.target:
-            return Certificate("PROVED", claim.to_json(), fingerprint(G), "compositional", "poly+interval", 64,
-                               evidence, None, time.perf_counter() - start, to_json(G), name)
+            return certify(G, claim, "PROVED", "compositional", "poly+interval", 64, evidence, None, start, name)
         reason = "the read-out is not <a, y^L> + c as a polynomial in the unit symbols"
     except _Unknown as exc:
         reason = str(exc)
@@ -289,9 +289,7 @@ def prove_emulation(G, claim, name: str = "") -> Certificate:
         point, got, want = found
         ce = {"point": {k: format_exact(v) for k, v in point.items()}, "network": format_exact(got),
               "target": format_exact(want)}
-        return Certificate("REFUTED", claim.to_json(), fingerprint(G), "compositional", "rational", None, evidence,
-                           ce, time.perf_counter() - start, to_json(G), name)
-    return Certificate("UNKNOWN", claim.to_json(), fingerprint(G), "compositional", "poly+interval", 64, evidence,
-                       None, time.perf_counter() - start, to_json(G), name)
+        return certify(G, claim, "REFUTED", "compositional", "rational", None, evidence, ce, start, name)
+    return certify(G, claim, "UNKNOWN", "compositional", "poly+interval", 64, evidence, None, start, name)
 
 

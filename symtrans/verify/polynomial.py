@@ -32,10 +32,11 @@ import sympy
 from ..backends import PolyBackend
 from ..backends._flint import flint
 from ..certificate import Certificate
+from ._certify import certify
 from ..errors import SpecError, SymtransError
 from ..exact import exact_rational, format_exact
 from ..expr import parse_expression
-from ..graph import CHANNELS, OUTPUTS, fingerprint, input_variables, parameters, to_json
+from ..graph import CHANNELS, OUTPUTS, input_variables, parameters
 from ..interpret import evaluate, evaluate_at_point
 from ..polys import poly_terms, ring as poly_ring, to_flint
 
@@ -117,11 +118,6 @@ def nonzero_point(p, names, seed: int = 0, budget: int = 4000) -> dict:
     raise SymtransError("no nonzero point found for a nonzero polynomial (search budget exhausted)")
 
 
-def _certificate(G, claim, verdict, method, evidence, counterexample, start, name):
-    return Certificate(verdict, claim.to_json(), fingerprint(G), method, "poly", None, evidence, counterexample,
-                       time.perf_counter() - start, to_json(G), name)
-
-
 def _evaluate_poly(G, node, extra=()):
     names = input_variables(G) + parameters(G)
     names += [n for n in extra if n not in names]
@@ -159,7 +155,7 @@ def prove_identity(G, claim, name: str = "") -> Certificate:
                 "output_degree": int(max((sum(m[:nx]) for m in out.monoms()), default=-1)),
                 "residual": poly_terms(residual)}
     if residual.is_zero():
-        return _certificate(G, claim, "PROVED", "identity", evidence, None, start, name)
+        return certify(G, claim, "PROVED", "identity", "poly", None, evidence, None, start, name)
     point = nonzero_point(residual, names)
     evidence["residual_leading"] = _leading(residual, names)
     evidence["residual_terms"] = len(residual)
@@ -170,7 +166,7 @@ def prove_identity(G, claim, name: str = "") -> Certificate:
         raise SymtransError(f"internal error: residual nonzero at {point} but the values agree")
     counterexample = {"point": {k: format_exact(v) for k, v in point.items()},
                       "network": format_exact(network), "target": format_exact(wanted)}
-    return _certificate(G, claim, "REFUTED", "identity", evidence, counterexample, start, name)
+    return certify(G, claim, "REFUTED", "identity", "poly", None, evidence, counterexample, start, name)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -233,7 +229,7 @@ def prove_readout(G, claim, name: str = "") -> Certificate:
     evidence = {"channels": len(polys), "max_channel_degree": max_degree, "target_degree": tdeg}
     if tdeg > max_degree:
         evidence["argument"] = "degree"
-        return _certificate(G, claim, "REFUTED", "readout", evidence, None, start, name)
+        return certify(G, claim, "REFUTED", "readout", "poly", None, evidence, None, start, name)
     monos = sorted({tuple(int(e) for e in m) for p in polys + [target] for m in p.monoms()})
     A, b = _rational_rows(polys, target, monos)
     Aq = DomainMatrix([[QQ(x.numerator, x.denominator) for x in row] for row in A], (len(monos), len(polys)), QQ)
@@ -247,7 +243,7 @@ def prove_readout(G, claim, name: str = "") -> Certificate:
             if dot != 0:
                 evidence.update(argument="farkas", monomials=[list(m) for m in monos],
                                 y=[format_exact(exact_rational(sympy.Rational(v))) for v in y])
-                return _certificate(G, claim, "REFUTED", "readout", evidence, None, start, name)
+                return certify(G, claim, "REFUTED", "readout", "poly", None, evidence, None, start, name)
         raise SymtransError("internal error: inconsistent system without a separating vector")  # pragma: no cover
     theta = [Fraction(0)] * len(polys)
     dense = rref.to_Matrix()
@@ -255,7 +251,7 @@ def prove_readout(G, claim, name: str = "") -> Certificate:
         v = sympy.Rational(dense[r, len(polys)])
         theta[pc] = Fraction(int(v.p), int(v.q))
     evidence["theta"] = [[labels[j], format_exact(t)] for j, t in enumerate(theta) if t != 0]
-    return _certificate(G, claim, "PROVED", "readout", evidence, None, start, name)
+    return certify(G, claim, "PROVED", "readout", "poly", None, evidence, None, start, name)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -304,7 +300,7 @@ def prove_channels(G, claim, name: str = "") -> Certificate:
                     point = nonzero_point(got - want, names)
                     counterexample = {"where": f"token {t}, {group}[{i}]", "got": str(got), "expected": str(want),
                                       "point": {k: format_exact(v) for k, v in point.items()}}
-                    return _certificate(G, claim, "REFUTED", "channels", {"checked": checked}, counterexample,
-                                        start, name)
-    return _certificate(G, claim, "PROVED", "channels", {"checked": checked, "tokens": value.shape[0]}, None,
-                        start, name)
+                    return certify(G, claim, "REFUTED", "channels", "poly", None, {"checked": checked},
+                                   counterexample, start, name)
+    return certify(G, claim, "PROVED", "channels", "poly", None, {"checked": checked, "tokens": value.shape[0]},
+                   None, start, name)

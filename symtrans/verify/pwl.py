@@ -33,9 +33,10 @@ import time
 
 from ..backends.pwl import PWLBackend
 from ..certificate import Certificate
+from ._certify import certify
 from ..errors import SpecError
 from ..exact import format_exact
-from ..graph import OUTPUTS, check, fingerprint, input_variables, parameters, to_json
+from ..graph import OUTPUTS, check, input_variables, parameters
 from ..interpret import evaluate, evaluate_at_point
 from ..targets import maxout_graph
 
@@ -75,11 +76,6 @@ def _common(p, q):
     return out
 
 
-def _certificate(G, claim, verdict, method, evidence, counterexample, start, name):
-    return Certificate(verdict, claim.to_json(), fingerprint(G), method, "pwl", None, evidence, counterexample,
-                       time.perf_counter() - start, to_json(G), name)
-
-
 def prove_equivalent(G, claim, name: str = "") -> Certificate:
     """PROVED when the output equals the maxout target at every point of the interval.
 
@@ -116,16 +112,16 @@ def prove_equivalent(G, claim, name: str = "") -> Certificate:
                 if net != tgt:
                     ce = {"point": {var: format_exact(x)}, "network": format_exact(net), "target": format_exact(tgt),
                           "cell": [format_exact(a), format_exact(b)]}
-                    return _certificate(G, claim, "REFUTED", "equivalent", evidence, ce, start, name)
+                    return certify(G, claim, "REFUTED", "equivalent", "pwl", None, evidence, ce, start, name)
     for x in sorted({a for a, _, _, _ in cells} | {hi}):
         net, tgt = compare(x)
         if net != tgt:
             ce = {"point": {var: format_exact(x)}, "network": format_exact(net), "target": format_exact(tgt),
                   "cell": "breakpoint"}
-            return _certificate(G, claim, "REFUTED", "equivalent", evidence, ce, start, name)
+            return certify(G, claim, "REFUTED", "equivalent", "pwl", None, evidence, ce, start, name)
     evidence["regions"] = [[format_exact(a), format_exact(b), format_exact(f[0]), format_exact(f[1]),
                             format_exact(a + (b - a) / 2)] for a, b, f, _ in cells]
-    return _certificate(G, claim, "PROVED", "equivalent", evidence, None, start, name)
+    return certify(G, claim, "PROVED", "equivalent", "pwl", None, evidence, None, start, name)
 
 
 def prove_regions(G, claim, name: str = "") -> Certificate:
@@ -151,7 +147,7 @@ def prove_regions(G, claim, name: str = "") -> Certificate:
                 "pieces": [[format_exact(v) for v in piece] for piece in ours]}
     verdict = "PROVED" if len(ours) == wanted else "REFUTED"
     ce = None if verdict == "PROVED" else {"regions": {"graph": len(ours), "claimed": wanted}}
-    return _certificate(G, claim, verdict, "regions", evidence, ce, start, name)
+    return certify(G, claim, verdict, "regions", "pwl", None, evidence, ce, start, name)
 
 
 
@@ -202,6 +198,6 @@ def prove_sup_error(G, claim, name: str = "") -> Certificate:
     evidence = {"sup": format_exact(best), "attained_at": [format_exact(x) for x in sorted(where)],
                 "linear_regions": len(pieces)}
     if best == value:
-        return _certificate(G, claim, "PROVED", "sup_error", evidence, None, start, name)
+        return certify(G, claim, "PROVED", "sup_error", "pwl", None, evidence, None, start, name)
     ce = {"sup": format_exact(best), "claimed": format_exact(value), "point": format_exact(sorted(where)[0])}
-    return _certificate(G, claim, "REFUTED", "sup_error", evidence, ce, start, name)
+    return certify(G, claim, "REFUTED", "sup_error", "pwl", None, evidence, ce, start, name)

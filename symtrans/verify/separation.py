@@ -31,9 +31,10 @@ from fractions import Fraction
 from ..backends import IntervalBackend
 from ..backends._flint import flint
 from ..certificate import Certificate
+from ._certify import certify
 from ..errors import SpecError
 from ..exact import exact_rational, format_exact
-from ..graph import INPUTS, OP, OUTPUTS, check, fingerprint, to_json
+from ..graph import INPUTS, OP, OUTPUTS, check
 from ..interpret import evaluate
 
 __all__ = ["prove_separation", "prove_logit_gap", "prove_same_output", "prove_boltzmann", "prove_memorised",
@@ -155,17 +156,14 @@ def prove_separation(G, claim, name: str = "") -> Certificate:
         history.append([prec, len(undecided)])
         if refuted is not None:
             evidence.update(bits=prec, history=history)
-            return Certificate("REFUTED", claim.to_json(), fingerprint(G), "separation", "interval", prec, evidence,
-                               refuted, time.perf_counter() - start_time, to_json(G), name)
+            return certify(G, claim, "REFUTED", "separation", "interval", prec, evidence, refuted, start_time, name)
         if not undecided:
             evidence.update(bits=prec, history=history, min_separation_log10=min_log10, closest_pair=worst)
-            return Certificate("PROVED", claim.to_json(), fingerprint(G), "separation", "interval", prec, evidence,
-                               None, time.perf_counter() - start_time, to_json(G), name)
+            return certify(G, claim, "PROVED", "separation", "interval", prec, evidence, None, start_time, name)
         if prec * 2 > max_bits:
             evidence.update(bits=prec, history=history, undecided=[list(u) for u in undecided[:20]],
                             undecided_count=len(undecided))
-            return Certificate("UNKNOWN", claim.to_json(), fingerprint(G), "separation", "interval", prec, evidence,
-                               None, time.perf_counter() - start_time, to_json(G), name)
+            return certify(G, claim, "UNKNOWN", "separation", "interval", prec, evidence, None, start_time, name)
         prec *= 2
 
 
@@ -221,13 +219,11 @@ def prove_logit_gap(G, claim, name: str = "") -> Certificate:
     evidence = {"min_gap": format_exact(gap), "needed": f"2 log {n} + 3 = {float(needed.mid()):.6f}",
                 "at": where}
     if ok:
-        return Certificate("PROVED", claim.to_json(), fingerprint(G), "logit_gap", "rational", None, evidence, None,
-                           time.perf_counter() - start_time, to_json(G), name)
+        return certify(G, claim, "PROVED", "logit_gap", "rational", None, evidence, None, start_time, name)
     verdict = "REFUTED" if bad else "UNKNOWN"
     ce = {"sequence": where[0], "query": where[1], "keys": where[2:], "gap": float(gap),
           "needed": float(needed.mid())} if bad else None
-    return Certificate(verdict, claim.to_json(), fingerprint(G), "logit_gap", "rational", None, evidence, ce,
-                       time.perf_counter() - start_time, to_json(G), name)
+    return certify(G, claim, verdict, "logit_gap", "rational", None, evidence, ce, start_time, name)
 
 
 def prove_same_output(G, claim, name: str = "") -> Certificate:
@@ -277,11 +273,9 @@ def prove_same_output(G, claim, name: str = "") -> Certificate:
             point = nonzero_point(diff, list(ring.names()))
             ce = {"column": j, "parameters": {k: format_exact(v) for k, v in point.items()},
                   "outputs": [str(p), str(q)]}
-            return Certificate("REFUTED", claim.to_json(), fingerprint(G), "same_output", "poly", None, evidence, ce,
-                               time.perf_counter() - start_time, to_json(G), name)
+            return certify(G, claim, "REFUTED", "same_output", "poly", None, evidence, ce, start_time, name)
     evidence["output"] = [str(p) for p in rows[0]]
-    return Certificate("PROVED", claim.to_json(), fingerprint(G), "same_output", "poly", None, evidence, None,
-                       time.perf_counter() - start_time, to_json(G), name)
+    return certify(G, claim, "PROVED", "same_output", "poly", None, evidence, None, start_time, name)
 
 
 def float_separations(G, sequences, dtype="float64") -> dict:
@@ -371,20 +365,18 @@ def prove_boltzmann(G, claim, name: str = "") -> Certificate:
                         smallest = lo if smallest is None or lo < smallest else smallest
                     elif d < bound:
                         ce = {"pair": [i, j], "difference_log10_upper": _log10(bk.bounds(d)[1])}
-                        return Certificate("REFUTED", claim.to_json(), fingerprint(G), "boltzmann", "interval", prec,
-                                           {"bits": prec}, ce, time.perf_counter() - start_time, to_json(G), name)
+                        return certify(G, claim, "REFUTED", "boltzmann", "interval", prec, {"bits": prec}, ce,
+                                       start_time, name)
                     else:
                         undecided += 1
             bound_log10 = _log10(bk.bounds(bound)[1])
         if not undecided:
             evidence = {"bits": prec, "min_difference_log10": _log10(smallest), "bound_log10": bound_log10,
                         "pairs": len(vecs) * (len(vecs) - 1) // 2}
-            return Certificate("PROVED", claim.to_json(), fingerprint(G), "boltzmann", "interval", prec, evidence,
-                               None, time.perf_counter() - start_time, to_json(G), name)
+            return certify(G, claim, "PROVED", "boltzmann", "interval", prec, evidence, None, start_time, name)
         if prec * 2 > max_bits:
-            return Certificate("UNKNOWN", claim.to_json(), fingerprint(G), "boltzmann", "interval", prec,
-                               {"bits": prec, "undecided": undecided}, None, time.perf_counter() - start_time,
-                               to_json(G), name)
+            return certify(G, claim, "UNKNOWN", "boltzmann", "interval", prec, {"bits": prec, "undecided": undecided},
+                           None, start_time, name)
         prec *= 2
 
 
@@ -448,14 +440,12 @@ def prove_memorised(G, claim, name: str = "") -> Certificate:
                 elif constant != labels[i][k]:
                     ce = {"sequence": i, "token": k, "output": format_exact(constant),
                           "label": format_exact(labels[i][k])}
-                    return Certificate("REFUTED", claim.to_json(), fingerprint(G), "memorise", "interval+pwl", prec,
-                                       {"bits": prec}, ce, time.perf_counter() - start_time, to_json(G), name)
+                    return certify(G, claim, "REFUTED", "memorise", "interval+pwl", prec, {"bits": prec}, ce,
+                                   start_time, name)
         if not pending:
             evidence = {"bits": prec, "points": sum(len(s) for s in X)}
-            return Certificate("PROVED", claim.to_json(), fingerprint(G), "memorise", "interval+pwl", prec, evidence,
-                               None, time.perf_counter() - start_time, to_json(G), name)
+            return certify(G, claim, "PROVED", "memorise", "interval+pwl", prec, evidence, None, start_time, name)
         if prec * 2 > max_bits:
-            return Certificate("UNKNOWN", claim.to_json(), fingerprint(G), "memorise", "interval+pwl", prec,
-                               {"bits": prec, "undecided_points": pending}, None, time.perf_counter() - start_time,
-                               to_json(G), name)
+            return certify(G, claim, "UNKNOWN", "memorise", "interval+pwl", prec,
+                           {"bits": prec, "undecided_points": pending}, None, start_time, name)
         prec *= 2

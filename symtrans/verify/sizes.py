@@ -16,8 +16,9 @@ from __future__ import annotations
 import time
 
 from ..certificate import Certificate
+from ._certify import certify
 from ..errors import SpecError
-from ..graph import fingerprint, sizes, to_json
+from ..graph import sizes
 
 __all__ = ["prove_sizes"]
 
@@ -31,5 +32,4 @@ def prove_sizes(G, claim, name: str = "") -> Certificate:
         raise SpecError(f"unknown size {sorted(unknown)[0]!r}", field="expected", expected=", ".join(actual))
     wrong = {k: {"graph": actual[k], "claimed": v} for k, v in claim.expected.items() if actual[k] != v}
     verdict = "REFUTED" if wrong else "PROVED"
-    return Certificate(verdict, claim.to_json(), fingerprint(G), "sizes", "exact", None, {"sizes": actual},
-                       wrong or None, time.perf_counter() - start, to_json(G), name)
+    return certify(G, claim, verdict, "sizes", "exact", None, {"sizes": actual}, wrong or None, start, name)
