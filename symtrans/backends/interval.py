@@ -303,7 +303,7 @@ class _MpmathEngine:
 
         a, b = s._mpi_
         if b in (finf, fninf, fnan):
-            return self.ctx.make_mpf(((1 / floor)._mpi_[0], (1 / floor)._mpi_[1])) * self.ctx.mpf([0, 1])
+            return (1 / floor) * self.ctx.mpf([0, 1])  # no upper end: 1/A lies in [0, 1/lo]
         if mpf_cmp(b, floor._mpi_[0]) < 0:
             raise EvaluationError(f"an enclosure below the known lower bound {lo}")
         low_end = self.ctx.make_mpf((a, a)) if mpf_cmp(a, floor._mpi_[1]) > 0 else floor
