@@ -235,6 +235,8 @@ def _pwl_pieces(G, node, lo, hi, row=0, col=0):
 def _check_equivalent(G, claim, cert):
     from .targets import maxout_graph
 
+    if claim.domain.dimension > 1 or len(input_variables(G)) > 1:
+        return _check_equivalent_cells(G, claim, cert)
     (lo, hi), = claim.domain.bounds
     node = _node(G, claim)
     var = input_variables(G)[0]
@@ -266,7 +268,88 @@ def _check_equivalent(G, claim, cert):
     return "PROVED"
 
 
+def _check_equivalent_cells(G, claim, cert):
+    """Rebuild the cut tree from the box (so its leaves cover it), and on every leaf re-run the
+    exact cell engine: the network and the target must each be one affine map there, equal to
+    each other and to the recorded one.  With a hardmax, every face of every leaf down to the
+    vertices is re-checked too."""
+    from .backends.cells import Affine, boundary_faces, common_cells, enumerate_cells
+    from .graph import OP
+    from .ops import Normalize
+    from .polytope import Polytope
+    from .targets import maxout_graph
+
+    node = _node(G, claim)
+    variables = input_variables(G)
+    ce = cert.counterexample
+    if ce is not None:
+        point = {v: exact_rational(ce["point"][v]) for v in variables}
+        net = evaluate_at_point(G, point, node, claim.row, claim.col)
+        tgt = claim.target.evaluate([point[v] for v in variables])
+        _require(format_exact(net) == ce["network"] and format_exact(tgt) == ce["target"],
+                 "the values at the counterexample are not as recorded")
+        return "REFUTED" if net != tgt else "PROVED"
+    _require(len(variables) == claim.domain.dimension, "the box and the graph's inputs differ in dimension")
+    H = maxout_graph(claim.target)
+    cells = cert.evidence["regions"]
+    used, leaves = set(), []
+
+    def q(v):
+        r = exact_rational(v)
+        return _flint_q(r)
+
+    def walk(P, tree):
+        if isinstance(tree, int):
+            _require(0 <= tree < len(cells) and tree not in used, "the cut tree names a cell twice or not at all")
+            used.add(tree)
+            leaves.append((P, tree))
+            return
+        h = [q(v) for v in tree["cut"]]
+        _require(len(h) == P.dim + 1, "a cut has the wrong number of coefficients")
+        neg, pos = P.cut((tuple(h[:-1]), h[-1]))
+        _require(neg is not None and pos is not None, "a cut of the tree does not split its cell")
+        walk(neg, tree["le"])
+        walk(pos, tree["ge"])
+
+    walk(Polytope.box(claim.domain.bounds), cert.evidence["tree"])
+    _require(len(used) == len(cells), "some recorded cells are not leaves of the cut tree")
+    for P, k in leaves:
+        mine = enumerate_cells(G, [node], P)
+        theirs = enumerate_cells(H, ["f"], P)
+        _require(len(mine) == 1 and len(theirs) == 1, f"cell {k} is not a single affine piece of both sides")
+        f, g = mine[0].entry(node, claim.row, claim.col), theirs[0].entry("f")
+        recorded = Affine(tuple(q(v) for v in cells[k][1]))
+        _require(f == g == recorded, f"cell {k} does not carry the recorded affine map on both sides")
+        witness = tuple(q(v) for v in cells[k][0])
+        _require(P.interior_contains(witness), f"the witness point of cell {k} is not inside it")
+    if any(isinstance(G.nodes[n][OP], Normalize) and G.nodes[n][OP].rule == "hardmax" for n in G):
+        seen, todo = set(), [(P, None) for P, _ in leaves]
+        while todo:
+            nxt = []
+            for F, emb in boundary_faces(todo, seen):
+                for cell, f, g, _ in common_cells(G, node, H, "f", F, emb, grc=(claim.row, claim.col))[1]:
+                    _require(f == g, f"network and target differ on a face of dimension {cell.dim}")
+                    if cell.dim > 0:
+                        nxt.append((cell, emb))
+            todo = nxt
+    return "PROVED"
+
+
+def _flint_q(r):
+    from .backends._flint import flint
+
+    return flint.fmpq(r.numerator, r.denominator)
+
+
 def _check_regions(G, claim, cert):
+    if claim.domain.dimension > 1 or len(input_variables(G)) > 1:
+        from .backends.cells import count_regions, enumerate_cells
+        from .polytope import Polytope
+
+        node = _node(G, claim)
+        leaves = enumerate_cells(G, [node], Polytope.box(claim.domain.bounds))
+        count = count_regions(leaves, lambda leaf: leaf.entry(node, claim.row, claim.col))
+        return "PROVED" if count == claim.expected["regions"] else "REFUTED"
     (lo, hi), = claim.domain.bounds
     count = len(_pwl_pieces(G, _node(G, claim), lo, hi, claim.row, claim.col))
     return "PROVED" if count == claim.expected["regions"] else "REFUTED"

@@ -19,7 +19,7 @@ import networkx as nx
 from .errors import SpecError, SymtransError
 from .graph import INPUTS, OP, OUTPUTS, SHAPE, arguments, check, input_variables, parameters, substitute
 
-__all__ = ["evaluate", "evaluate_at_point"]
+__all__ = ["evaluate", "evaluate_at_point", "plan"]
 
 
 def evaluate(G, backend, inputs=None, params=None, nodes=(), validate: bool = True, outputs: bool = True):
@@ -76,6 +76,37 @@ def evaluate(G, backend, inputs=None, params=None, nodes=(), validate: bool = Tr
                         expected="one of " + ", ".join(G.graph[INPUTS]))
     if params:
         G = substitute(G, params)
+    wanted, steps = plan(G, nodes, outputs)
+    symbols = [v for name in G.graph[INPUTS] for v in G.nodes[name][OP].variables] + parameters(G)
+    values = {}
+    with backend.session(symbols):
+        for n, op, args, is_input in steps:
+            try:
+                if is_input:
+                    values[n] = backend.lift_input(inputs.get(n), G.nodes[n][SHAPE], op.variables)
+                else:
+                    values[n] = op.apply(backend, *[values[a] for a in args])
+            except SymtransError as exc:
+                raise exc.at(node=n) from None
+    return {n: values[n] for n in wanted}
+
+
+def plan(G, nodes=(), outputs: bool = True):
+    """``(wanted, steps)``: the nodes to return and, in evaluation order, what computes them.
+
+    Each step is ``(name, op, argument names, is_input)``; only the ancestors of
+    ``wanted`` appear, in a reproducible topological order (insertion order
+    breaks ties).  :func:`evaluate` runs it; the polytope engine
+    (:mod:`symtrans.backends.cells`) runs it too, resuming mid-way after a split.
+
+    >>> from symtrans.graph import new_graph, add_input, add_op, set_outputs
+    >>> from symtrans.ops import ReLU
+    >>> G = new_graph(); x = add_input(G, "x", (1, 2))
+    >>> _ = add_op(G, "r", ReLU(), [x]); set_outputs(G, ["r"])
+    >>> wanted, steps = plan(G)
+    >>> wanted, [(n, is_input) for n, _, _, is_input in steps]
+    (['r'], [('x', True), ('r', False)])
+    """
     wanted = (list(G.graph[OUTPUTS]) if outputs else []) + [n for n in nodes
                                                              if not outputs or n not in G.graph[OUTPUTS]]
     for n in wanted:
@@ -83,21 +114,10 @@ def evaluate(G, backend, inputs=None, params=None, nodes=(), validate: bool = Tr
             raise SpecError(f"no node {n!r} to return", expected="a node of the graph")
     needed = set(wanted).union(*(nx.ancestors(G, n) for n in wanted)) if wanted else set()
     order = {n: i for i, n in enumerate(G.nodes)}  # insertion order breaks ties: reproducible runs
-    symbols = [v for name in G.graph[INPUTS] for v in G.nodes[name][OP].variables] + parameters(G)
-    values = {}
-    with backend.session(symbols):
-        for n in nx.lexicographical_topological_sort(G, key=order.__getitem__):
-            if n not in needed:
-                continue
-            op = G.nodes[n][OP]
-            try:
-                if n in G.graph[INPUTS]:
-                    values[n] = backend.lift_input(inputs.get(n), G.nodes[n][SHAPE], op.variables)
-                else:
-                    values[n] = op.apply(backend, *[values[a] for a in arguments(G, n)])
-            except SymtransError as exc:
-                raise exc.at(node=n) from None
-    return {n: values[n] for n in wanted}
+    inputs = set(G.graph[INPUTS])
+    steps = [(n, G.nodes[n][OP], arguments(G, n), n in inputs)
+             for n in nx.lexicographical_topological_sort(G, key=order.__getitem__) if n in needed]
+    return wanted, steps
 
 
 def evaluate_at_point(G, point: dict, node: str, row: int = 0, col: int = 0, validate: bool = True):

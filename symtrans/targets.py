@@ -453,6 +453,8 @@ def cpwl_network(text: str, variables) -> MaxoutNet:
         units = [("m", i) for i, key in enumerate(order) if atoms[key][0] == l]
         units += [k for k in units_prev if last.get(k, 0) >= l and k not in units]
         units += [k for k, d in depth.items() if d < l and last.get(k, 0) >= l and k not in units]
+        if not units:  # an affine expression with no max at all: pass x1 through, read it with weight 0
+            units = [units_prev[0]]
         index = {k: n for n, k in enumerate(units_prev)}
         layer = []
         for u in units:

@@ -67,10 +67,12 @@ def test_deep_tent_is_proved_without_enumerating_regions():
     assert cert.verdict == "PROVED" and cert.evidence["max_heads"] == 30 and cert.seconds < 5
 
 
-def test_equivalent_in_two_dimensions_uses_the_compositional_proof():
+def test_equivalent_and_emulation_agree_in_two_dimensions():
     net = MaxoutNet.max_of(2)
-    cert = verify(maxout_transformer(net, BOX), Claim("equivalent", net, domain=BOX))
-    assert cert.verdict == "PROVED" and cert.method == "compositional"
+    G = maxout_transformer(net, BOX)
+    cells, blocks = verify(G, Claim("equivalent", net, domain=BOX)), verify(G, Claim("emulation", net, domain=BOX))
+    assert (cells.verdict, cells.method, blocks.verdict, blocks.method) == ("PROVED", "equivalent",
+                                                                            "PROVED", "compositional")
 
 
 def test_uncertified_gate_is_unknown_then_refuted_by_a_point():

@@ -210,10 +210,12 @@ def test_point_domain_and_multivariate_graphs_are_refused_clearly():
         verify(maxout_graph(tent), Claim("equivalent", tent, domain=Box([(1, 1)])))
     net2 = MaxoutNet(2, [[[[1, 1, 0]]]], [1, 0])
     square = Box([(0, 1), (0, 1)])
-    with pytest.raises(SpecError, match="polytope version for d > 1 is not built yet"):
-        verify(maxout_graph(net2), Claim("regions", expected={"regions": 1}, domain=square))
-    # 'equivalent' in 2-D goes to the compositional proof instead
-    assert verify(maxout_graph(net2), Claim("equivalent", net2, domain=square)).method == "compositional"
+    with pytest.raises(SpecError, match="interval 1 of the box is the point 1"):
+        verify(maxout_graph(net2), Claim("regions", expected={"regions": 1}, domain=Box([(0, 1), (1, 1)])))
+    with pytest.raises(SpecError, match="the graph has 2 input variables and the box 3 intervals"):
+        verify(maxout_graph(net2), Claim("regions", expected={"regions": 1}, domain=Box([(0, 1)] * 3)))
+    # 'equivalent' in 2-D enumerates polytope cells
+    assert verify(maxout_graph(net2), Claim("equivalent", net2, domain=square)).evidence["dimension"] == 2
 
 
 def test_single_head_variant_r3():

@@ -30,6 +30,7 @@ The polytope version for ``d > 1`` is not built yet.
 from __future__ import annotations
 
 import time
+from fractions import Fraction
 
 from ..backends.pwl import PWLBackend
 from ..certificate import Certificate
@@ -40,7 +41,8 @@ from ..graph import OUTPUTS, check, input_variables, parameters
 from ..interpret import evaluate, evaluate_at_point
 from ..targets import maxout_graph
 
-__all__ = ["prove_equivalent", "prove_regions", "prove_sup_error", "network_pieces"]
+__all__ = ["prove_equivalent", "prove_regions", "prove_sup_error", "network_pieces", "prove_equivalent_cells",
+           "prove_regions_cells", "bsp_tree", "has_ties"]
 
 
 def _interval(G, claim):
@@ -77,15 +79,13 @@ def _common(p, q):
 
 
 def prove_equivalent(G, claim, name: str = "") -> Certificate:
-    """PROVED when the output equals the maxout target at every point of the interval.
+    """PROVED when the output equals the maxout target at every point of the box.
 
-    With more than one input variable (no polytope enumeration yet) the claim is handed
-    to the compositional proof, :func:`symtrans.verify.emulation.prove_emulation`.
+    One input variable: exact breakpoints (:class:`~symtrans.backends.pwl.PWLBackend`).
+    More: exact polytope cells (:func:`prove_equivalent_cells`).
     """
-    if len(input_variables(G)) > 1 and claim.domain.dimension > 1:
-        from .emulation import prove_emulation
-
-        return prove_emulation(G, claim, name)
+    if claim.domain.dimension > 1 or len(input_variables(G)) > 1:
+        return prove_equivalent_cells(G, claim, name)
     start = time.perf_counter()
     lo, hi = _interval(G, claim)
     node = claim.output or G.graph[OUTPUTS][0]
@@ -135,6 +135,8 @@ def prove_regions(G, claim, name: str = "") -> Certificate:
     >>> c.verdict, c.evidence["breakpoints"][:3]
     ('PROVED', ['1/16', '1/8', '3/16'])
     """
+    if claim.domain.dimension > 1 or len(input_variables(G)) > 1:
+        return prove_regions_cells(G, claim, name)
     start = time.perf_counter()
     lo, hi = _interval(G, claim)
     node = claim.output or G.graph[OUTPUTS][0]
@@ -201,3 +203,164 @@ def prove_sup_error(G, claim, name: str = "") -> Certificate:
         return certify(G, claim, "PROVED", "sup_error", "pwl", None, evidence, None, start, name)
     ce = {"sup": format_exact(best), "claimed": format_exact(value), "point": format_exact(sorted(where)[0])}
     return certify(G, claim, "REFUTED", "sup_error", "pwl", None, evidence, ce, start, name)
+
+
+# -- any number of input variables: exact polytope cells ------------------------------------------------
+
+def _polytope(G, claim):
+    from ..polytope import Polytope
+
+    d = claim.domain.dimension
+    n = len(input_variables(G))
+    if n != d:
+        raise SpecError(f"the graph has {n} input variables and the box {d} intervals", field="domain",
+                        expected=f"{n} intervals")
+    for k, (lo, hi) in enumerate(claim.domain.bounds):
+        if lo == hi:
+            raise SpecError(f"interval {k} of the box is the point {lo}", field="domain",
+                            expected="lo < hi on every interval")
+    if parameters(G):
+        raise SpecError("a piecewise-linear claim needs a graph without parameters", field="claim")
+    check(G)
+    return Polytope.box(claim.domain.bounds)
+
+
+def has_ties(G) -> bool:
+    """Whether ``G`` has a hardmax (its only op that can jump where scores tie)."""
+    from ..graph import OP
+    from ..ops import Normalize
+
+    return any(isinstance(G.nodes[n][OP], Normalize) and G.nodes[n][OP].rule == "hardmax" for n in G)
+
+
+def _q(v):
+    return format_exact(Fraction(int(v.p), int(v.q)))
+
+
+def _affine_json(f):
+    return [_q(v) for v in f.c]
+
+
+def bsp_tree(paths):
+    """The cut tree of a cell enumeration: leaf ``k`` is ``k``; a cut is
+    ``{"cut": [a_1, .., a_m, c], "le": subtree, "ge": subtree}`` (``a . x + c <= 0`` / ``>= 0``)."""
+    root = {}
+    for k, path in enumerate(paths):
+        node = root
+        for a, c, side in path:
+            node.setdefault("cut", [_q(v) for v in a] + [_q(c)])
+            node = node.setdefault("le" if side < 0 else "ge", {})
+        node["leaf"] = k
+
+    def freeze(node):
+        if "leaf" in node:
+            return node["leaf"]
+        return {"cut": node["cut"], "le": freeze(node["le"]), "ge": freeze(node["ge"])}
+
+    return freeze(root)
+
+
+def _confirm(G, H_target, node, claim, x, variables):
+    from fractions import Fraction as F
+
+    point = [F(int(v.p), int(v.q)) for v in x]
+    net = evaluate_at_point(G, dict(zip(variables, point)), node, claim.row, claim.col, validate=False)
+    tgt = H_target.evaluate(point)
+    return point, net, tgt
+
+
+def prove_equivalent_cells(G, claim, name: str = "") -> Certificate:
+    """Equivalence with a maxout target on a box in any dimension, by exact polytope cells.
+
+    The network's cells (:func:`symtrans.backends.cells.enumerate_cells`) are refined by the
+    target's; on every cell of the refinement both are one affine map, compared exactly.  When
+    the network has a hardmax (whose value can jump where scores tie) every face of every cell,
+    down to the vertices, is checked the same way, so the equality holds at *every* point of the
+    box; without one the network is continuous and equality on the open cells is equality
+    everywhere.  PROVED with a region certificate (the cut tree, each cell's witness point and
+    affine map); REFUTED with an exact rational point where the two differ, re-evaluated on the
+    rational backend.
+
+    >>> from symtrans.targets import MaxoutNet, maxout_graph
+    >>> from symtrans.domains import Box
+    >>> from symtrans.claims import Claim
+    >>> net = MaxoutNet.max_of(2)
+    >>> c = prove_equivalent_cells(maxout_graph(net), Claim("equivalent", net, domain=Box([(-1, 1)] * 2)))
+    >>> c.verdict, c.evidence["linear_regions"], c.evidence["cells"], c.evidence["tree"]["cut"]
+    ('PROVED', 2, 2, ['1', '-1', '0'])
+    """
+    from ..backends.cells import boundary_faces, common_cells, count_regions, differing_point, embedded_vertices
+
+    start = time.perf_counter()
+    P = _polytope(G, claim)
+    node = claim.output or G.graph[OUTPUTS][0]
+    H = maxout_graph(claim.target)
+    variables = input_variables(G)
+    net, pieces = common_cells(G, node, H, "f", P, grc=(claim.row, claim.col))
+    evidence = {"linear_regions": count_regions(net, lambda leaf: leaf.entry(node, claim.row, claim.col)),
+                "activation_cells": len({leaf.pattern for leaf in net}), "network_cells": len(net),
+                "cells": len(pieces), "dimension": P.dim}
+
+    def refute(cell, f, g, embed, where):
+        t = differing_point(cell, f, g)
+        x = embedded_vertices(type(cell)(cell.dim, [], [t], [frozenset()]), embed)[0]
+        point, net_v, tgt_v = _confirm(G, claim.target, node, claim, x, variables)
+        if net_v == tgt_v:  # pragma: no cover - an engine bug, never a verdict
+            raise AssertionError(f"the cell engine and the rational backend disagree at {point}")
+        ce = {"point": {v: format_exact(p) for v, p in zip(variables, point)}, "network": format_exact(net_v),
+              "target": format_exact(tgt_v), "cell": where}
+        return certify(G, claim, "REFUTED", "equivalent", "pwl", None, evidence, ce, start, name)
+
+    for cell, f, g, _ in pieces:
+        if f != g:
+            return refute(cell, f, g, None, "interior")
+    if has_ties(G):
+        seen, todo, faces = set(), [(cell, None) for cell, _, _, _ in pieces], 0
+        while todo:
+            nxt = []
+            for F, emb in boundary_faces(todo, seen):
+                faces += 1
+                for cell, f, g, _ in common_cells(G, node, H, "f", F, emb, grc=(claim.row, claim.col))[1]:
+                    if f != g:
+                        return refute(cell, f, g, emb, f"a face of dimension {cell.dim}")
+                    if cell.dim > 0:
+                        nxt.append((cell, emb))
+            todo = nxt
+        evidence["faces_checked"] = faces
+    evidence["tree"] = bsp_tree([path for _, _, _, path in pieces])
+    evidence["regions"] = [[[_q(v) for v in cell.centroid()], _affine_json(f)] for cell, f, _, _ in pieces]
+    return certify(G, claim, "PROVED", "equivalent", "pwl", None, evidence, None, start, name)
+
+
+def prove_regions_cells(G, claim, name: str = "") -> Certificate:
+    """The exact number of linear regions of the output on a box in any dimension.
+
+    Linear regions are the connected components of the union of cells where the output is
+    one affine map, cells joined across shared facets (see
+    :func:`symtrans.backends.cells.count_regions`); activation cells (distinct decision
+    patterns) are reported separately.
+
+    >>> from symtrans.targets import MaxoutNet, maxout_graph
+    >>> from symtrans.domains import Box
+    >>> from symtrans.claims import Claim
+    >>> net = MaxoutNet.relu(2, [[[1, 0, 0], [0, 1, 0]]], [1, 1, 0])    # relu(x1) + relu(x2)
+    >>> c = prove_regions_cells(maxout_graph(net), Claim("regions", expected={"regions": 4},
+    ...                                                  domain=Box([(-1, 1)] * 2)))
+    >>> c.verdict, c.evidence["activation_cells"]
+    ('PROVED', 4)
+    """
+    from ..backends.cells import count_regions, enumerate_cells
+
+    start = time.perf_counter()
+    P = _polytope(G, claim)
+    node = claim.output or G.graph[OUTPUTS][0]
+    wanted = claim.expected.get("regions")
+    if not isinstance(wanted, int):
+        raise SpecError(f"expected regions {wanted!r}", field="expected", expected="an integer")
+    net = enumerate_cells(G, [node], P)
+    count = count_regions(net, lambda leaf: leaf.entry(node, claim.row, claim.col))
+    evidence = {"linear_regions": count, "activation_cells": len({leaf.pattern for leaf in net}),
+                "network_cells": len(net), "dimension": P.dim}
+    verdict = "PROVED" if count == wanted else "REFUTED"
+    ce = None if verdict == "PROVED" else {"regions": {"graph": count, "claimed": wanted}}
+    return certify(G, claim, verdict, "regions", "pwl", None, evidence, ce, start, name)

@@ -1,0 +1,204 @@
+"""Exact polytopes, the polytope cell engine (pwl in d >= 2), region counts and equivalence certificates."""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from symtrans import BackendError, SpecError, Weights, add_input, add_op, new_graph, set_outputs
+from symtrans.backends._flint import flint
+from symtrans.backends.cells import Affine, count_regions, enumerate_cells
+from symtrans.checker import check_certificate
+from symtrans.claims import Claim
+from symtrans.constructions.gu2026 import maxout_transformer, single_head_transformer
+from symtrans.domains import Box
+from symtrans.graph import replace_weight
+from symtrans.interpret import evaluate_at_point
+from symtrans.ops import Hadamard, Linear, MatMul, Normalize
+from symtrans.polytope import Polytope, affine_rank
+from symtrans.targets import MaxoutNet, cpwl_network, maxout_graph
+from symtrans.verify import verify
+
+Q = flint.fmpq
+
+
+def _frac(v):
+    return Fraction(int(v.p), int(v.q))
+
+
+# -- polytopes -------------------------------------------------------------------------------------
+
+def test_box_cut_and_facets_are_exact():
+    P = Polytope.box([(0, 1), (0, 1), (0, 1)])
+    neg, pos = P.cut(((Q(1), Q(1), Q(1)), Q(-3, 2)))   # x + y + z = 3/2: a hexagonal section
+    assert len(neg.vertices) == 10 and len(pos.vertices) == 10      # 4 corners + the hexagon's 6
+    assert sum(1 for v in neg.vertices if sum(v) == Q(3, 2)) == 6
+    assert len(neg.facets()) == 7 and len(P.facets()) == 6          # 3 squares cut, 3 triangles, the hexagon
+    F, _ = neg.facet(len(neg.constraints) - 1)   # the hexagon, as a 2-D polytope
+    assert F.dim == 2 and len(F.vertices) == 6 and affine_rank(F.vertices) == 2
+    assert P.cut(((Q(1), Q(0), Q(0)), Q(0)))[1] is P    # x >= 0 on the whole cube: no cut
+
+
+def test_a_cut_touching_only_a_vertex_does_not_split():
+    P = Polytope.box([(0, 1), (0, 1)])
+    assert P.cut(((Q(1), Q(1)), Q(0))) == (None, P)     # x + y >= 0, zero only at a corner
+
+
+def test_from_constraints_and_interior():
+    assert Polytope.from_constraints([(0, 1), (0, 1)], [((1, 1), -1)]) is None
+    T = Polytope.from_constraints([(0, 1), (0, 1)], [((1, 1), 1)])
+    assert sorted(T.vertices) == [(0, 0), (0, 1), (1, 0)]
+    assert T.interior_contains(T.centroid()) and not T.interior_contains((Q(1, 2), Q(1, 2)))
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.integers(-3, 3), st.integers(-3, 3), st.integers(-3, 3)), min_size=1, max_size=6),
+       st.lists(st.tuples(st.integers(-20, 20), st.integers(-20, 20)), min_size=5, max_size=5))
+def test_cuts_partition_the_box(cuts, points):
+    """Leaves of repeated cuts: every point of the box is in some leaf, inside at most one."""
+    leaves = [Polytope.box([(-1, 1), (-1, 1)])]
+    for a, b, c in cuts:
+        if a == b == 0:
+            continue
+        nxt = []
+        for P in leaves:
+            nxt.extend(p for p in P.cut(((Q(a), Q(b)), Q(c))) if p is not None)
+        leaves = nxt
+    for x, y in points:
+        p = (Q(x, 20), Q(y, 20))
+        inside = [all(sum(ai * pi for ai, pi in zip(a, p)) <= b for a, b in P.inequalities()) for P in leaves]
+        strictly = [P.interior_contains(p) for P in leaves]
+        assert any(inside) and sum(strictly) <= 1
+        for P in leaves:   # vertices are exact intersections: each satisfies its polytope
+            assert all(all(sum(ai * vi for ai, vi in zip(a, v)) <= b for a, b in P.inequalities()) for v in P.vertices)
+
+
+# -- the engine ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("seed,d,k,L,w", [(0, 2, 2, 2, 6), (1, 2, 3, 2, 4), (2, 3, 2, 2, 4), (3, 3, 3, 1, 3)])
+def test_cells_agree_with_exact_point_evaluation(seed, d, k, L, w):
+    net = MaxoutNet.random(seed, d, k, L, w)
+    G = maxout_graph(net)
+    leaves = enumerate_cells(G, ["f"], Polytope.box([(-1, 1)] * d))
+    rng = random.Random(seed)
+    for leaf in rng.sample(leaves, min(25, len(leaves))):
+        for p in [leaf.cell.centroid()] + leaf.cell.vertices[:3]:
+            assert _frac(leaf.entry("f").at(p)) == net.evaluate([_frac(v) for v in p])
+
+
+def test_products_of_inputs_are_refused_naming_the_node():
+    G = new_graph()
+    x = add_input(G, "x", (1, 2))
+    add_op(G, "sq", Hadamard(), [x, x])
+    set_outputs(G, ["sq"])
+    with pytest.raises(BackendError, match="node 'sq': the pwl backend cannot multiply two input-dependent"):
+        enumerate_cells(G, ["sq"], Polytope.box([(0, 1), (0, 1)]))
+
+
+def _hardmax_graph(values):
+    """Scores (0, x1, -x1) over three keys, hardmax, then constant values: ties only at x1 = 0."""
+    G = new_graph("tie")
+    x = add_input(G, "x", (1, 2))
+    s = add_op(G, "scores", Linear(Weights((2, 3), {(0, 1): 1, (0, 2): -1})), [x])
+    w = add_op(G, "weights", Normalize("hardmax"), [s])
+    add_op(G, "out", Linear(Weights((3, 1), {(i, 0): v for i, v in enumerate(values) if v})), [w])
+    set_outputs(G, ["out"])
+    return G
+
+
+def test_hardmax_ties_on_a_face_are_checked_exactly():
+    zero = MaxoutNet(2, [[[[0, 0, 0]]]], [0, 0])
+    square = Box([(-1, 1), (-1, 1)])
+    assert verify(_hardmax_graph([0, 0, 0]), Claim("equivalent", zero, domain=square)).verdict == "PROVED"
+    # value 1 at the tied key: 0 on every open cell, 1/3 on the line x1 = 0
+    cert = verify(_hardmax_graph([1, 0, 0]), Claim("equivalent", zero, domain=square))
+    assert cert.verdict == "REFUTED" and cert.counterexample["cell"] == "a face of dimension 1"
+    assert cert.counterexample["point"]["x1"] == "0" and cert.counterexample["network"] == "1/3"
+    ok, why = check_certificate(json.loads(json.dumps(cert.to_json())))
+    assert ok, why
+
+
+# -- region counts ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("expr,box,regions", [
+    ("relu(x1) + relu(x2)", [(-1, 1), (-1, 1)], 4),
+    ("abs(x1) + abs(x2)", [(-1, 1), (-1, 1)], 4),
+    ("relu(1/2 - abs(x1) - abs(x2))", [(-1, 1), (-1, 1)], 5),          # a pyramid: 4 faces and the flat rest
+    ("min(relu(x1 + 1/2), relu(1/2 - x1))", [(-1, 1), (-1, 1)], 4),      # 0 on two separate sides
+    ("max(x1, x2, x3)", [(-1, 1)] * 3, 3),
+    ("max(x1, 0) - max(x1, 0)", [(-1, 1), (-1, 1)], 1),
+])
+def test_linear_region_counts(expr, box, regions):
+    variables = [f"x{i + 1}" for i in range(len(box))]
+    G = maxout_graph(cpwl_network(expr, variables))
+    cert = verify(G, Claim("regions", expected={"regions": regions}, domain=Box(box)))
+    assert cert.verdict == "PROVED", cert.evidence
+    assert check_certificate(json.loads(json.dumps(cert.to_json())))[0]
+    wrong = verify(G, Claim("regions", expected={"regions": regions + 1}, domain=Box(box)))
+    assert wrong.verdict == "REFUTED" and wrong.counterexample["regions"]["graph"] == regions
+
+
+def test_regions_merge_only_across_shared_facets():
+    """Two cells with the same map touching at a single point are different regions."""
+    # |x1| - |x2| has four pieces meeting at the origin; opposite ones differ, so 4;
+    # max(|x1|, |x2|) has four pieces too, opposite ones differ: 4; the cells are more.
+    for expr in ("abs(x1) - abs(x2)", "max(abs(x1), abs(x2))"):
+        G = maxout_graph(cpwl_network(expr, ["x1", "x2"]))
+        leaves = enumerate_cells(G, ["f"], Polytope.box([(-1, 1), (-1, 1)]))
+        assert count_regions(leaves, lambda leaf: leaf.entry("f")) == 4
+
+
+# -- equivalence in 2-D and 3-D --------------------------------------------------------------------
+
+CASES = [(203, 2, 3, 2, 3), (212, 2, 2, 2, 4), (223, 3, 2, 2, 3)]
+
+
+@pytest.mark.parametrize("seed,d,k,L,w", CASES)
+def test_r2_and_r3_emulations_proved_by_cells_and_rechecked(seed, d, k, L, w):
+    net = MaxoutNet.random(seed, d, k, L, w)
+    box = Box([(-1, 1)] * d)
+    for G in (maxout_transformer(net, box), maxout_transformer(net, box, fresh=False),
+              single_head_transformer(net, box)):
+        cert = verify(G, Claim("equivalent", net, domain=box))
+        assert cert.verdict == "PROVED" and cert.evidence["faces_checked"] > 0
+        assert cert.evidence["linear_regions"] <= cert.evidence["activation_cells"] <= cert.evidence["network_cells"]
+        data = json.loads(json.dumps(cert.to_json()))
+        assert check_certificate(data)[0]
+    # tampering: a recorded map, a cut, a dropped subtree
+    bad = copy.deepcopy(data)
+    bad["evidence"]["regions"][0][1][-1] = str(Fraction(bad["evidence"]["regions"][0][1][-1]) + 1)
+    assert not check_certificate(bad)[0]
+    bad = copy.deepcopy(data)
+    bad["evidence"]["tree"]["cut"][-1] = str(Fraction(bad["evidence"]["tree"]["cut"][-1]) + Fraction(1, 3))
+    assert not check_certificate(bad)[0]
+    bad = copy.deepcopy(data)
+    bad["evidence"]["tree"] = bad["evidence"]["tree"]["le"]
+    assert not check_certificate(bad)[0]
+
+
+@pytest.mark.parametrize("seed,d,k,L,w", CASES)
+def test_wrong_emulations_are_refuted_with_an_exact_point(seed, d, k, L, w):
+    net = MaxoutNet.random(seed, d, k, L, w)
+    box = Box([(-1, 1)] * d)
+    variables = [f"x{i + 1}" for i in range(d)]
+    for bad in (maxout_transformer(net, box, margins_override=[Fraction(1, 2)] * L),
+                replace_weight(maxout_transformer(net, box), "readout", "bias", (0, 0),
+                               net.output[-1] + Fraction(1, 7)),
+                single_head_transformer(net, box, c_override=1)):
+        cert = verify(bad, Claim("equivalent", net, domain=box))
+        assert cert.verdict == "REFUTED"
+        point = {v: Fraction(cert.counterexample["point"][v]) for v in variables}
+        assert evaluate_at_point(bad, point, "readout") != net.evaluate([point[v] for v in variables])
+        assert check_certificate(json.loads(json.dumps(cert.to_json())))[0]
+
+
+def test_affine_prints_and_refuses_products():
+    f = Affine((Q(1), Q(0), Q(-1, 2)))
+    assert str(f) == "x1 - 1/2" and str(Affine((Q(0), Q(0)))) == "0"
+    with pytest.raises(BackendError, match="cannot multiply two input-dependent values"):
+        f * f
