@@ -8,15 +8,15 @@ every point of the domain; so does the fixed-width variant R2'.
 
 Two independent methods:
 
-* one input variable: region enumeration (``equivalent``): every cell of the exact partition
-  compared, every cell end evaluated exactly;
-* any dimension: the compositional proof (``emulation``): gates certified by interval bounds,
+* region enumeration (``equivalent``, any dimension): the exact polytope cells of network and
+  target compared, and every face where a hardmax ties checked one dimension lower;
+* the compositional proof (``emulation``, any dimension): gates certified by interval bounds,
   hardmax heads recognised as max over tokens, block by block, in time linear in the size.
 
 Obligations:
 
 * random integer maxout networks: ``d = 1`` (ranks 2, 3; depths 1 to 3) by both methods, and
-  ``d = 2, 3`` (ranks 2, 3; depths 1 to 3) compositionally;
+  ``d = 2, 3`` (ranks 2, 3; depths 1 to 3) compositionally and, up to depth 2, by polytope cells;
 * named examples: ReLU(x) and |x| on [-2, 3], the tent map ``T^3``, Yarotsky's ``f_3`` (the
   piecewise-linear interpolant of ``x^2`` at ``j/8``), max of three and median of three
   (lattice form, 2 max layers, 3 tokens, 3 blocks) on [-1, 1]^3;
@@ -25,18 +25,19 @@ Obligations:
   REFUTED;
 * R3, the single-head variant (``2L + 1`` blocks of one head each, ``N k`` tokens; hardmax kept
   inside the query's unit by a constant ``C > 2 B_l``): random nets and named examples in one
-  variable, by region enumeration; with ``C = 1`` (too small) it must be REFUTED;
+  variable, random nets in two and three, by region enumeration; with ``C = 1`` (too small) it
+  must be REFUTED, in 1-D and 2-D;
 * CPWL expressions (max/min/abs/relu, compiled with shared subexpressions into maxout networks)
   in two variables, through R2, compositionally;
 * negative obligations, which must be REFUTED with a point: a perturbed FFN weight, margins too
-  small for the gating (``B_l = 1/2``, in 1-D and in 2-D), and a perturbed read-out.
+  small for the gating (``B_l = 1/2``, in 1-D and in 2-D by both methods), and a perturbed read-out.
 
 Our reconstruction (``shared/papers/exact_constructions.md`` section 2.4), not the authors'
 matrices.
 
 >>> obs = list(obligations())
 >>> len(obs), sum(o.expected == "REFUTED" for o in obs)
-(86, 6)
+(109, 8)
 """
 
 from __future__ import annotations
@@ -97,6 +98,15 @@ def obligations(quick: bool = True):
                 yield Obligation(f"gu2026/{variant} random net d={d} k={k} L={L} (compositional)",
                                  lambda net=net, box=box, fresh=fresh: maxout_transformer(net, box, fresh=fresh),
                                  Claim("emulation", net, domain=box))
+                if L <= 2 or not quick:
+                    yield Obligation(f"gu2026/{variant} random net d={d} k={k} L={L} (polytope cells)",
+                                     lambda net=net, box=box, fresh=fresh: maxout_transformer(net, box, fresh=fresh),
+                                     Claim("equivalent", net, domain=box))
+        for s_, (k, L) in enumerate([(2, 1), (3, 1), (2, 2)][:3 if d == 2 else 2]):
+            net = random_net(300 + 10 * d + s_, k, L, width=2, d=d)
+            yield Obligation(f"gu2026/R3 single head random net d={d} k={k} L={L} (polytope cells)",
+                             lambda net=net, box=box: single_head_transformer(net, box),
+                             Claim("equivalent", net, domain=box))
     for label, net, box in NAMED:
         for fresh in (True, False):
             variant = "R2" if fresh else "R2'"
@@ -144,6 +154,13 @@ def obligations(quick: bool = True):
     yield Obligation("gu2026/negative margins too small (B = 1/2), d=2 (compositional)",
                      lambda: maxout_transformer(net2, square, margins_override=[Fraction(1, 2)] * 2),
                      Claim("emulation", net2, domain=square), expected="REFUTED")
+    yield Obligation("gu2026/negative margins too small (B = 1/2), d=2 (polytope cells)",
+                     lambda: maxout_transformer(net2, square, margins_override=[Fraction(1, 2)] * 2),
+                     Claim("equivalent", net2, domain=square), expected="REFUTED")
+    r3net2 = random_net(312, 2, 2, width=2, d=2)
+    yield Obligation("gu2026/negative R3 with C = 1, d=2 (polytope cells)",
+                     lambda: single_head_transformer(r3net2, square, c_override=1),
+                     Claim("equivalent", r3net2, domain=square), expected="REFUTED")
     net = random_net(3, 3, 2)
     yield Obligation("gu2026/negative perturbed read-out for a random net",
                      lambda: replace_weight(maxout_transformer(net, cube), "readout", "bias", (0, 0),

@@ -25,13 +25,14 @@ For each method it checks:
 ``sizes``
     The recomputed sizes agree or disagree with the claim as recorded.
 ``equivalent``
-    Re-runs the exact piecewise-affine evaluation of the network and the
-    target on the interval: PROVED iff every recorded cell carries the same
-    affine piece on both sides, the cells cover the interval, and both sides
-    agree exactly at every cell end; REFUTED iff they differ at the recorded
-    point (evaluated exactly).
+    Rebuilds the recorded cut tree from the box (so its leaves cover it) and
+    re-runs the exact polytope cell engine on every leaf: PROVED iff the network
+    and the target are each one affine map there, equal to each other and to the
+    recorded map, the witness lies inside, and they agree on every face where a
+    hardmax of the network ties; REFUTED iff they differ at the recorded point
+    (evaluated exactly on the rational backend).
 ``regions``
-    Re-counts the linear regions.
+    Re-enumerates the cells and re-counts the linear regions.
 ``sup_error``
     Re-runs the exact piecewise-affine evaluation and recomputes, cell by cell, the exact
     maximum of ``|target - output|`` (ends and vertex of a quadratic).
@@ -233,49 +234,14 @@ def _pwl_pieces(G, node, lo, hi, row=0, col=0):
 
 
 def _check_equivalent(G, claim, cert):
-    from .targets import maxout_graph
-
-    if claim.domain.dimension > 1 or len(input_variables(G)) > 1:
-        return _check_equivalent_cells(G, claim, cert)
-    (lo, hi), = claim.domain.bounds
-    node = _node(G, claim)
-    var = input_variables(G)[0]
-    ce = cert.counterexample
-    if ce is not None:
-        x = exact_rational(ce["point"][var])
-        net, tgt = evaluate_at_point(G, {var: x}, node, claim.row, claim.col), claim.target.evaluate([x])
-        _require(format_exact(net) == ce["network"] and format_exact(tgt) == ce["target"],
-                 "the values at the counterexample are not as recorded")
-        return "REFUTED" if net != tgt else "PROVED"
-    ours = _pwl_pieces(G, node, lo, hi, claim.row, claim.col)
-    theirs = _pwl_pieces(maxout_graph(claim.target), "f", lo, hi)
-    cells = [[exact_rational(v) for v in cell] for cell in cert.evidence["regions"]]
-    _require(cells and cells[0][0] == lo and cells[-1][1] == hi and
-             all(a[1] == b[0] for a, b in zip(cells, cells[1:])), "the recorded cells do not cover the interval")
-
-    def piece_at(pieces, x):
-        return next((m, c) for a, b, m, c in pieces if a <= x <= b)
-
-    for a, b, m, c, w in cells:
-        _require(a < w < b, "a witness point lies outside its cell")
-        mid = (a + b) / 2
-        _require(piece_at(ours, mid) == (m, c) == piece_at(theirs, mid), f"the cell [{a}, {b}] does not re-check")
-        _require(all(a >= p[0] and b <= p[1] for p in ours if p[0] < mid < p[1]), "a cell crosses a breakpoint")
-        _require(all(a >= p[0] and b <= p[1] for p in theirs if p[0] < mid < p[1]), "a cell crosses a breakpoint")
-    for x in [cell[0] for cell in cells] + [hi]:
-        _require(evaluate_at_point(G, {var: x}, node, claim.row, claim.col) == claim.target.evaluate([x]),
-                 f"network and target differ at the cell end {x}")
-    return "PROVED"
+    return _check_equivalent_cells(G, claim, cert)
 
 
 def _check_equivalent_cells(G, claim, cert):
     """Rebuild the cut tree from the box (so its leaves cover it), and on every leaf re-run the
     exact cell engine: the network and the target must each be one affine map there, equal to
-    each other and to the recorded one.  With a hardmax, every face of every leaf down to the
-    vertices is re-checked too."""
-    from .backends.cells import Affine, boundary_faces, common_cells, enumerate_cells
-    from .graph import OP
-    from .ops import Normalize
+    each other and to the recorded one.  Every face where a hardmax ties is re-checked too."""
+    from .backends.cells import Affine, check_ties, enumerate_cells
     from .polytope import Polytope
     from .targets import maxout_graph
 
@@ -313,8 +279,10 @@ def _check_equivalent_cells(G, claim, cert):
 
     walk(Polytope.box(claim.domain.bounds), cert.evidence["tree"])
     _require(len(used) == len(cells), "some recorded cells are not leaves of the cut tree")
+    net = []
     for P, k in leaves:
         mine = enumerate_cells(G, [node], P)
+        net.extend(mine)
         theirs = enumerate_cells(H, ["f"], P)
         _require(len(mine) == 1 and len(theirs) == 1, f"cell {k} is not a single affine piece of both sides")
         f, g = mine[0].entry(node, claim.row, claim.col), theirs[0].entry("f")
@@ -322,16 +290,8 @@ def _check_equivalent_cells(G, claim, cert):
         _require(f == g == recorded, f"cell {k} does not carry the recorded affine map on both sides")
         witness = tuple(q(v) for v in cells[k][0])
         _require(P.interior_contains(witness), f"the witness point of cell {k} is not inside it")
-    if any(isinstance(G.nodes[n][OP], Normalize) and G.nodes[n][OP].rule == "hardmax" for n in G):
-        seen, todo = set(), [(P, None) for P, _ in leaves]
-        while todo:
-            nxt = []
-            for F, emb in boundary_faces(todo, seen):
-                for cell, f, g, _ in common_cells(G, node, H, "f", F, emb, grc=(claim.row, claim.col))[1]:
-                    _require(f == g, f"network and target differ on a face of dimension {cell.dim}")
-                    if cell.dim > 0:
-                        nxt.append((cell, emb))
-            todo = nxt
+    _, bad = check_ties(G, node, H, "f", net, grc=(claim.row, claim.col))
+    _require(bad is None, "network and target differ on a face where a hardmax ties")
     return "PROVED"
 
 
@@ -342,16 +302,12 @@ def _flint_q(r):
 
 
 def _check_regions(G, claim, cert):
-    if claim.domain.dimension > 1 or len(input_variables(G)) > 1:
-        from .backends.cells import count_regions, enumerate_cells
-        from .polytope import Polytope
+    from .backends.cells import count_regions, enumerate_cells
+    from .polytope import Polytope
 
-        node = _node(G, claim)
-        leaves = enumerate_cells(G, [node], Polytope.box(claim.domain.bounds))
-        count = count_regions(leaves, lambda leaf: leaf.entry(node, claim.row, claim.col))
-        return "PROVED" if count == claim.expected["regions"] else "REFUTED"
-    (lo, hi), = claim.domain.bounds
-    count = len(_pwl_pieces(G, _node(G, claim), lo, hi, claim.row, claim.col))
+    node = _node(G, claim)
+    leaves = enumerate_cells(G, [node], Polytope.box(claim.domain.bounds))
+    count = count_regions(leaves, lambda leaf: leaf.entry(node, claim.row, claim.col))
     return "PROVED" if count == claim.expected["regions"] else "REFUTED"
 
 

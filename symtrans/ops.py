@@ -569,6 +569,9 @@ class Maximum(_Elementwise):
 
     method = "maximum"
 
+    def apply(self, bk, *args):
+        return bk.maximum_many(list(args)) if len(args) > 2 else bk.maximum(*args)
+
 
 @dataclass(frozen=True)
 class Reduce(Op):

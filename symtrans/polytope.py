@@ -306,6 +306,42 @@ class Polytope:
         F = Polytope(m - 1, cons, vertices, tight)
         return F, (E, e0)
 
+    def face(self, points):
+        """The smallest face holding the given vertices, as ``(F, (E, e0))`` like :meth:`facet`.
+
+        ``F`` is full-dimensional in its own coordinates (dimension 0 for a vertex); the map
+        back composes the facet maps on the way down.
+
+        >>> P = Polytope.box([(0, 1), (0, 1), (0, 1)])
+        >>> F, (E, e0) = P.face([(_Q(1), _Q(0), _Q(0)), (_Q(1), _Q(1), _Q(0))])   # an edge
+        >>> F.dim, sorted(F.vertices)
+        (1, [(0,), (1,)])
+        """
+        points = set(points)
+        Q, embed = self, None
+        while True:
+            inside = [v for v in Q.vertices if v in points]
+            if affine_rank(inside) == Q.dim:
+                return Q, embed or ([[_Q(1) if i == j else _ZERO for j in range(Q.dim)] for i in range(Q.dim)],
+                                    [_ZERO] * Q.dim)
+            ks = {k for k, v in enumerate(Q.vertices) if v in points}
+            i = next(i for i in Q.facets() if all(i in Q.tight[k] for k in ks))
+            F, inner = Q.facet(i)
+            keep = [j for j in range(Q.dim) if j != next(j for j, x in enumerate(Q.constraints[i][0]) if x != 0)]
+            points = {tuple(v[j] for j in keep) for v in points}
+            embed = inner if embed is None else _compose(embed, inner)
+            Q = F
+
+
+def _compose(outer, inner):
+    M, x0 = outer
+    E, e0 = inner
+    cols = len(E[0]) if E else 0
+    ME = [[sum((M[r][j] * E[j][c] for j in range(len(E)) if M[r][j] and E[j][c]), _ZERO) for c in range(cols)]
+          for r in range(len(M))]
+    x = [x0[r] + sum((M[r][j] * e0[j] for j in range(len(e0)) if M[r][j]), _ZERO) for r in range(len(M))]
+    return ME, x
+
 
 def restrict(constraint, E, e0):
     """The inequality ``a . t <= b`` in the coordinates ``s`` of ``t = e0 + E s``."""

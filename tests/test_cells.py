@@ -165,7 +165,7 @@ def test_r2_and_r3_emulations_proved_by_cells_and_rechecked(seed, d, k, L, w):
     for G in (maxout_transformer(net, box), maxout_transformer(net, box, fresh=False),
               single_head_transformer(net, box)):
         cert = verify(G, Claim("equivalent", net, domain=box))
-        assert cert.verdict == "PROVED" and cert.evidence["faces_checked"] > 0
+        assert cert.verdict == "PROVED" and cert.evidence["tie_faces_checked"] > 0
         assert cert.evidence["linear_regions"] <= cert.evidence["activation_cells"] <= cert.evidence["network_cells"]
         data = json.loads(json.dumps(cert.to_json()))
         assert check_certificate(data)[0]

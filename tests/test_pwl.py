@@ -166,7 +166,7 @@ def test_a_discontinuity_at_a_breakpoint_is_caught():
     cert = verify(G, Claim("equivalent", step_limits, domain=Box([(-1, 0)])))
     # on [-1, 0] the network is 0 except at x = 0, where the tie gives weight 1/2
     assert cert.verdict == "REFUTED" and cert.counterexample["point"] == {"x1": "0"}
-    assert cert.counterexample["network"] == "1/2" and cert.counterexample["cell"] == "breakpoint"
+    assert cert.counterexample["network"] == "1/2" and cert.counterexample["cell"] == "a face of dimension 0"
     assert check_certificate(json.loads(cert.dumps()))[0]
 
 
@@ -176,9 +176,9 @@ def test_tampered_region_certificates_fail():
     data = json.loads(verify(maxout_transformer(tent, unit), Claim("equivalent", tent, domain=unit)).dumps())
     assert check_certificate(data)[0]
     for tamper, reason in [
-        (lambda d: d["evidence"]["regions"][1].__setitem__(2, "7"), "does not re-check"),
-        (lambda d: d["evidence"]["regions"].pop(), "do not cover the interval"),
-        (lambda d: d["evidence"]["regions"][0].__setitem__(4, "5"), "witness point lies outside"),
+        (lambda d: d["evidence"]["regions"][1][1].__setitem__(0, "7"), "does not carry the recorded affine map"),
+        (lambda d: d["evidence"]["regions"].pop(), "the cut tree names a cell twice or not at all"),
+        (lambda d: d["evidence"]["regions"][0].__setitem__(0, ["5"]), "witness point of cell 0 is not inside"),
         (lambda d: d.update(verdict="REFUTED"), "the certificate says REFUTED"),
     ]:
         d = json.loads(json.dumps(data))
@@ -206,7 +206,7 @@ def test_bad_input(build, needle):
 
 def test_point_domain_and_multivariate_graphs_are_refused_clearly():
     tent = MaxoutNet.tent(1)
-    with pytest.raises(SpecError, match="is a point"):
+    with pytest.raises(SpecError, match="is the point 1"):
         verify(maxout_graph(tent), Claim("equivalent", tent, domain=Box([(1, 1)])))
     net2 = MaxoutNet(2, [[[[1, 1, 0]]]], [1, 0])
     square = Box([(0, 1), (0, 1)])

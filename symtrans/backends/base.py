@@ -92,7 +92,7 @@ class Backend:
         ``to_list`` (nested lists of scalars).
     Arithmetic (elementwise unless said)
         ``add``, ``neg``, ``sub``, ``matmul`` (matrix product), ``hadamard``,
-        ``div``, ``relu``, ``maximum``, ``exp``, ``sqrt``, ``masked(A, allowed)``
+        ``div``, ``relu``, ``maximum``, ``maximum_many`` (of a list), ``exp``, ``sqrt``, ``masked(A, allowed)``
         (entries outside a mask set to 0), ``reduce_sum(A, axis)``,
         ``reduce_max(A, axis, mask)``, ``hardmax(S, mask)`` (row-wise
         tie-averaged argmax weights), ``inverse_at_least(A, lo)`` (``1 / A`` for an
@@ -120,6 +120,14 @@ class Backend:
     def sub(self, A, B):
         """``A - B``."""
         return self.add(A, self.neg(B))
+
+    def maximum_many(self, mats):
+        """Elementwise maximum of several equal-shape matrices (folded pairwise by default;
+        the polytope cell backend decides each entry's winner at once)."""
+        out = mats[0]
+        for M in mats[1:]:
+            out = self.maximum(out, M)
+        return out
 
     def inverse_at_least(self, A, lo):
         """``1 / A`` entrywise, given that every entry is known to be ``>= lo > 0``.

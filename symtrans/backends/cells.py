@@ -47,7 +47,8 @@ from .base import ScalarBackend, refuse
 from .rational import exact_exp, exact_sqrt
 from ._flint import flint
 
-__all__ = ["Affine", "CellBackend", "Split", "Leaf", "enumerate_cells", "compose", "count_regions", "adjacent"]
+__all__ = ["Affine", "CellBackend", "Split", "Leaf", "enumerate_cells", "compose", "count_regions", "adjacent",
+           "common_cells", "tie_faces", "check_ties", "embed_point", "embedded_vertices", "differing_point"]
 
 _Q = flint.fmpq
 _ZERO = _Q(0)
@@ -155,8 +156,9 @@ class CellBackend(ScalarBackend):
     is_exact = True
     is_rigorous = True
 
-    def __init__(self, cell, variables, embed=None):
+    def __init__(self, cell, variables, embed=None, cache=None):
         self.cell = cell
+        self._cache = {} if cache is None else cache
         self.m = cell.dim
         self.variables = list(variables)
         if embed is None:
@@ -168,9 +170,25 @@ class CellBackend(ScalarBackend):
         E, e0 = embed
         self.inputs = {v: Affine(tuple(E[k]) + (e0[k],)) for k, v in enumerate(self.variables)}
         self.trace = []
+        self.ties = []
 
     def __repr__(self):
         return f"CellBackend({self.cell!r})"
+
+    # -- constants are the same on every cell of one enumeration: lift them once -------------------
+    def const(self, W):
+        key = ("const", id(W), self.m)
+        hit = self._cache.get(key)
+        if hit is None or hit[0] is not W:
+            hit = self._cache[key] = (W, super().const(W))
+        return hit[1]
+
+    def fill(self, rows, cols, value):
+        key = ("fill", rows, cols, value, self.m)
+        hit = self._cache.get(key)
+        if hit is None:
+            hit = self._cache[key] = super().fill(rows, cols, value)
+        return hit
 
     # -- scalar hooks --------------------------------------------------------------------------------
     def _s_from_fraction(self, f: Fraction):
@@ -235,8 +253,13 @@ class CellBackend(ScalarBackend):
         return (a - b).is_zero()
 
     # -- row decisions, recorded by their winners ---------------------------------------------------
-    def _winners(self, vals):
-        """Indices attaining the row maximum on the whole cell (identical functions tie)."""
+    def _winners(self, vals, ties=False):
+        """Indices attaining the row maximum on the whole cell (identical functions tie).
+
+        With ``ties``, each loser whose gap to the winner vanishes at a vertex of the cell is
+        recorded in :attr:`ties`: on the face where it vanishes a hardmax may tie and jump;
+        everywhere else on the cell's closure the network is continuous.
+        """
         c = self.cell.centroid()
         best = max(range(len(vals)), key=lambda j: vals[j].at(c))
         top = vals[best]
@@ -245,8 +268,14 @@ class CellBackend(ScalarBackend):
             d = top - v
             if d.is_zero():
                 winners.append(j)
-            elif self._sign(d) < 0:  # pragma: no cover - the centroid is interior
-                raise AssertionError("a cell's centroid is not interior")
+                continue
+            if d.is_constant():
+                continue
+            at = self.cell.values(d.hyperplane())
+            if any(s < 0 for s in at):
+                raise Split(d.hyperplane())
+            if ties and any(s == 0 for s in at):
+                self.ties.append(d)
         self.trace.append(tuple(winners))
         return winners
 
@@ -257,6 +286,16 @@ class CellBackend(ScalarBackend):
             if not cols:
                 raise EvaluationError(f"row {i} has no allowed entry", expected="at least one allowed position")
             yield i, cols, [S.get(i, j, z) for j in cols]
+
+    def maximum_many(self, mats):
+        r, c = mats[0].shape
+        z = self.zero()
+        items = []
+        for i in range(r):
+            for j in range(c):
+                vals = [M.get(i, j, z) for M in mats]
+                items.append(((i, j), vals[self._winners(vals)[0]]))
+        return self._build((r, c), items)
 
     def reduce_max(self, A, axis, mask=None):
         if axis == 0:
@@ -270,22 +309,28 @@ class CellBackend(ScalarBackend):
     def hardmax(self, S, mask=None):
         items = []
         for i, cols, vals in self._row_items(S, mask, S.shape[0]):
-            winners = self._winners(vals)
+            winners = self._winners(vals, ties=True)
             w = Affine.constant(_Q(1, len(winners)), self.m)
             items.extend(((i, cols[j]), w) for j in winners)
         return self._build(S.shape, items)
 
 
 class Leaf:
-    """One cell of the enumeration: its polytope, values, decision pattern and cut path."""
+    """One cell of the enumeration: its polytope, values, decision pattern and cut path.
 
-    __slots__ = ("cell", "values", "pattern", "path")
+    ``ties``: vertex sets of the faces of the closed cell where some hardmax row's winner
+    ties with a loser (the only places where the network may differ from the continuous
+    extension of its values on the cell).
+    """
 
-    def __init__(self, cell, values, pattern, path):
+    __slots__ = ("cell", "values", "pattern", "path", "ties")
+
+    def __init__(self, cell, values, pattern, path, ties=()):
         self.cell = cell
         self.values = values
         self.pattern = pattern
         self.path = path
+        self.ties = ties
 
     def entry(self, node, row=0, col=0):
         """The affine function ``node[row, col]`` on this cell."""
@@ -296,29 +341,32 @@ class Leaf:
         return f"Leaf({self.cell!r}, {len(self.path)} cuts)"
 
 
-def enumerate_cells(G, nodes, cell, embed=None, path=(), variables=None):
+def enumerate_cells(G, nodes, cell, embed=None, path=(), variables=None, steps=None, cache=None):
     """Every leaf cell of ``nodes`` of ``G`` on the polytope ``cell`` (see the module docstring).
 
     ``path`` is prepended to every leaf's path (for nested enumerations).  The graph must
-    be valid and have no free parameters.
+    be valid and have no free parameters.  ``steps`` is ``G``'s evaluation plan for ``nodes``
+    (:func:`symtrans.interpret.plan`) and ``cache`` a dict of lifted constants, for callers
+    that enumerate one graph many times.
     """
     from ..graph import input_variables
-    from ..interpret import plan
 
-    _, steps = plan(G, nodes, outputs=False)
+    steps = _plan(G, nodes) if steps is None else steps
     variables = input_variables(G) if variables is None else variables
-    stack = [(cell, {}, 0, (), tuple(path))]
+    cache = {} if cache is None else cache
+    stack = [(cell, {}, 0, (), tuple(path), ())]
     leaves = []
     while stack:
-        P, values, start, trace, cuts = stack.pop()
-        bk = CellBackend(P, variables, embed)
+        P, values, start, trace, cuts, ties = stack.pop()
+        bk = CellBackend(P, variables, embed, cache)
         bk.trace = list(trace)
+        bk.ties = list(ties)
         values = dict(values)
         k = start
         try:
             for k in range(start, len(steps)):
                 n, op, args, is_input = steps[k]
-                mark = len(bk.trace)
+                mark, tmark = len(bk.trace), len(bk.ties)
                 try:
                     if is_input:
                         values[n] = bk.lift_input(None, G.nodes[n]["shape"], op.variables)
@@ -330,24 +378,27 @@ def enumerate_cells(G, nodes, cell, embed=None, path=(), variables=None):
             neg, pos = P.cut(s.h)
             prefix = tuple(bk.trace[:mark])
             a, c = s.h
-            stack.append((pos, values, k, prefix, cuts + ((a, c, 1),)))
-            stack.append((neg, values, k, prefix, cuts + ((a, c, -1),)))
+            kept = tuple(bk.ties[:tmark])
+            stack.append((pos, values, k, prefix, cuts + ((a, c, 1),), kept))
+            stack.append((neg, values, k, prefix, cuts + ((a, c, -1),), kept))
             continue
-        leaves.append(Leaf(P, {n: values[n] for n in nodes}, tuple(bk.trace), cuts))
+        faces = {frozenset(v for v in P.vertices if d.at(v) == 0) for d in bk.ties}
+        leaves.append(Leaf(P, {n: values[n] for n in nodes}, tuple(bk.trace), cuts,
+                           tuple(f for f in faces if f)))
     return leaves
+
+
+def _plan(G, nodes):
+    from ..interpret import plan
+
+    return plan(G, nodes, outputs=False)[1]
 
 
 def compose(outer, inner):
     """The embedding ``x = x0 + M (e0 + E s)`` as ``(M E, x0 + M e0)``; ``outer=None`` is identity."""
-    E, e0 = inner
-    if outer is None:
-        return E, e0
-    M, x0 = outer
-    cols = len(E[0]) if E else 0
-    ME = [[sum((M[r][j] * E[j][c] for j in range(len(E)) if M[r][j] and E[j][c]), _ZERO) for c in range(cols)]
-          for r in range(len(M))]
-    x = [x0[r] + sum((M[r][j] * e0[j] for j in range(len(e0)) if M[r][j]), _ZERO) for r in range(len(M))]
-    return ME, x
+    from ..polytope import _compose
+
+    return inner if outer is None else _compose(outer, inner)
 
 
 def _facet_records(leaf):
@@ -424,38 +475,79 @@ def common_cells(G, gnode, H, hnode, cell, embed=None, path=(), grc=(0, 0), hrc=
     """
     from ..graph import input_variables
 
-    hvars = input_variables(H)
+    hvars, hsteps, cache = input_variables(H), _plan(H, [hnode]), {}
     net = enumerate_cells(G, [gnode], cell, embed, path)
     out = []
     for leaf in net:
         f = leaf.entry(gnode, *grc)
-        for sub in enumerate_cells(H, [hnode], leaf.cell, embed, leaf.path, hvars):
+        for sub in enumerate_cells(H, [hnode], leaf.cell, embed, leaf.path, hvars, hsteps, cache):
             out.append((sub.cell, f, sub.entry(hnode, *hrc), sub.path))
     return net, out
 
 
 def embedded_vertices(P, embed):
     """The vertices of ``P`` in input coordinates (``embed=None``: as they are)."""
-    if embed is None:
-        return [tuple(v) for v in P.vertices]
-    E, e0 = embed
-    return [tuple(e0[r] + sum((E[r][c] * v[c] for c in range(len(v)) if E[r][c]), _ZERO)
-                  for r in range(len(E))) for v in P.vertices]
+    return [embed_point(v, embed) for v in P.vertices]
 
 
-def boundary_faces(cells, seen=None):
-    """Every facet of every ``(cell, embed)`` as ``(facet, embed of the facet)``, each distinct
-    face (by its vertices in input coordinates) once; ``seen`` carries that memory across calls."""
+def tie_faces(leaves, embed=None, seen=None):
+    """The faces of ``leaves`` where a hardmax may jump, as ``(face, embed of the face)``.
+
+    Each distinct face (by its vertices in input coordinates) is yielded once; ``seen``
+    carries that memory across calls.  At every other point of a leaf's closure each hardmax
+    row has a unique winner, so by induction over the graph the network there is the
+    continuous extension of its affine maps on the leaf.
+    """
     seen = set() if seen is None else seen
-    for P, embed in cells:
-        for i in P.facets():
-            F, inner = P.facet(i)
+    for leaf in leaves:
+        for vs in leaf.ties:
+            F, inner = leaf.cell.face(vs)
             emb = compose(embed, inner)
             key = frozenset(embedded_vertices(F, emb))
             if key in seen:
                 continue
             seen.add(key)
             yield F, emb
+
+
+def check_ties(G, gnode, H, hnode, leaves, embed=None, grc=(0, 0)):
+    """Compare ``G`` and ``H`` (continuous) on every tie face of ``leaves``, recursively.
+
+    Returns ``(faces checked, None)`` when they agree everywhere there, else
+    ``(faces checked, (sub-cell, f, g, embed))`` for a sub-cell of a face where they differ.
+    """
+    seen, todo, count = set(), [(leaves, embed)], 0
+    gsteps, hsteps, gvars, hvars = _plan(G, [gnode]), _plan(H, [hnode]), _input_variables(G), _input_variables(H)
+    gcache, hcache = {}, {}
+    while todo:
+        nxt = []
+        for group, emb0 in todo:
+            for F, emb in tie_faces(group, emb0, seen):
+                count += 1
+                net = enumerate_cells(G, [gnode], F, emb, (), gvars, gsteps, gcache)
+                for leaf in net:
+                    f = leaf.entry(gnode, *grc)
+                    for sub in enumerate_cells(H, [hnode], leaf.cell, emb, (), hvars, hsteps, hcache):
+                        g = sub.entry(hnode)
+                        if f != g:
+                            return count, (sub.cell, f, g, emb)
+                nxt.append((net, emb))
+        todo = nxt
+    return count, None
+
+
+def _input_variables(G):
+    from ..graph import input_variables
+
+    return input_variables(G)
+
+
+def embed_point(t, embed):
+    """A point ``t`` of a face's coordinates in input coordinates."""
+    if embed is None:
+        return tuple(t)
+    E, e0 = embed
+    return tuple(e0[r] + sum((E[r][c] * t[c] for c in range(len(t)) if E[r][c]), _ZERO) for r in range(len(E)))
 
 
 def differing_point(cell, f, g):

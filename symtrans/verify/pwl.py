@@ -1,20 +1,21 @@
-"""Exact piecewise-linear verifiers on a rational interval (one input variable).
+"""Exact piecewise-linear verifiers on a rational box, any number of input variables.
 
 * :func:`prove_equivalent`: the network's output equals a maxout network's at
-  *every* point of the interval.  Both are evaluated on the ``pwl`` backend
-  (exact breakpoints); on each cell of the common partition the two affine
-  pieces must be identical, and at every cell end both are evaluated exactly
-  on the rational backend (so no continuity is assumed, even with hardmax
-  ties).  PROVED with a region certificate (each cell, both affine pieces, a
-  witness point); REFUTED with an exact rational point where they differ.
-  Also reported: the exact number of **linear regions** of the network's
-  function (maximal intervals where it is affine) and, separately, of
-  **activation cells** (the partition made by every max/ReLU/hardmax
-  decision inside the network).
+  *every* point of the box.  Both are evaluated by the exact polytope cell
+  engine (:mod:`symtrans.backends.cells`); on each cell of the common
+  refinement the two affine maps must be identical, and every face where a
+  hardmax of the network ties (the only places where it can jump) is checked
+  the same way one dimension lower, down to points.  PROVED with a region
+  certificate (the cut tree, whose leaves cover the box by construction, and
+  each leaf's witness point and affine map); REFUTED with an exact rational
+  point where they differ, re-evaluated on the rational backend.  Also
+  reported: the exact number of **linear regions** of the network's function
+  (maximal connected sets where it is one affine map: cells joined across
+  shared facets) and, separately, of **activation cells** (distinct patterns of
+  max/ReLU/hardmax decisions inside the network).
 * :func:`prove_regions`: the network's output has exactly the claimed number of
-  linear regions on the interval.
-
-The polytope version for ``d > 1`` is not built yet.
+  linear regions on the box.
+* :func:`prove_sup_error`: the exact sup error against a quadratic on an interval.
 
 >>> from symtrans.targets import MaxoutNet
 >>> from symtrans.domains import Box
@@ -42,7 +43,7 @@ from ..interpret import evaluate, evaluate_at_point
 from ..targets import maxout_graph
 
 __all__ = ["prove_equivalent", "prove_regions", "prove_sup_error", "network_pieces", "prove_equivalent_cells",
-           "prove_regions_cells", "bsp_tree", "has_ties"]
+           "prove_regions_cells", "bsp_tree"]
 
 
 def _interval(G, claim):
@@ -64,68 +65,15 @@ def network_pieces(G, node, lo, hi, row=0, col=0):
     return bk.pieces(value, row, col), sorted(bk.activation_breaks)
 
 
-def _common(p, q):
-    """Cells of the common refinement with the affine piece of each side."""
-    breaks = sorted({a for a, _, _, _ in p} | {b for _, b, _, _ in p} | {a for a, _, _, _ in q} |
-                    {b for _, b, _, _ in q})
-    out, i, j = [], 0, 0
-    for a, b in zip(breaks, breaks[1:]):
-        while p[i][1] <= a:
-            i += 1
-        while q[j][1] <= a:
-            j += 1
-        out.append((a, b, p[i][2:], q[j][2:]))
-    return out
-
-
 def prove_equivalent(G, claim, name: str = "") -> Certificate:
-    """PROVED when the output equals the maxout target at every point of the box.
-
-    One input variable: exact breakpoints (:class:`~symtrans.backends.pwl.PWLBackend`).
-    More: exact polytope cells (:func:`prove_equivalent_cells`).
-    """
-    if claim.domain.dimension > 1 or len(input_variables(G)) > 1:
-        return prove_equivalent_cells(G, claim, name)
-    start = time.perf_counter()
-    lo, hi = _interval(G, claim)
-    node = claim.output or G.graph[OUTPUTS][0]
-    ours, activation = network_pieces(G, node, lo, hi, claim.row, claim.col)
-    H = maxout_graph(claim.target)
-    theirs, _ = network_pieces(H, "f", lo, hi)
-    cells = _common(ours, theirs)
-    evidence = {"linear_regions": len(ours), "activation_cells": len(activation) + 1,
-                "target_regions": len(theirs), "cells": len(cells)}
-    var = input_variables(G)[0]
-    if parameters(G):
-        raise SpecError("an equivalence claim needs a graph without parameters", field="claim")
-    check(G)
-
-    def compare(x):
-        net = evaluate_at_point(G, {var: x}, node, claim.row, claim.col, validate=False)
-        tgt = claim.target.evaluate([x])
-        return net, tgt
-
-    for a, b, f, g in cells:
-        if f != g:
-            for x in (a + (b - a) / 2, a + (b - a) / 3):
-                net, tgt = compare(x)
-                if net != tgt:
-                    ce = {"point": {var: format_exact(x)}, "network": format_exact(net), "target": format_exact(tgt),
-                          "cell": [format_exact(a), format_exact(b)]}
-                    return certify(G, claim, "REFUTED", "equivalent", "pwl", None, evidence, ce, start, name)
-    for x in sorted({a for a, _, _, _ in cells} | {hi}):
-        net, tgt = compare(x)
-        if net != tgt:
-            ce = {"point": {var: format_exact(x)}, "network": format_exact(net), "target": format_exact(tgt),
-                  "cell": "breakpoint"}
-            return certify(G, claim, "REFUTED", "equivalent", "pwl", None, evidence, ce, start, name)
-    evidence["regions"] = [[format_exact(a), format_exact(b), format_exact(f[0]), format_exact(f[1]),
-                            format_exact(a + (b - a) / 2)] for a, b, f, _ in cells]
-    return certify(G, claim, "PROVED", "equivalent", "pwl", None, evidence, None, start, name)
+    """PROVED when the output equals the maxout target at every point of the box
+    (exact polytope cells in any dimension: :func:`prove_equivalent_cells`)."""
+    return prove_equivalent_cells(G, claim, name)
 
 
 def prove_regions(G, claim, name: str = "") -> Certificate:
-    """PROVED when the output has exactly ``claim.expected["regions"]`` linear regions on the interval.
+    """PROVED when the output has exactly ``claim.expected["regions"]`` linear regions on the box
+    (:func:`prove_regions_cells`; on an interval the breakpoints and pieces are reported too).
 
     >>> from symtrans.targets import MaxoutNet, maxout_graph
     >>> from symtrans.domains import Box
@@ -135,22 +83,7 @@ def prove_regions(G, claim, name: str = "") -> Certificate:
     >>> c.verdict, c.evidence["breakpoints"][:3]
     ('PROVED', ['1/16', '1/8', '3/16'])
     """
-    if claim.domain.dimension > 1 or len(input_variables(G)) > 1:
-        return prove_regions_cells(G, claim, name)
-    start = time.perf_counter()
-    lo, hi = _interval(G, claim)
-    node = claim.output or G.graph[OUTPUTS][0]
-    ours, activation = network_pieces(G, node, lo, hi, claim.row, claim.col)
-    wanted = claim.expected.get("regions")
-    if not isinstance(wanted, int):
-        raise SpecError(f"expected regions {wanted!r}", field="expected", expected="an integer")
-    evidence = {"linear_regions": len(ours), "activation_cells": len(activation) + 1,
-                "breakpoints": [format_exact(b) for _, b, _, _ in ours[:-1]],
-                "pieces": [[format_exact(v) for v in piece] for piece in ours]}
-    verdict = "PROVED" if len(ours) == wanted else "REFUTED"
-    ce = None if verdict == "PROVED" else {"regions": {"graph": len(ours), "claimed": wanted}}
-    return certify(G, claim, verdict, "regions", "pwl", None, evidence, ce, start, name)
-
+    return prove_regions_cells(G, claim, name)
 
 
 def prove_sup_error(G, claim, name: str = "") -> Certificate:
@@ -225,20 +158,30 @@ def _polytope(G, claim):
     return Polytope.box(claim.domain.bounds)
 
 
-def has_ties(G) -> bool:
-    """Whether ``G`` has a hardmax (its only op that can jump where scores tie)."""
-    from ..graph import OP
-    from ..ops import Normalize
-
-    return any(isinstance(G.nodes[n][OP], Normalize) and G.nodes[n][OP].rule == "hardmax" for n in G)
-
-
 def _q(v):
     return format_exact(Fraction(int(v.p), int(v.q)))
 
 
 def _affine_json(f):
     return [_q(v) for v in f.c]
+
+
+def _interval_pieces(leaves, node, row=0, col=0):
+    """1-D leaves as maximal pieces ``(lo, hi, slope, intercept)``, left to right (Fractions)."""
+    cells = sorted((min(v[0] for v in leaf.cell.vertices), max(v[0] for v in leaf.cell.vertices),
+                    leaf.entry(node, row, col).c) for leaf in leaves)
+    out = []
+    for lo, hi, (m, c) in cells:
+        piece = (_fr(lo), _fr(hi), _fr(m), _fr(c))
+        if out and out[-1][2:] == piece[2:] and out[-1][1] == piece[0]:
+            out[-1] = (out[-1][0], piece[1]) + piece[2:]
+        else:
+            out.append(piece)
+    return out
+
+
+def _fr(v):
+    return Fraction(int(v.p), int(v.q))
 
 
 def bsp_tree(paths):
@@ -273,11 +216,11 @@ def prove_equivalent_cells(G, claim, name: str = "") -> Certificate:
     """Equivalence with a maxout target on a box in any dimension, by exact polytope cells.
 
     The network's cells (:func:`symtrans.backends.cells.enumerate_cells`) are refined by the
-    target's; on every cell of the refinement both are one affine map, compared exactly.  When
-    the network has a hardmax (whose value can jump where scores tie) every face of every cell,
-    down to the vertices, is checked the same way, so the equality holds at *every* point of the
-    box; without one the network is continuous and equality on the open cells is equality
-    everywhere.  PROVED with a region certificate (the cut tree, each cell's witness point and
+    target's; on every cell of the refinement both are one affine map, compared exactly.  The
+    target is continuous, and so is the network except where a hardmax row's winner ties with a
+    loser: every such face of a cell (recorded by the engine) is checked the same way, one
+    dimension lower, recursively down to single points (:func:`~symtrans.backends.cells.check_ties`).
+    So equality holds at *every* point of the box, boundaries included.  PROVED with a region certificate (the cut tree, each cell's witness point and
     affine map); REFUTED with an exact rational point where the two differ, re-evaluated on the
     rational backend.
 
@@ -289,7 +232,7 @@ def prove_equivalent_cells(G, claim, name: str = "") -> Certificate:
     >>> c.verdict, c.evidence["linear_regions"], c.evidence["cells"], c.evidence["tree"]["cut"]
     ('PROVED', 2, 2, ['1', '-1', '0'])
     """
-    from ..backends.cells import boundary_faces, common_cells, count_regions, differing_point, embedded_vertices
+    from ..backends.cells import check_ties, common_cells, count_regions, differing_point, embed_point
 
     start = time.perf_counter()
     P = _polytope(G, claim)
@@ -302,8 +245,7 @@ def prove_equivalent_cells(G, claim, name: str = "") -> Certificate:
                 "cells": len(pieces), "dimension": P.dim}
 
     def refute(cell, f, g, embed, where):
-        t = differing_point(cell, f, g)
-        x = embedded_vertices(type(cell)(cell.dim, [], [t], [frozenset()]), embed)[0]
+        x = embed_point(differing_point(cell, f, g), embed)
         point, net_v, tgt_v = _confirm(G, claim.target, node, claim, x, variables)
         if net_v == tgt_v:  # pragma: no cover - an engine bug, never a verdict
             raise AssertionError(f"the cell engine and the rational backend disagree at {point}")
@@ -314,19 +256,11 @@ def prove_equivalent_cells(G, claim, name: str = "") -> Certificate:
     for cell, f, g, _ in pieces:
         if f != g:
             return refute(cell, f, g, None, "interior")
-    if has_ties(G):
-        seen, todo, faces = set(), [(cell, None) for cell, _, _, _ in pieces], 0
-        while todo:
-            nxt = []
-            for F, emb in boundary_faces(todo, seen):
-                faces += 1
-                for cell, f, g, _ in common_cells(G, node, H, "f", F, emb, grc=(claim.row, claim.col))[1]:
-                    if f != g:
-                        return refute(cell, f, g, emb, f"a face of dimension {cell.dim}")
-                    if cell.dim > 0:
-                        nxt.append((cell, emb))
-            todo = nxt
-        evidence["faces_checked"] = faces
+    faces, bad = check_ties(G, node, H, "f", net, grc=(claim.row, claim.col))
+    evidence["tie_faces_checked"] = faces
+    if bad is not None:
+        cell, f, g, emb = bad
+        return refute(cell, f, g, emb, f"a face of dimension {cell.dim}")
     evidence["tree"] = bsp_tree([path for _, _, _, path in pieces])
     evidence["regions"] = [[[_q(v) for v in cell.centroid()], _affine_json(f)] for cell, f, _, _ in pieces]
     return certify(G, claim, "PROVED", "equivalent", "pwl", None, evidence, None, start, name)
@@ -361,6 +295,10 @@ def prove_regions_cells(G, claim, name: str = "") -> Certificate:
     count = count_regions(net, lambda leaf: leaf.entry(node, claim.row, claim.col))
     evidence = {"linear_regions": count, "activation_cells": len({leaf.pattern for leaf in net}),
                 "network_cells": len(net), "dimension": P.dim}
+    if P.dim == 1:
+        pieces = _interval_pieces(net, node, claim.row, claim.col)
+        evidence["breakpoints"] = [format_exact(b) for _, b, _, _ in pieces[:-1]]
+        evidence["pieces"] = [[format_exact(v) for v in piece] for piece in pieces]
     verdict = "PROVED" if count == wanted else "REFUTED"
     ce = None if verdict == "PROVED" else {"regions": {"graph": count, "claimed": wanted}}
     return certify(G, claim, verdict, "regions", "pwl", None, evidence, ce, start, name)
