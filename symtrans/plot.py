@@ -4,8 +4,9 @@ A picture is not a proof: it shows what the verifiers proved.
 
 * 1-D: the exact linear regions of the network on the interval, coloured, with the network's
   pieces and the target drawn over them (from the exact ``pwl`` evaluation).
-* 2-D: the network's value as a heat map, with the boundaries of its activation pattern (which
-  token wins each hardmax head, the sign of each ReLU) traced on a float64 grid.
+* 2-D: the exact cells of the network (polygons with rational vertices from the polytope
+  engine), coloured by linear region (cells joined across shared edges where the affine map is
+  the same), with every cell's edges drawn thin.
 """
 
 from __future__ import annotations
@@ -80,33 +81,27 @@ def _plot_1d(ax, G, target, box, node):
 
 
 def _plot_2d(fig, ax, G, box, node):
-    import numpy as np
+    import math
 
-    from .backends import FloatBackend
-    from .graph import OP
-    from .interpret import evaluate
-    from .ops import Normalize, ReLU
+    import matplotlib
+    from matplotlib.patches import Polygon
 
+    from .backends.cells import enumerate_cells, region_labels
+    from .polytope import Polytope
+
+    leaves = enumerate_cells(G, [node], Polytope.box(box.bounds))
+    labels = region_labels(leaves, lambda leaf: leaf.entry(node))
+    cmap = matplotlib.colormaps["tab20"]
+    for leaf, label in zip(leaves, labels):
+        c = [float(v) for v in leaf.cell.centroid()]
+        pts = sorted(([float(v[0]), float(v[1])] for v in leaf.cell.vertices),
+                     key=lambda p: math.atan2(p[1] - c[1], p[0] - c[0]))
+        ax.add_patch(Polygon(pts, closed=True, facecolor=cmap(label % 20), edgecolor="white", lw=0.4, alpha=0.85))
     (x0, x1), (y0, y1) = [(float(a), float(b)) for a, b in box.bounds]
-    n = 200
-    X, Y = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
-    batch = np.stack([X.ravel(), Y.ravel()], axis=1)[:, None, :]
-    decisions = [k for k in G if isinstance(G.nodes[k][OP], (ReLU,)) or
-                 (isinstance(G.nodes[k][OP], Normalize) and G.nodes[k][OP].rule == "hardmax")]
-    values = evaluate(G, FloatBackend(), {"x": batch}, nodes=decisions)
-    Z = values[node][:, 0, 0].reshape(n, n)
-    pattern = np.zeros(n * n, dtype=np.int64)
-    for k in decisions:
-        v = values[k].reshape(n * n, -1)
-        bits = (np.argmax(v, axis=1) if isinstance(G.nodes[k][OP], Normalize) else (v > 0).dot(
-            1 << np.arange(min(v.shape[1], 60))[: v.shape[1]]))
-        pattern = pattern * 1000003 + bits.astype(np.int64) if v.ndim == 2 else pattern
-    im = ax.imshow(Z, origin="lower", extent=(x0, x1, y0, y1), cmap="viridis", aspect="auto")
-    fig.colorbar(im, ax=ax, label="network output")
-    P = pattern.reshape(n, n)
-    edges = (np.diff(P, axis=0, prepend=P[:1]) != 0) | (np.diff(P, axis=1, prepend=P[:, :1]) != 0)
-    ax.contour(X, Y, edges.astype(float), levels=[0.5], colors="white", linewidths=0.6)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect("equal")
     ax.set_xlabel("x1")
     ax.set_ylabel("x2")
-    ax.text(0.01, 0.01, "activation-pattern boundaries (float64 grid; a picture, not a proof)",
-            transform=ax.transAxes, fontsize=7, color="white")
+    ax.text(0.01, 0.01, f"{len(set(labels))} linear regions, {len({leaf.pattern for leaf in leaves})} "
+            "activation cells (exact)", transform=ax.transAxes, fontsize=8)

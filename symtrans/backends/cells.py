@@ -47,7 +47,7 @@ from .base import ScalarBackend, refuse
 from .rational import exact_exp, exact_sqrt
 from ._flint import flint
 
-__all__ = ["Affine", "CellBackend", "Split", "Leaf", "enumerate_cells", "compose", "count_regions", "adjacent",
+__all__ = ["Affine", "CellBackend", "Split", "Leaf", "enumerate_cells", "compose", "count_regions", "region_labels", "adjacent",
            "common_cells", "tie_faces", "check_ties", "embed_point", "embedded_vertices", "differing_point"]
 
 _Q = flint.fmpq
@@ -427,7 +427,13 @@ def adjacent(P, i, Q, j) -> bool:
 
 def count_regions(leaves, key) -> int:
     """Linear regions: connected components of leaves with equal ``key(leaf)`` (the affine map)
-    joined across shared facets.
+    joined across shared facets (see :func:`region_labels`)."""
+    return len(set(region_labels(leaves, key)))
+
+
+def region_labels(leaves, key) -> list:
+    """For each leaf, the index of its linear region: connected components of leaves with
+    equal ``key(leaf)`` (the affine map) joined across shared facets.
 
     Two leaves are joined when they lie on opposite sides of one hyperplane and their facets
     on it overlap in a set of dimension ``m - 1`` (decided exactly, :func:`adjacent`); a
@@ -462,7 +468,8 @@ def count_regions(leaves, key) -> int:
                     continue
                 if adjacent(leaves[n].cell, i, leaves[k].cell, j):
                     parent[find(n)] = find(k)
-    return len({find(n) for n in range(len(leaves))})
+    roots = {}
+    return [roots.setdefault(find(n), len(roots)) for n in range(len(leaves))]
 
 
 def common_cells(G, gnode, H, hnode, cell, embed=None, path=(), grc=(0, 0), hrc=(0, 0)):
