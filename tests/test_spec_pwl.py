@@ -14,10 +14,25 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "docs" / "examples"
 TENT = (EXAMPLES / "tent3.toml").read_text()
 
 
-@pytest.mark.parametrize("name", ["tent3.toml", "relu_net.toml"])
+@pytest.mark.parametrize("name", ["tent3.toml", "relu_net.toml", "relu_2d.toml", "regions_2d.toml"])
 def test_example_specs_verify(name, capsys):
     assert main(["verify", str(EXAMPLES / name)]) == 0
     assert "PROVED" in capsys.readouterr().out
+
+
+def test_two_dimensional_certificates_round_trip_through_the_cli(tmp_path, capsys):
+    out = tmp_path / "certs"
+    assert main(["verify", str(EXAMPLES / "relu_2d.toml"), str(EXAMPLES / "regions_2d.toml"),
+                 "--cert", str(out)]) == 0
+    for name in ("relu_2d.json", "regions_2d.json"):
+        assert main(["check", str(out / name)]) == 0
+    spec = tmp_path / "wrong.toml"
+    spec.write_text((EXAMPLES / "regions_2d.toml").read_text().replace("regions = 5", "regions = 4"))
+    assert main(["verify", str(spec)]) == 1
+    assert "5 linear regions" in capsys.readouterr().out
+    spec.write_text((EXAMPLES / "relu_2d.toml").read_text().replace('["-1", "1"]]', '["1", "1"]]'))
+    assert main(["verify", str(spec)]) == 2
+    assert "interval 1 of the box is the point 1" in capsys.readouterr().err
 
 
 def test_regions_check_from_a_spec(tmp_path, capsys):
