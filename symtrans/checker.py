@@ -515,8 +515,8 @@ def _check_compositional(G, claim, cert):
         ys = []
         for i, unit in enumerate(layer):
             pieces = frozenset(key(sum((prev[n] * q(pc[n]) for n in range(len(prev))), q(pc[-1]))) for pc in unit)
-            units_of.setdefault(pieces, gen[f"u_{l}_{i}"])
-            ys.append(gen[f"u_{l}_{i}"])
+            # a unit with the same pieces as an earlier one is the same function: one symbol
+            ys.append(units_of.setdefault(pieces, gen[f"u_{l}_{i}"]))
         prev = ys
     target = sum((prev[i] * q(a) for i, a in enumerate(net.output[:-1])), q(net.output[-1]))
 

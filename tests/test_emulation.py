@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import random
 from fractions import Fraction
 
 import pytest
 
 from symtrans import RationalBackend, evaluate
+from symtrans.checker import check_certificate
 from symtrans.claims import Claim
 from symtrans.constructions.gu2026 import maxout_transformer
 from symtrans.domains import Box
@@ -100,3 +102,14 @@ def test_compositional_certificates_re_check_and_tampering_fails():
     bad = replace_weight(maxout_transformer(net, BOX), "readout", "bias", (0, 0), net.output[-1] + 1)
     refuted = verify(bad, Claim("emulation", net, domain=BOX))
     assert refuted.verdict == "REFUTED" and check_certificate(json.loads(refuted.dumps()))[0]
+
+
+def test_duplicate_units_share_one_symbol():
+    """Two units with the same pieces are the same function; the proof must not get stuck on them."""
+    unit = [[1, -1, 0], [0, 0, 0]]
+    net = MaxoutNet(2, [[unit, unit, [[0, 1, 0], [0, 0, 0]]], [[[1, 2, -1, 0], [0, 0, 0, 0]]]], [1, 0])
+    G = maxout_transformer(net, BOX)
+    blocks = verify(G, Claim("emulation", net, domain=BOX))
+    assert blocks.verdict == "PROVED", blocks.evidence
+    assert check_certificate(json.loads(blocks.dumps()))[0]
+    assert verify(G, Claim("equivalent", net, domain=BOX)).verdict == "PROVED"

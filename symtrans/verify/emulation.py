@@ -85,9 +85,8 @@ def _target_pieces(net, names, R):
                                          for n in range(len(prev))),
                                         R.constant(p[-1].numerator) / p[-1].denominator))
                                for p in unit)
-            y = R.gen(names.index(_symbol_name(l, i)))
-            table.setdefault(pieces, y)
-            ys.append(y)
+            # a unit with the same pieces as an earlier one is the same function: one symbol
+            ys.append(table.setdefault(pieces, R.gen(names.index(_symbol_name(l, i)))))
         prev = ys
     out = sum((prev[i] * R.constant(a.numerator) / a.denominator for i, a in enumerate(net.output[:-1])),
               R.constant(net.output[-1].numerator) / net.output[-1].denominator)
