@@ -243,7 +243,7 @@ def _check_equivalent_cells(G, claim, cert):
     each other and to the recorded one.  Every face where a hardmax ties is re-checked too."""
     from .backends.cells import Affine, check_ties, enumerate_cells
     from .polytope import Polytope
-    from .targets import maxout_graph
+    from .targets import GraphTarget, target_graph
 
     node = _node(G, claim)
     variables = input_variables(G)
@@ -256,7 +256,7 @@ def _check_equivalent_cells(G, claim, cert):
                  "the values at the counterexample are not as recorded")
         return "REFUTED" if net != tgt else "PROVED"
     _require(len(variables) == claim.domain.dimension, "the box and the graph's inputs differ in dimension")
-    H = maxout_graph(claim.target)
+    H, hnode = target_graph(claim.target)
     cells = cert.evidence["regions"]
     used, leaves = set(), []
 
@@ -279,19 +279,23 @@ def _check_equivalent_cells(G, claim, cert):
 
     walk(Polytope.box(claim.domain.bounds), cert.evidence["tree"])
     _require(len(used) == len(cells), "some recorded cells are not leaves of the cut tree")
-    net = []
+    net, hleaves = [], []
     for P, k in leaves:
         mine = enumerate_cells(G, [node], P)
         net.extend(mine)
-        theirs = enumerate_cells(H, ["f"], P)
+        theirs = enumerate_cells(H, [hnode], P)
+        hleaves.extend(theirs)
         _require(len(mine) == 1 and len(theirs) == 1, f"cell {k} is not a single affine piece of both sides")
-        f, g = mine[0].entry(node, claim.row, claim.col), theirs[0].entry("f")
+        f, g = mine[0].entry(node, claim.row, claim.col), theirs[0].entry(hnode)
         recorded = Affine(tuple(q(v) for v in cells[k][1]))
         _require(f == g == recorded, f"cell {k} does not carry the recorded affine map on both sides")
         witness = tuple(q(v) for v in cells[k][0])
         _require(P.interior_contains(witness), f"the witness point of cell {k} is not inside it")
-    _, bad = check_ties(G, node, H, "f", net, grc=(claim.row, claim.col))
+    _, bad = check_ties(G, node, H, hnode, net, grc=(claim.row, claim.col))
     _require(bad is None, "network and target differ on a face where a hardmax ties")
+    if isinstance(claim.target, GraphTarget):
+        _, bad = check_ties(H, hnode, G, node, hleaves, hrc=(claim.row, claim.col))
+        _require(bad is None, "network and target differ on a face where a hardmax of the target ties")
     return "PROVED"
 
 

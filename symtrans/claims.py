@@ -19,14 +19,15 @@ A claim names a relation between the graph and a target on a domain:
     The graph's sizes (:func:`symtrans.graph.sizes`) equal the ``expected``
     ones (blocks, heads per block, tokens, width, free parameters ...).
 ``equivalent``
-    The output entry equals the maxout network ``target`` at every point of
-    the box ``domain`` (piecewise-linear equivalence).
+    The output entry equals the maxout network ``target`` (or another graph's
+    output, a :class:`~symtrans.targets.GraphTarget`) at every point of the box
+    ``domain`` (piecewise-linear equivalence, any dimension).
 ``emulation``
     As ``equivalent``, proved compositionally (block by block, any dimension,
     no region enumeration): see :mod:`symtrans.verify.emulation`.
 ``regions``
     The output entry has exactly ``expected["regions"]`` linear regions on the
-    box ``domain`` (maximal intervals where it is affine).
+    box ``domain`` (maximal connected sets where it is one affine map).
 ``sup_error``
     The exact ``sup`` over an interval of ``|target - output|`` for a polynomial target of
     degree at most 2 equals ``expected["value"]`` (Yarotsky's ``2^(-2m-2)``).
@@ -65,7 +66,7 @@ from .domains import AllReals
 from .errors import SpecError
 from .exact import format_exact
 from .domains import Box
-from .targets import MaxoutNet, Polynomial
+from .targets import GraphTarget, MaxoutNet, Polynomial
 
 __all__ = ["Claim", "KINDS"]
 
@@ -117,7 +118,9 @@ class Claim:
                          "boltzmann", "memorise", "sup_error") and \
                 not isinstance(self.expected, dict):
             raise SpecError(f"a {self.kind} claim needs the expected values", field="expected")
-        if self.kind in ("equivalent", "emulation", "bound") and not isinstance(self.target, MaxoutNet):
+        if self.kind == "equivalent" and not isinstance(self.target, (MaxoutNet, GraphTarget)):
+            raise SpecError("an equivalent claim needs a maxout-network or graph target", field="target")
+        if self.kind in ("emulation", "bound") and not isinstance(self.target, MaxoutNet):
             raise SpecError(f"an {self.kind} claim needs a maxout-network target", field="target")
         if self.kind in ("equivalent", "emulation", "regions", "bound") and not isinstance(self.domain, Box):
             raise SpecError(f"a {self.kind} claim needs a box domain", field="domain")
@@ -157,6 +160,8 @@ class Claim:
             return f"sup |{where} - maxout net| <= {self.expected.get('eps')} on the box"
         if self.kind in ("sizes", "regions"):
             return f"{self.kind} " + ", ".join(f"{k}={v}" for k, v in self.expected.items())
+        if self.kind == "equivalent" and isinstance(self.target, GraphTarget):
+            return f"{where} == graph {self.target.graph.graph.get('name', '')!r} node {self.target.output!r} on the box"
         if self.kind in ("equivalent", "emulation"):
             return f"{where} == maxout net (widths {self.target.widths}, ranks {self.target.ranks}) on the box"
         groups = ", ".join(list(self.expected or {}) + [f"{z}=0" for z in self.zero])
@@ -187,7 +192,8 @@ class Claim:
                             expected=" | ".join(KINDS))
         target = data.get("target")
         if target is not None:
-            target = MaxoutNet.from_json(target) if target.get("kind") == "maxout" else Polynomial.from_json(target)
+            kinds = {"maxout": MaxoutNet, "graph": GraphTarget}
+            target = kinds.get(target.get("kind"), Polynomial).from_json(target)
         domain = data.get("domain")
         if domain is not None and domain.get("kind") == "box":
             domain = Box(domain["bounds"])

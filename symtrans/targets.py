@@ -25,7 +25,7 @@ from .errors import SpecError
 from .exact import exact, format_exact
 from .expr import parse_expression
 
-__all__ = ["Polynomial", "MaxoutNet", "Sequences", "Dataset", "maxout_graph", "cpwl_network", "monomials", "coefficient_name"]
+__all__ = ["Polynomial", "MaxoutNet", "GraphTarget", "Sequences", "Dataset", "maxout_graph", "target_graph", "cpwl_network", "monomials", "coefficient_name"]
 
 
 def monomials(d: int, degree: int) -> list:
@@ -331,6 +331,70 @@ class MaxoutNet:
         if not isinstance(data, dict) or data.get("kind") != "maxout":
             raise SpecError("target is not a maxout object", field="target")
         return cls(data.get("dimension"), data.get("layers"), data.get("output"))
+
+
+class GraphTarget:
+    """Another graph as the target of an equivalence claim (entry ``(0, 0)`` of node ``output``).
+
+    Two piecewise-linear graphs are compared by exact polytope cells, and the faces where a
+    hardmax of *either* one ties are checked (either may jump there).
+
+    >>> from symtrans.domains import Box
+    >>> t = GraphTarget(maxout_graph(MaxoutNet.max_of(2)))
+    >>> t.dimension, t.output, t.evaluate([1, "5/2"])
+    (2, 'f', Fraction(5, 2))
+    """
+
+    def __init__(self, graph, output=None):
+        from .graph import OUTPUTS, check, input_variables, parameters
+
+        check(graph)
+        if parameters(graph):
+            raise SpecError("a target graph must not have free parameters", field="target")
+        self.graph = graph
+        self.output = output or graph.graph[OUTPUTS][0]
+        if self.output not in graph:
+            raise SpecError(f"the target graph has no node {self.output!r}", field="target.output")
+        self.dimension = len(input_variables(graph))
+
+    def __eq__(self, other):
+        from .graph import fingerprint
+
+        return isinstance(other, GraphTarget) and self.output == other.output and \
+            fingerprint(self.graph) == fingerprint(other.graph)
+
+    def __hash__(self):
+        return hash(self.output)
+
+    def evaluate(self, x) -> Fraction:
+        """The exact value at a rational point (inputs by position)."""
+        from .graph import input_variables
+        from .interpret import evaluate_at_point
+
+        names = input_variables(self.graph)
+        if len(x) != len(names):
+            raise SpecError(f"a point of dimension {len(x)}", expected=f"{len(names)} coordinates")
+        return evaluate_at_point(self.graph, dict(zip(names, [_exact_rational(v, "x") for v in x])), self.output)
+
+    def to_json(self) -> dict:
+        from .graph import to_json
+
+        return {"kind": "graph", "output": self.output, "graph": to_json(self.graph)}
+
+    @classmethod
+    def from_json(cls, data) -> "GraphTarget":
+        from .graph import from_json
+
+        if not isinstance(data, dict) or data.get("kind") != "graph":
+            raise SpecError("target is not a graph object", field="target")
+        return cls(from_json(data.get("graph")), data.get("output"))
+
+
+def target_graph(target):
+    """``(graph, output node)`` of a maxout network or a :class:`GraphTarget`."""
+    if isinstance(target, GraphTarget):
+        return target.graph, target.output
+    return maxout_graph(target), "f"
 
 
 def _exact_rational(value, what):

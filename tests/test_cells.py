@@ -202,3 +202,41 @@ def test_affine_prints_and_refuses_products():
     assert str(f) == "x1 - 1/2" and str(Affine((Q(0), Q(0)))) == "0"
     with pytest.raises(BackendError, match="cannot multiply two input-dependent values"):
         f * f
+
+
+# -- a graph as the target -------------------------------------------------------------------------
+
+def test_two_constructions_proved_equal_to_each_other():
+    from symtrans.targets import GraphTarget
+
+    net = MaxoutNet.random(212, 2, 2, 2, 4)
+    box = Box([(-1, 1)] * 2)
+    R2, R3 = maxout_transformer(net, box), single_head_transformer(net, box)
+    cert = verify(R2, Claim("equivalent", GraphTarget(R3), domain=box))
+    assert cert.verdict == "PROVED"
+    data = json.loads(cert.dumps())
+    assert data["claim"]["target"]["kind"] == "graph" and check_certificate(data)[0]
+    wrong = replace_weight(R3, "readout", "bias", (0, 0), net.output[-1] + 1)
+    cert = verify(R2, Claim("equivalent", GraphTarget(wrong), domain=box))
+    assert cert.verdict == "REFUTED" and cert.counterexample["target"] != cert.counterexample["network"]
+    assert check_certificate(json.loads(cert.dumps()))[0]
+
+
+def test_a_target_graph_that_jumps_is_caught_on_its_own_tie_face():
+    from symtrans.targets import GraphTarget
+
+    zero = maxout_graph(MaxoutNet(2, [[[[0, 0, 0]]]], [0, 0]))
+    square = Box([(-1, 1), (-1, 1)])
+    assert verify(zero, Claim("equivalent", GraphTarget(_hardmax_graph([0, 0, 0])), domain=square)).verdict == "PROVED"
+    cert = verify(zero, Claim("equivalent", GraphTarget(_hardmax_graph([1, 0, 0])), domain=square))
+    assert cert.verdict == "REFUTED" and cert.counterexample["target"] == "1/3"
+    assert cert.counterexample["cell"] == "a face of dimension 1"
+
+
+def test_graph_target_bad_input():
+    from symtrans.targets import GraphTarget
+
+    with pytest.raises(SpecError, match="no node 'nope'"):
+        GraphTarget(maxout_graph(MaxoutNet.max_of(2)), "nope")
+    with pytest.raises(SpecError, match="a box of dimension 3 for a target on R\\^2"):
+        Claim("equivalent", GraphTarget(maxout_graph(MaxoutNet.max_of(2))), domain=Box([(0, 1)] * 3))

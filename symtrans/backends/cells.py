@@ -517,8 +517,10 @@ def tie_faces(leaves, embed=None, seen=None):
             yield F, emb
 
 
-def check_ties(G, gnode, H, hnode, leaves, embed=None, grc=(0, 0)):
-    """Compare ``G`` and ``H`` (continuous) on every tie face of ``leaves``, recursively.
+def check_ties(G, gnode, H, hnode, leaves, embed=None, grc=(0, 0), hrc=(0, 0)):
+    """Compare ``G`` and ``H`` on every tie face of ``G``'s ``leaves``, recursively (entries
+    ``grc`` of ``gnode`` and ``hrc`` of ``hnode``).  Where ``H`` may jump too, call it again
+    with the roles swapped.
 
     Returns ``(faces checked, None)`` when they agree everywhere there, else
     ``(faces checked, (sub-cell, f, g, embed))`` for a sub-cell of a face where they differ.
@@ -535,7 +537,7 @@ def check_ties(G, gnode, H, hnode, leaves, embed=None, grc=(0, 0)):
                 for leaf in net:
                     f = leaf.entry(gnode, *grc)
                     for sub in enumerate_cells(H, [hnode], leaf.cell, emb, (), hvars, hsteps, hcache):
-                        g = sub.entry(hnode)
+                        g = sub.entry(hnode, *hrc)
                         if f != g:
                             return count, (sub.cell, f, g, emb)
                 nxt.append((net, emb))

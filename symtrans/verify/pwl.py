@@ -232,14 +232,15 @@ def prove_equivalent_cells(G, claim, name: str = "") -> Certificate:
     >>> c.verdict, c.evidence["linear_regions"], c.evidence["cells"], c.evidence["tree"]["cut"]
     ('PROVED', 2, 2, ['1', '-1', '0'])
     """
-    from ..backends.cells import check_ties, common_cells, count_regions, differing_point, embed_point
+    from ..backends.cells import check_ties, common_cells, count_regions, differing_point, embed_point, enumerate_cells
+    from ..targets import GraphTarget, target_graph
 
     start = time.perf_counter()
     P = _polytope(G, claim)
     node = claim.output or G.graph[OUTPUTS][0]
-    H = maxout_graph(claim.target)
+    H, hnode = target_graph(claim.target)
     variables = input_variables(G)
-    net, pieces = common_cells(G, node, H, "f", P, grc=(claim.row, claim.col))
+    net, pieces = common_cells(G, node, H, hnode, P, grc=(claim.row, claim.col))
     evidence = {"linear_regions": count_regions(net, lambda leaf: leaf.entry(node, claim.row, claim.col)),
                 "activation_cells": len({leaf.pattern for leaf in net}), "network_cells": len(net),
                 "cells": len(pieces), "dimension": P.dim}
@@ -256,7 +257,13 @@ def prove_equivalent_cells(G, claim, name: str = "") -> Certificate:
     for cell, f, g, _ in pieces:
         if f != g:
             return refute(cell, f, g, None, "interior")
-    faces, bad = check_ties(G, node, H, "f", net, grc=(claim.row, claim.col))
+    faces, bad = check_ties(G, node, H, hnode, net, grc=(claim.row, claim.col))
+    if bad is None and isinstance(claim.target, GraphTarget):   # the target may jump too
+        more, bad = check_ties(H, hnode, G, node, enumerate_cells(H, [hnode], P), hrc=(claim.row, claim.col))
+        faces += more
+        if bad is not None:
+            cell, g, f, emb = bad
+            bad = (cell, f, g, emb)
     evidence["tie_faces_checked"] = faces
     if bad is not None:
         cell, f, g, emb = bad
