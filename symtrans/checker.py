@@ -242,7 +242,7 @@ def _check_equivalent_cells(G, claim, cert):
     exact cell engine: the network and the target must each be one affine map there, equal to
     each other and to the recorded one.  Every face where a hardmax ties is re-checked too."""
     from .backends.cells import Affine, check_ties, enumerate_cells
-    from .polytope import Polytope
+    from .polytope import Polytope, to_fmpq as q
     from .targets import GraphTarget, target_graph
 
     node = _node(G, claim)
@@ -259,10 +259,6 @@ def _check_equivalent_cells(G, claim, cert):
     H, hnode = target_graph(claim.target)
     cells = cert.evidence["regions"]
     used, leaves = set(), []
-
-    def q(v):
-        r = exact_rational(v)
-        return _flint_q(r)
 
     def walk(P, tree):
         if isinstance(tree, int):
@@ -297,12 +293,6 @@ def _check_equivalent_cells(G, claim, cert):
         _, bad = check_ties(H, hnode, G, node, hleaves, hrc=(claim.row, claim.col))
         _require(bad is None, "network and target differ on a face where a hardmax of the target ties")
     return "PROVED"
-
-
-def _flint_q(r):
-    from .backends._flint import flint
-
-    return flint.fmpq(r.numerator, r.denominator)
 
 
 def _check_regions(G, claim, cert):

@@ -32,17 +32,27 @@ from __future__ import annotations
 from .backends._flint import flint
 from .errors import SymtransError
 
-__all__ = ["Polytope", "affine_rank", "hyperplane_key"]
+__all__ = ["Polytope", "affine_rank", "hyperplane_key", "to_fmpq"]
 
 _Q = flint.fmpq
 _ZERO = _Q(0)
 
 
-def _q(v):
+def to_fmpq(v):
+    """An exact rational (string, int, Fraction ...) as python-flint ``fmpq``.
+
+    >>> to_fmpq("-3/4")
+    -3/4
+    """
     from .exact import exact_rational
 
     r = exact_rational(v)
     return _Q(r.numerator, r.denominator)
+
+
+def _pivot(a):
+    """The first coordinate with a nonzero coefficient (the one a facet map eliminates)."""
+    return next(j for j, x in enumerate(a) if x != 0)
 
 
 def _dot(a, t):
@@ -86,8 +96,7 @@ def hyperplane_key(a, b):
     >>> hyperplane_key((_Q(-2), _Q(4)), _Q(2))
     (((1, -2), -1), -1)
     """
-    k = next(i for i, x in enumerate(a) if x != 0)
-    s = a[k]
+    s = a[_pivot(a)]
     side = 1 if s > 0 else -1
     scale = abs(s)
     return (tuple(x / scale * side for x in a), b / scale * side), side
@@ -125,7 +134,7 @@ class Polytope:
         >>> Polytope.box([(0, 2)]).vertices
         [(0,), (2,)]
         """
-        bounds = [(_q(lo), _q(hi)) for lo, hi in bounds]
+        bounds = [(to_fmpq(lo), to_fmpq(hi)) for lo, hi in bounds]
         m = len(bounds)
         for lo, hi in bounds:
             if not lo < hi:
@@ -156,8 +165,8 @@ class Polytope:
         """
         P = cls.box(bounds)
         for a, b in constraints:
-            a = tuple(_q(x) for x in a)
-            P = P.cut((a, -_q(b)))[0]
+            a = tuple(to_fmpq(x) for x in a)
+            P = P.cut((a, -to_fmpq(b)))[0]
             if P is None:
                 return None
         return P
@@ -289,7 +298,7 @@ class Polytope:
         ``F``; one coordinate ``k`` (the first with a nonzero normal) is eliminated.
         """
         a, b = self.constraints[i]
-        k = next(j for j, x in enumerate(a) if x != 0)
+        k = _pivot(a)
         m = self.dim
         # t_k = (b - sum_{j != k} a_j t_j) / a_k
         keep = [j for j in range(m) if j != k]
@@ -327,7 +336,8 @@ class Polytope:
             ks = {k for k, v in enumerate(Q.vertices) if v in points}
             i = next(i for i in Q.facets() if all(i in Q.tight[k] for k in ks))
             F, inner = Q.facet(i)
-            keep = [j for j in range(Q.dim) if j != next(j for j, x in enumerate(Q.constraints[i][0]) if x != 0)]
+            k = _pivot(Q.constraints[i][0])
+            keep = [j for j in range(Q.dim) if j != k]
             points = {tuple(v[j] for j in keep) for v in points}
             embed = inner if embed is None else _compose(embed, inner)
             Q = F

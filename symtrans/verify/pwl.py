@@ -159,7 +159,7 @@ def _polytope(G, claim):
 
 
 def _q(v):
-    return format_exact(Fraction(int(v.p), int(v.q)))
+    return format_exact(_fr(v))
 
 
 def _affine_json(f):
@@ -204,9 +204,7 @@ def bsp_tree(paths):
 
 
 def _confirm(G, H_target, node, claim, x, variables):
-    from fractions import Fraction as F
-
-    point = [F(int(v.p), int(v.q)) for v in x]
+    point = [_fr(v) for v in x]
     net = evaluate_at_point(G, dict(zip(variables, point)), node, claim.row, claim.col, validate=False)
     tgt = H_target.evaluate(point)
     return point, net, tgt
