@@ -19,7 +19,7 @@ from symtrans.constructions.gu2026 import maxout_transformer, single_head_transf
 from symtrans.domains import Box
 from symtrans.graph import replace_weight
 from symtrans.interpret import evaluate_at_point
-from symtrans.ops import Hadamard, Linear, MatMul, Normalize
+from symtrans.ops import Hadamard, Linear, Normalize
 from symtrans.polytope import Polytope, affine_rank
 from symtrans.targets import MaxoutNet, cpwl_network, maxout_graph
 from symtrans.verify import verify

@@ -476,8 +476,8 @@ def common_cells(G, gnode, H, hnode, cell, embed=None, path=(), grc=(0, 0), hrc=
     """The common refinement of ``G``'s and ``H``'s cells on ``cell``.
 
     Returns ``(net_leaves, pieces)``: the leaves of ``G`` alone, and a list of
-    ``(sub-cell, G's affine map, H's affine map, path)``, one per cell of the
-    refinement (both graphs are affine on each).  Both graphs read their inputs
+    ``(sub-cell, G's affine map, H's affine map, path, H's leaf)``, one per cell of the
+    refinement (both graphs are affine on each; ``H``'s leaf carries its own tie faces).  Both graphs read their inputs
     by position through the same ``embed``.
     """
     from ..graph import input_variables
@@ -488,7 +488,7 @@ def common_cells(G, gnode, H, hnode, cell, embed=None, path=(), grc=(0, 0), hrc=
     for leaf in net:
         f = leaf.entry(gnode, *grc)
         for sub in enumerate_cells(H, [hnode], leaf.cell, embed, leaf.path, hvars, hsteps, cache):
-            out.append((sub.cell, f, sub.entry(hnode, *hrc), sub.path))
+            out.append((sub.cell, f, sub.entry(hnode, *hrc), sub.path, sub))
     return net, out
 
 

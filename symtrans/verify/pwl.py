@@ -40,7 +40,6 @@ from ..errors import SpecError
 from ..exact import format_exact
 from ..graph import OUTPUTS, check, input_variables, parameters
 from ..interpret import evaluate, evaluate_at_point
-from ..targets import maxout_graph
 
 __all__ = ["prove_equivalent", "prove_regions", "prove_sup_error", "network_pieces", "prove_equivalent_cells",
            "prove_regions_cells", "bsp_tree"]
@@ -230,7 +229,7 @@ def prove_equivalent_cells(G, claim, name: str = "") -> Certificate:
     >>> c.verdict, c.evidence["linear_regions"], c.evidence["cells"], c.evidence["tree"]["cut"]
     ('PROVED', 2, 2, ['1', '-1', '0'])
     """
-    from ..backends.cells import check_ties, common_cells, count_regions, differing_point, embed_point, enumerate_cells
+    from ..backends.cells import check_ties, common_cells, count_regions, differing_point, embed_point
     from ..targets import GraphTarget, target_graph
 
     start = time.perf_counter()
@@ -252,12 +251,12 @@ def prove_equivalent_cells(G, claim, name: str = "") -> Certificate:
               "target": format_exact(tgt_v), "cell": where}
         return certify(G, claim, "REFUTED", "equivalent", "pwl", None, evidence, ce, start, name)
 
-    for cell, f, g, _ in pieces:
+    for cell, f, g, _, _ in pieces:
         if f != g:
             return refute(cell, f, g, None, "interior")
     faces, bad = check_ties(G, node, H, hnode, net, grc=(claim.row, claim.col))
     if bad is None and isinstance(claim.target, GraphTarget):   # the target may jump too
-        more, bad = check_ties(H, hnode, G, node, enumerate_cells(H, [hnode], P), hrc=(claim.row, claim.col))
+        more, bad = check_ties(H, hnode, G, node, [sub for *_, sub in pieces], hrc=(claim.row, claim.col))
         faces += more
         if bad is not None:
             cell, g, f, emb = bad
@@ -266,8 +265,8 @@ def prove_equivalent_cells(G, claim, name: str = "") -> Certificate:
     if bad is not None:
         cell, f, g, emb = bad
         return refute(cell, f, g, emb, f"a face of dimension {cell.dim}")
-    evidence["tree"] = bsp_tree([path for _, _, _, path in pieces])
-    evidence["regions"] = [[[_q(v) for v in cell.centroid()], _affine_json(f)] for cell, f, _, _ in pieces]
+    evidence["tree"] = bsp_tree([path for _, _, _, path, _ in pieces])
+    evidence["regions"] = [[[_q(v) for v in cell.centroid()], _affine_json(f)] for cell, f, _, _, _ in pieces]
     return certify(G, claim, "PROVED", "equivalent", "pwl", None, evidence, None, start, name)
 
 
