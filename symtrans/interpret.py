@@ -14,12 +14,14 @@ Matrix([[x1**2, x2**2]])
 
 from __future__ import annotations
 
+import contextlib
+
 import networkx as nx
 
 from .errors import SpecError, SymtransError
 from .graph import INPUTS, OP, OUTPUTS, SHAPE, arguments, check, input_variables, parameters, substitute
 
-__all__ = ["evaluate", "evaluate_at_point", "plan"]
+__all__ = ["evaluate", "evaluate_many", "evaluate_at_point", "plan"]
 
 
 def evaluate(G, backend, inputs=None, params=None, nodes=(), validate: bool = True, outputs: bool = True):
@@ -77,17 +79,55 @@ def evaluate(G, backend, inputs=None, params=None, nodes=(), validate: bool = Tr
     if params:
         G = substitute(G, params)
     wanted, steps = plan(G, nodes, outputs)
-    symbols = [v for name in G.graph[INPUTS] for v in G.nodes[name][OP].variables] + parameters(G)
+    with backend.session(_symbols(G)):
+        return _run(G, backend, steps, wanted, inputs)
+
+
+def evaluate_many(G, backend, inputs_list, nodes=(), validate: bool = True, outputs: bool = True):
+    """:func:`evaluate` on each of ``inputs_list`` in turn, returning one dict per input.
+
+    The graph is checked and planned once, every run shares one backend session, and each
+    weight matrix is lifted to the backend once (:meth:`~symtrans.backends.base.ScalarBackend.constants_cached`):
+    what a verifier that runs one network on many sequences wants.
+
+    >>> from symtrans.graph import new_graph, add_input, add_op, set_outputs
+    >>> from symtrans.ops import Linear
+    >>> from symtrans.weights import Weights
+    >>> from symtrans.backends import RationalBackend
+    >>> G = new_graph(); x = add_input(G, "x", (1, 2))
+    >>> _ = add_op(G, "y", Linear(Weights.from_rows([[1], ["1/2"]])), [x]); set_outputs(G, ["y"])
+    >>> bk = RationalBackend()
+    >>> [bk.to_list(out["y"]) for out in evaluate_many(G, bk, [{"x": [1, 2]}, {"x": [0, 4]}])]
+    [[[2]], [[2]]]
+    """
+    if validate:
+        check(G)
+    inputs_list = [dict(inputs or {}) for inputs in inputs_list]
+    for inputs in inputs_list:
+        unknown = set(inputs) - set(G.graph[INPUTS])
+        if unknown:
+            raise SpecError(f"value given for {sorted(unknown)[0]!r}, which is not an input",
+                            expected="one of " + ", ".join(G.graph[INPUTS]))
+    wanted, steps = plan(G, nodes, outputs)
+    cached = getattr(backend, "constants_cached", None)
+    with backend.session(_symbols(G)), (cached() if cached else contextlib.nullcontext()):
+        return [_run(G, backend, steps, wanted, inputs) for inputs in inputs_list]
+
+
+def _symbols(G):
+    return [v for name in G.graph[INPUTS] for v in G.nodes[name][OP].variables] + parameters(G)
+
+
+def _run(G, backend, steps, wanted, inputs):
     values = {}
-    with backend.session(symbols):
-        for n, op, args, is_input in steps:
-            try:
-                if is_input:
-                    values[n] = backend.lift_input(inputs.get(n), G.nodes[n][SHAPE], op.variables)
-                else:
-                    values[n] = op.apply(backend, *[values[a] for a in args])
-            except SymtransError as exc:
-                raise exc.at(node=n) from None
+    for n, op, args, is_input in steps:
+        try:
+            if is_input:
+                values[n] = backend.lift_input(inputs.get(n), G.nodes[n][SHAPE], op.variables)
+            else:
+                values[n] = op.apply(backend, *[values[a] for a in args])
+        except SymtransError as exc:
+            raise exc.at(node=n) from None
     return {n: values[n] for n in wanted}
 
 

@@ -716,44 +716,13 @@ class Normalize(Op):
         if self.rule == "hardmax":
             return bk.hardmax(s, allowed)
         if self.rule == "softmax":
-            return self._softmax(bk, s, mask)
+            return bk.softmax(s, self.beta, None if mask is None else mask.allowed)
         if mask is not None:
             s = bk.masked(s, allowed)
         if self.rule == "none":
             return s
         total = bk.reduce_sum(s, 1)
         return bk.div(s, bk.matmul(total, bk.fill(1, m, 1)))
-
-    def _softmax(self, bk, s, mask):
-        """``w_ij = 1 / sum_k exp(beta (s_ik - s_ij))`` over the allowed keys k.
-
-        Equal to ``exp(beta s_ij) / sum_k exp(beta s_ik)``, but never forms a
-        ratio of two large exponentials: it cannot overflow into inf/inf in
-        floats, and for enclosures the numerator and denominator are not two
-        wide boxes divided by each other: only a sum that is at least 1 (its
-        k = j term is exactly 1) is inverted.
-        """
-        n, m = bk.shape(s)
-        z = bk.hadamard(s, bk.fill(n, m, self.beta))
-        allowed = None if mask is None else mask.allowed
-        ones_row = bk.fill(1, m, 1)
-        columns = []
-        for j in range(m):
-            pick = bk.const(Weights((m, 1), {(j, 0): 1}))
-            diff = bk.sub(z, bk.matmul(bk.matmul(z, pick), ones_row))
-            # the k = j term is exp(0) = 1 exactly; say so, rather than exp(z_ij - z_ij)
-            # (an enclosure of z - z is not exactly 0)
-            diff = bk.masked(diff, frozenset((i, k) for i in range(n) for k in range(m) if k != j))
-            terms = bk.exp(diff)
-            if allowed is not None:
-                # keep the k = j term even where (i, j) is masked (that weight is zeroed below),
-                # so every sum is at least 1
-                terms = bk.masked(terms, allowed | {(i, j) for i in range(n)})
-            # the sum has the term exp(0) = 1 and non-negative others: it is >= 1
-            columns.append(bk.inverse_at_least(bk.reduce_sum(terms, 1), 1))
-        w = bk.hstack(columns)
-        return w if allowed is None else bk.masked(w, allowed)
-
 
 @dataclass(frozen=True)
 class Sqrt(Op):

@@ -137,6 +137,39 @@ class Backend:
         r, c = self.shape(A)
         return self.div(self.fill(r, c, 1), A)
 
+    def softmax(self, S, beta, allowed=None):
+        """Row-wise softmax weights of ``beta * S``, as ``w_ij = 1 / sum_k exp(beta (s_ik - s_ij))``
+        over the allowed keys ``k`` (masked positions get weight 0).
+
+        Equal to ``exp(beta s_ij) / sum_k exp(beta s_ik)``, but never forms a
+        ratio of two large exponentials: it cannot overflow into inf/inf in
+        floats, and for enclosures the numerator and denominator are not two
+        wide boxes divided by each other: only a sum that is at least 1 (its
+        ``k = j`` term is exactly 1) is inverted.  This default is written with
+        matrix operations; :class:`ScalarBackend` computes the same sums entry by entry.
+        """
+        from ..weights import Weights
+
+        n, m = self.shape(S)
+        z = self.hadamard(S, self.fill(n, m, beta))
+        ones_row = self.fill(1, m, 1)
+        columns = []
+        for j in range(m):
+            pick = self.const(Weights((m, 1), {(j, 0): 1}))
+            diff = self.sub(z, self.matmul(self.matmul(z, pick), ones_row))
+            # the k = j term is exp(0) = 1 exactly; say so, rather than exp(z_ij - z_ij)
+            # (an enclosure of z - z is not exactly 0)
+            diff = self.masked(diff, frozenset((i, k) for i in range(n) for k in range(m) if k != j))
+            terms = self.exp(diff)
+            if allowed is not None:
+                # keep the k = j term even where (i, j) is masked (that weight is zeroed below),
+                # so every sum is at least 1
+                terms = self.masked(terms, allowed | {(i, j) for i in range(n)})
+            # the sum has the term exp(0) = 1 and non-negative others: it is >= 1
+            columns.append(self.inverse_at_least(self.reduce_sum(terms, 1), 1))
+        w = self.hstack(columns)
+        return w if allowed is None else self.masked(w, allowed)
+
     def __repr__(self):
         return f"{type(self).__name__}()"
 
@@ -223,8 +256,37 @@ class ScalarBackend(Backend):
         return SparseMatrix(shape, rows)
 
     def const(self, W):
-        """Lift exact weights."""
-        return self._build(W.shape, ((key, self.scalar(v)) for key, v in W.items()))
+        """Lift exact weights (once per :meth:`constants_cached` scope)."""
+        memo = self.__dict__.get("_const_memo")
+        if memo is not None:
+            hit = memo.get(id(W))
+            if hit is not None and hit[0] is W:
+                return hit[1]
+        value = self._build(W.shape, ((key, self.scalar(v)) for key, v in W.items()))
+        if memo is not None:
+            memo[id(W)] = (W, value)  # holding W keeps its id from being reused
+        return value
+
+    @contextlib.contextmanager
+    def constants_cached(self):
+        """Inside the block, lifting the same :class:`~symtrans.weights.Weights` object twice
+        returns the first result (values are never mutated in place, so sharing is safe).
+
+        >>> from symtrans.backends import RationalBackend
+        >>> from symtrans.weights import Weights
+        >>> bk, W = RationalBackend(), Weights.from_rows([[1, 2]])
+        >>> with bk.constants_cached():
+        ...     bk.const(W) is bk.const(W)
+        True
+        >>> bk.const(W) is bk.const(W)
+        False
+        """
+        outer = self.__dict__.get("_const_memo")
+        self._const_memo = {} if outer is None else outer
+        try:
+            yield self
+        finally:
+            self._const_memo = outer
 
     def fill(self, rows, cols, value):
         """A ``rows x cols`` matrix with every entry ``value`` (an exact rational)."""
@@ -319,6 +381,44 @@ class ScalarBackend(Backend):
             if acc:
                 out[i] = acc
         return SparseMatrix((A.shape[0], B.shape[1]), out)
+
+    def _s_inverse_at_least(self, s, floor):
+        """``1 / s`` for a scalar known to be ``>= floor``, a positive exact scalar (exact backends
+        just divide)."""
+        return self._s_div(self.one(), s)
+
+    def softmax(self, S, beta, allowed=None):
+        """The same weights as :meth:`Backend.softmax`, summed entry by entry.
+
+        ``w_ij = 1 / (1 + sum_{k != j allowed} exp(b s_ik - b s_ij))``: the ``k = j`` term is
+        the exact 1, every other term is an ``exp`` of one difference.
+
+        >>> from symtrans.backends import RationalBackend
+        >>> from symtrans.weights import Weights
+        >>> bk = RationalBackend()
+        >>> S = bk.const(Weights.from_rows([[1, 1, 1], [2, 2, 0]]))
+        >>> bk.to_list(bk.softmax(S, 1, allowed=frozenset({(0, 0), (0, 1), (0, 2), (1, 0), (1, 1)})))
+        [[1/3, 1/3, 1/3], [1/2, 1/2, 0]]
+        """
+        n, m = S.shape
+        b, z0, one = self.scalar(beta), self.zero(), self.one()
+        rows = {}
+        for i in range(n):
+            row = S.rows.get(i, {})
+            z = [b * row[k] if k in row else z0 for k in range(m)]
+            keys = [k for k in range(m) if allowed is None or (i, k) in allowed]
+            out = {}
+            for j in keys:
+                total = one
+                for k in keys:
+                    if k != j:
+                        total = total + self._s_exp(z[k] - z[j])
+                w = self._s_inverse_at_least(total, one)
+                if not self._s_is_zero(w):
+                    out[j] = w
+            if out:
+                rows[i] = out
+        return SparseMatrix((n, m), rows)
 
     def masked(self, A, allowed):
         """Entries at positions outside ``allowed`` set to 0 (never multiplied)."""

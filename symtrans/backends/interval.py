@@ -160,9 +160,24 @@ class IntervalBackend(ScalarBackend):
                 items.append(((i, j), self._impl.inverse_at_least(s if s is not None else floor, floor, lo)))
         return self._build(A.shape, items)
 
+    def _s_inverse_at_least(self, s, floor):
+        return self._impl.inverse_at_least(s, floor, floor)
+
     def log10_bounds(self, s):
         """Float bounds of ``log10`` of a positive enclosure (for reports; ``-inf`` if it touches 0)."""
         return self._impl.log10_bounds(s)
+
+    def lower_key(self, s):
+        """A point at (or a rounding error from) the lower end of ``s``: to pick the smallest of many
+        enclosures with ``lt`` before paying for one :meth:`log10_bounds`.
+
+        >>> bk = IntervalBackend(prec=64)
+        >>> with bk.session():
+        ...     a, b = bk.scalar_at(64, ("1/4", "3")), bk.scalar_at(64, ("1/2", "1"))
+        ...     bk.lt(bk.lower_key(a), bk.lower_key(b))
+        True
+        """
+        return self._impl.lower_key(s)
 
     def _s_unit_interval(self):
         return self._impl.from_bounds(Fraction(0), Fraction(1))
@@ -195,6 +210,10 @@ def _arf_to_fraction(x):
     return Fraction(man * 2 ** exp) if exp >= 0 else Fraction(man, 2 ** (-exp))
 
 
+#: Radius below which Arb's own ``exp`` is as tight as the endpoint hull (to first order).
+_NARROW = flint.arb(flint.fmpq(1, 1 << 20))
+
+
 class _ArbEngine:
     def workprec(self, prec):
         return flint.ctx.workprec(prec)
@@ -216,7 +235,8 @@ class _ArbEngine:
         # sound, hence so is their intersection.
         # exp is positive: clipping at 0 keeps sums of exponentials away from 0.
         y = s.exp()
-        if s.is_exact() or not s.is_finite():
+        if s.is_exact() or not s.is_finite() or s.rad() < _NARROW:
+            # a narrow ball: Arb's own propagation is already tight to first order
             return y
         hull = s.lower().exp().union(s.upper().exp())
         y = y.intersection(hull) if y.overlaps(hull) else hull
@@ -239,6 +259,9 @@ class _ArbEngine:
             raise EvaluationError(f"an enclosure below the known lower bound {lo}")
         low_end = lower if lower > floor else floor
         return (1 / upper).union(1 / low_end)
+
+    def lower_key(self, s):
+        return s.mid() - s.rad()
 
     def log10_bounds(self, s):
         ten = flint.arb(10).log()
@@ -309,6 +332,9 @@ class _MpmathEngine:
         low_end = self.ctx.make_mpf((a, a)) if mpf_cmp(a, floor._mpi_[1]) > 0 else floor
         inv_up, inv_low = 1 / self.ctx.make_mpf((b, b)), 1 / low_end
         return self.ctx.make_mpf((inv_up._mpi_[0], inv_low._mpi_[1]))
+
+    def lower_key(self, s):
+        return self.ctx.make_mpf((s._mpi_[0], s._mpi_[0]))
 
     def log10_bounds(self, s):
         import math

@@ -35,7 +35,7 @@ from ._certify import certify
 from ..errors import SpecError
 from ..exact import exact_rational, format_exact
 from ..graph import INPUTS, OP, OUTPUTS, check
-from ..interpret import evaluate
+from ..interpret import evaluate, evaluate_many
 
 __all__ = ["prove_separation", "prove_logit_gap", "prove_same_output", "prove_boltzmann", "prove_memorised",
            "float_separations",
@@ -98,7 +98,8 @@ def _outputs(G, X, prec, engine):
     bk = IntervalBackend(prec=prec, engine=engine)
     name = G.graph[INPUTS][0]
     node = G.graph[OUTPUTS][0]
-    return bk, [bk.to_list(evaluate(G, bk, {name: [list(t) for t in seq]}, validate=False)[node]) for seq in X]
+    runs = evaluate_many(G, bk, [{name: [list(t) for t in seq]} for seq in X], validate=False)
+    return bk, [bk.to_list(out[node]) for out in runs]
 
 
 def _log10(q: Fraction) -> float:
@@ -122,18 +123,21 @@ def _decide(G, X, r, delta, delta_log10, prec, pairs, engine="arb"):
                     if within is not True:
                         undecided.append(("norm", i, k))
         thr2 = bk.scalar(_threshold2(delta, delta_log10))
+        closest = None  # (lower key, d2): the proved distance with the smallest lower end
         for (i, k), (j, l) in pairs:
             d2 = sum(((a - b) * (a - b) for a, b in zip(outs[i][k], outs[j][l])), zero)
             beyond = bk.lt(thr2, d2)
             if beyond is True:
-                value = bk.log10_bounds(d2)[0] / 2
-                if min_log10 is None or value < min_log10:
-                    min_log10, worst_pair = value, [[i, k], [j, l]]
+                key = bk.lower_key(d2)
+                if closest is None or bk.lt(key, closest[0]) is True:
+                    closest, worst_pair = (key, d2), [[i, k], [j, l]]
             elif beyond is False and bk.lt(d2, thr2) is True:
                 return ({"pair": [[i, k], [j, l]], "distance_log10_upper": bk.log10_bounds(d2)[1] / 2},
                         undecided, None, None)
             else:
                 undecided.append(("pair", [i, k], [j, l]))
+        if closest is not None:
+            min_log10 = bk.log10_bounds(closest[1])[0] / 2
     return None, undecided, min_log10, worst_pair
 
 
