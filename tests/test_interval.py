@@ -179,3 +179,63 @@ def test_session_restores_flint_precision():
     with bk.session():
         assert flint.ctx.prec == 3000
     assert flint.ctx.prec == before
+
+
+@pytest.mark.parametrize("engine", ["arb", "mpmath"])
+@pytest.mark.parametrize("masked", [False, True])
+def test_entrywise_softmax_agrees_with_the_matrix_form(engine, masked):
+    """ScalarBackend.softmax (one exp per difference) and Backend.softmax (matrix operations) enclose
+    the same weights: each contains a far more precise enclosure of the true weight, masked entries 0."""
+    from symtrans.backends.base import Backend
+
+    rng = random.Random(3)
+    S_w = Weights.from_rows([[Fraction(rng.randint(-40, 40), rng.randint(1, 9)) for _ in range(4)] for _ in range(3)])
+    allowed = frozenset((i, k) for i in range(3) for k in range(4) if not masked or (i + k) % 3) or None
+    bk, ref = IntervalBackend(prec=120, engine=engine), IntervalBackend(prec=600)
+    with bk.session():
+        S = bk.const(S_w)
+        fast, slow = bk.softmax(S, "7/3", allowed), Backend.softmax(bk, S, "7/3", allowed)
+    with ref.session():
+        truth = ref.to_list(ref.softmax(ref.const(S_w), "7/3", allowed))
+    for i, (frow, srow, trow) in enumerate(zip(bk.to_list(fast), bk.to_list(slow), truth)):
+        for k, (f, s, t) in enumerate(zip(frow, srow, trow)):
+            tlo, thi = ref.bounds(t)
+            for enc in (f, s):
+                lo, hi = bk.bounds(enc)
+                assert lo <= tlo and thi <= hi
+                assert hi - lo < Fraction(1, 2 ** 100)
+            if allowed is not None and (i, k) not in allowed:
+                assert tlo == thi == 0 and bk.bounds(f) == (0, 0)
+
+
+def test_narrow_exp_skips_the_hull_and_still_encloses():
+    """A narrow ball's exp is Arb's own ball; a wide one's is the endpoint hull clipped at 0."""
+    bk, ref = IntervalBackend(prec=200), IntervalBackend(prec=800)
+    narrow = (Fraction(-7, 3), Fraction(-7, 3) + Fraction(1, 2 ** 40))
+    wide = (Fraction(-30), Fraction(5))
+    for box in (narrow, wide):
+        with bk.session():
+            e = bk.exp(bk.lift_input([box], (1, 1), ["t"]))
+        lo, hi = bk.bounds(e.rows[0][0])
+        with ref.session():
+            for end in box:
+                elo, ehi = ref.bounds(ref.exp(ref.const(Weights((1, 1), {(0, 0): end}))).rows[0][0])
+                assert lo <= elo and ehi <= hi
+        assert lo >= 0
+
+
+def test_evaluate_many_equals_evaluate_one_by_one():
+    from symtrans.interpret import evaluate_many
+
+    G = new_graph()
+    X = add_input(G, "x", (3, 2))
+    w = Weights.from_rows([[1, "1/2"], [-1, 2]])
+    out = attention_head(G, X, Head(w, w, w, Weights.identity(2), score="softmax", beta=3), name="h")
+    set_outputs(G, [out])
+    inputs = [{"x": [[1, 0], [0, 2], [-1, -1]]}, {"x": [["1/2", 1], [3, 0], [0, 0]]}]
+    bk = IntervalBackend(prec=100)
+    many = evaluate_many(G, bk, inputs)
+    for got, one in zip(many, inputs):
+        want = evaluate(G, bk, one)[out]
+        for grow, wrow in zip(bk.to_list(got[out]), bk.to_list(want)):
+            assert [bk.bounds(a) for a in grow] == [bk.bounds(b) for b in wrow]
