@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import argparse
 import random
+import os
 import sys
 import time
 from fractions import Fraction
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # run from a checkout
 
 import sympy
 

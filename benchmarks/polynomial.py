@@ -26,6 +26,8 @@ import sys
 import time
 from fractions import Fraction
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # run from a checkout
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SIZES = [(1, 16), (2, 8), (3, 6), (4, 5)]
 METHODS = ("symtrans", "sympy-ring", "naive")

@@ -20,9 +20,12 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import sys
 import time
 from fractions import Fraction
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # run from a checkout
 
 import networkx as nx
 
