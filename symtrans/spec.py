@@ -8,8 +8,8 @@ A spec names a construction, a target, an optional domain and how to check::
     degree = 3                          # optional, passed to the builtin / function
 
     [target]
-    kind = "polynomial"                 # or "general_polynomial" (every polynomial of a degree)
-    variables = ["x1", "x2"]
+    kind = "polynomial"                 # or "general_polynomial" (every polynomial of a degree),
+    variables = ["x1", "x2"]            # "maxout", "relu", "cpwl", "graph", "contextual_mapping", "dataset"
     expr = "x1**2*x2 - 3/4*x2 + 1"
 
     [domain]                            # optional; the float cross-check samples this box
@@ -63,7 +63,8 @@ __all__ = ["Spec", "load_spec", "parse_spec"]
 
 _SECTIONS = {
     "construction": {"builtin", "graph", "module", "params"},
-    "target": {"kind", "variables", "expr", "degree", "dimension", "layers", "output", "sequences", "labels"},
+    "target": {"kind", "variables", "expr", "degree", "dimension", "layers", "output", "sequences", "labels",
+               "graph"},
     "domain": {"box"},
     "check": {"method", "expect", "crosscheck", "output", "row", "col", "name", "groups", "regions", "eps",
               "max_boxes", "prec", "r", "delta", "delta_log10", "max_bits"},
@@ -91,17 +92,7 @@ class Spec:
 
             return build_builtin(c["builtin"], self.target, params, self.claim.domain)
         if "graph" in c:
-            from .graph import loads
-
-            path = self.base / c["graph"]
-            try:
-                text = path.read_text(encoding="utf-8")
-            except OSError as exc:
-                raise SpecError(f"graph file {str(path)!r}: {exc.strerror}", field="construction.graph") from None
-            try:
-                return loads(text)
-            except SymtransError as exc:
-                raise type(exc)(f"{path.name}: {exc}") from None
+            return _load_graph(self.base, c["graph"], "construction.graph")
         return _call_user_function(c["module"], self.base, self.target, params)
 
     def obligation(self):
@@ -109,6 +100,21 @@ class Spec:
 
         return Obligation(self.name, self.build_graph, self.claim, self.expected, self.crosscheck,
                           note=f"spec {self.name}")
+
+
+def _load_graph(base: Path, name: str, where: str):
+    """A graph JSON file named relative to the spec's folder."""
+    from .graph import loads
+
+    path = base / name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SpecError(f"graph file {str(path)!r}: {exc.strerror}", field=where) from None
+    try:
+        return loads(text)
+    except SymtransError as exc:
+        raise type(exc)(f"{path.name}: {exc}") from None
 
 
 def _reject_floats(data, where=""):
@@ -152,8 +158,16 @@ def _integer(section, key, where, default, lo=0):
     return value
 
 
-def _target(section):
+def _target(section, base: Path):
     kind = _string(section, "kind", "target", "polynomial")
+    if kind == "graph":
+        from .targets import GraphTarget
+
+        name = _string(section, "graph", "target")
+        if name is None:
+            raise SpecError("a graph target needs 'graph', the path of a graph JSON file", field="target.graph")
+        output = _string(section, "output", "target")
+        return GraphTarget(_load_graph(base, name, "target.graph"), output)
     if kind == "contextual_mapping":
         from .targets import Sequences
 
@@ -194,8 +208,8 @@ def _target(section):
         degree = _integer(section, "degree", "target", None)
         return Polynomial.general(len(variables), degree, variables)
     raise SpecError(f"target kind {kind!r}", field="target.kind",
-                    expected="'polynomial', 'general_polynomial', 'maxout', 'relu', 'cpwl', 'contextual_mapping' "
-                             "or 'dataset'")
+                    expected="'polynomial', 'general_polynomial', 'maxout', 'relu', 'cpwl', 'graph', "
+                             "'contextual_mapping' or 'dataset'")
 
 
 def parse_spec(text: str, base: Path = None, name: str = "spec") -> Spec:
@@ -216,14 +230,14 @@ def parse_spec(text: str, base: Path = None, name: str = "spec") -> Spec:
     _string(construction, sources[0], "construction")
     if "params" in construction and not isinstance(construction["params"], dict):
         raise SpecError("[construction.params] must be a table", field="construction.params")
-    target = _target(_section(data, "target", required=True))
+    target = _target(_section(data, "target", required=True), Path(base) if base is not None else Path.cwd())
     check = _section(data, "check")
     if type(target).__name__ in ("Sequences", "Dataset"):
         return _sequences_spec(data, construction, target, check, name, base)
     dimension = target.dimension if not hasattr(target, "variables") else len(target.variables)
     method = _string(check, "method", "check", "identity")
-    methods = ("identity", "readout") if hasattr(target, "variables") else ("equivalent", "emulation", "regions",
-                                                                             "bound")
+    methods = ("identity", "readout") if hasattr(target, "variables") else ("equivalent",) if type(
+        target).__name__ == "GraphTarget" else ("equivalent", "emulation", "regions", "bound")
     if method not in methods:
         raise SpecError(f"check method {method!r} for a {type(target).__name__} target", field="check.method",
                         expected=" or ".join(repr(m) for m in methods))

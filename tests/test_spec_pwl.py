@@ -133,3 +133,76 @@ def test_cpwl_compilation_agrees_with_the_expression_at_random_points():
             v = expr.xreplace({sympy.Symbol("x"): sympy.Rational(p[0].numerator, p[0].denominator),
                                sympy.Symbol("y"): sympy.Rational(p[1].numerator, p[1].denominator)})
             assert Fraction(int(v.p), int(v.q)) == net.evaluate(p), text
+
+
+GRAPH_TARGET_SPEC = """[construction]
+graph = "r2prime.json"
+
+[target]
+kind = "graph"
+graph = "r2.json"
+
+[domain]
+box = [["0", "1"]]
+
+[check]
+method = "equivalent"
+"""
+
+
+@pytest.fixture
+def r2_pair(tmp_path, capsys):
+    """R2' and R2 (fresh registers) for the 3-fold tent map, exported as graph JSON files."""
+    (tmp_path / "r2.toml").write_text(TENT.replace("fresh = false", "fresh = true"))
+    assert main(["export", str(EXAMPLES / "tent3.toml"), "--graph", str(tmp_path / "r2prime.json")]) == 0
+    assert main(["export", str(tmp_path / "r2.toml"), "--graph", str(tmp_path / "r2.json")]) == 0
+    capsys.readouterr()
+    return tmp_path
+
+
+def test_graph_target_spec_proves_two_constructions_equal_and_certifies(r2_pair, capsys):
+    spec = r2_pair / "same.toml"
+    spec.write_text(GRAPH_TARGET_SPEC)
+    assert main(["verify", str(spec), "--cert", str(r2_pair / "same.cert.json")]) == 0
+    assert "8 cells equal" in capsys.readouterr().out
+    assert main(["check", str(r2_pair / "same.cert.json")]) == 0
+
+
+def test_graph_target_spec_refutes_an_edited_weight_with_a_point(r2_pair, capsys):
+    import json
+
+    doc = json.loads((r2_pair / "r2.json").read_text())
+    node = next(n for n in doc["nodes"] if n["op"]["type"] == "Linear" and n["op"]["weight"]["entries"])
+    node["op"]["weight"]["entries"][0][2] = "3"
+    (r2_pair / "r2.json").write_text(json.dumps(doc))
+    spec = r2_pair / "same.toml"
+    spec.write_text(GRAPH_TARGET_SPEC)
+    assert main(["verify", str(spec), "--json"]) == 1
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert result["verdict"] == "REFUTED"
+    point = result["counterexample"]["point"]
+    from fractions import Fraction
+
+    from symtrans.graph import loads
+    from symtrans.interpret import evaluate_at_point
+
+    ours = evaluate_at_point(loads((r2_pair / "r2prime.json").read_text()), point, "readout")
+    theirs = evaluate_at_point(loads((r2_pair / "r2.json").read_text()), point, "readout")
+    assert Fraction(ours) != Fraction(theirs)
+
+
+@pytest.mark.parametrize("old,new,needle", [
+    ('graph = "r2.json"', 'graph = "nope.json"', "field 'target.graph': graph file"),
+    ('graph = "r2.json"', 'graph = "r2.json"\noutput = "nope"', "the target graph has no node 'nope'"),
+    ('kind = "graph"\ngraph = "r2.json"', 'kind = "graph"', "a graph target needs 'graph'"),
+    ('method = "equivalent"', 'method = "regions"', "check method 'regions' for a GraphTarget target"),
+    ('[construction]\ngraph = "r2prime.json"', '[construction]\nbuiltin = "gu2026.maxout"',
+     "gu2026.maxout needs a maxout target"),
+])
+def test_bad_graph_target_specs(r2_pair, capsys, old, new, needle):
+    spec = r2_pair / "bad.toml"
+    assert old in GRAPH_TARGET_SPEC
+    spec.write_text(GRAPH_TARGET_SPEC.replace(old, new))
+    assert main(["verify", str(spec)]) == 2
+    err = capsys.readouterr().err
+    assert needle in err and err.count("\n") == 1
