@@ -361,10 +361,16 @@ class ScalarBackend(Backend):
     def neg(self, A):
         return SparseMatrix(A.shape, {i: {j: -s for j, s in r.items()} for i, r in A.rows.items()})
 
+    #: ``None``, or a fast test that a scalar is exactly 1 (a C-level method of the scalar type):
+    #: ``matmul`` then skips multiplying by the 0/1 encoder weights that constructions are made of.
+    _s_is_one = None
+
     def matmul(self, A, B):
-        """Matrix product; only nonzero pairs are multiplied."""
+        """Matrix product; only nonzero pairs are multiplied (and, where the backend can tell
+        cheaply, never by an exact 1)."""
         out = {}
         brows = B.rows
+        is_one = type(self)._s_is_one  # unbound: called on the scalar
         for i, arow in A.rows.items():
             acc = {}
             for k, a in arow.items():
@@ -372,7 +378,7 @@ class ScalarBackend(Backend):
                 if not brow:
                     continue
                 for j, b in brow.items():
-                    p = a * b
+                    p = a if is_one is not None and is_one(b) else a * b
                     if j in acc:
                         acc[j] = acc[j] + p
                     else:

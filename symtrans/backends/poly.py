@@ -123,6 +123,9 @@ class PolyBackend(ScalarBackend):
     def _s_is_zero(self, s):
         return s.is_zero()
 
+    # scalars are immutable flint polynomials, so ``a * 1`` may be ``a`` itself
+    _s_is_one = flint.fmpq_mpoly.is_one
+
     def _constant(self, s, op, shown):
         if not s.is_constant():
             raise refuse(self, op, f"{shown} of non-constant polynomials is not a polynomial")
