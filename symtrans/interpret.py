@@ -71,11 +71,7 @@ def evaluate(G, backend, inputs=None, params=None, nodes=(), validate: bool = Tr
     """
     if validate:
         check(G)
-    inputs = dict(inputs or {})
-    unknown = set(inputs) - set(G.graph[INPUTS])
-    if unknown:
-        raise SpecError(f"value given for {sorted(unknown)[0]!r}, which is not an input",
-                        expected="one of " + ", ".join(G.graph[INPUTS]))
+    inputs = _known_inputs(G, inputs)
     if params:
         G = substitute(G, params)
     wanted, steps = plan(G, nodes, outputs)
@@ -102,16 +98,21 @@ def evaluate_many(G, backend, inputs_list, nodes=(), validate: bool = True, outp
     """
     if validate:
         check(G)
-    inputs_list = [dict(inputs or {}) for inputs in inputs_list]
-    for inputs in inputs_list:
-        unknown = set(inputs) - set(G.graph[INPUTS])
-        if unknown:
-            raise SpecError(f"value given for {sorted(unknown)[0]!r}, which is not an input",
-                            expected="one of " + ", ".join(G.graph[INPUTS]))
+    inputs_list = [_known_inputs(G, inputs) for inputs in inputs_list]
     wanted, steps = plan(G, nodes, outputs)
     cached = getattr(backend, "constants_cached", None)
     with backend.session(_symbols(G)), (cached() if cached else contextlib.nullcontext()):
         return [_run(G, backend, steps, wanted, inputs) for inputs in inputs_list]
+
+
+def _known_inputs(G, inputs):
+    """A copy of ``inputs``, refusing a value for a name that is not an input."""
+    inputs = dict(inputs or {})
+    unknown = set(inputs) - set(G.graph[INPUTS])
+    if unknown:
+        raise SpecError(f"value given for {sorted(unknown)[0]!r}, which is not an input",
+                        expected="one of " + ", ".join(G.graph[INPUTS]))
+    return inputs
 
 
 def _symbols(G):
