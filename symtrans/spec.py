@@ -230,14 +230,19 @@ def parse_spec(text: str, base: Path = None, name: str = "spec") -> Spec:
     _string(construction, sources[0], "construction")
     if "params" in construction and not isinstance(construction["params"], dict):
         raise SpecError("[construction.params] must be a table", field="construction.params")
-    target = _target(_section(data, "target", required=True), Path(base) if base is not None else Path.cwd())
+    base = Path(base) if base is not None else Path.cwd()  # graph and module files are found relative to it
+    target = _target(_section(data, "target", required=True), base)
     check = _section(data, "check")
     if type(target).__name__ in ("Sequences", "Dataset"):
         return _sequences_spec(data, construction, target, check, name, base)
     dimension = target.dimension if not hasattr(target, "variables") else len(target.variables)
     method = _string(check, "method", "check", "identity")
-    methods = ("identity", "readout") if hasattr(target, "variables") else ("equivalent",) if type(
-        target).__name__ == "GraphTarget" else ("equivalent", "emulation", "regions", "bound")
+    if hasattr(target, "variables"):
+        methods = ("identity", "readout")
+    elif type(target).__name__ == "GraphTarget":
+        methods = ("equivalent",)
+    else:
+        methods = ("equivalent", "emulation", "regions", "bound")
     if method not in methods:
         raise SpecError(f"check method {method!r} for a {type(target).__name__} target", field="check.method",
                         expected=" or ".join(repr(m) for m in methods))
@@ -267,7 +272,7 @@ def parse_spec(text: str, base: Path = None, name: str = "spec") -> Spec:
                   _integer(check, "row", "check", 0), _integer(check, "col", "check", 0),
                   tuple(groups) if groups else None, expected=claim_expected, domain=domain)
     return Spec(_string(check, "name", "check", name), construction, target, claim, expected,
-                _integer(check, "crosscheck", "check", 0), base or Path.cwd())
+                _integer(check, "crosscheck", "check", 0), base)
 
 
 def _sequences_spec(data, construction, target, check, name, base):
@@ -297,7 +302,7 @@ def _sequences_spec(data, construction, target, check, name, base):
         expected["max_bits"] = bits
     claim = Claim(kinds[method], expected=expected)
     exp_verdict = _string(check, "expect", "check", "PROVED")
-    return Spec(_string(check, "name", "check", name), construction, target, claim, exp_verdict, 0, base or Path.cwd())
+    return Spec(_string(check, "name", "check", name), construction, target, claim, exp_verdict, 0, base)
 
 
 def load_spec(path) -> Spec:
