@@ -84,7 +84,7 @@ def measure(method, d, D, mode):
     from symtrans.constructions.fang2022 import polynomial_transformer
     from symtrans.graph import OUTPUTS, input_variables, parameters
     from symtrans.interpret import evaluate
-    from symtrans.verify import verify
+    from symtrans import verify
 
     target = _target(d, D, mode)
     G = polynomial_transformer(target)

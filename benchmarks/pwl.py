@@ -35,7 +35,7 @@ from symtrans.domains import Box
 from symtrans.graph import INPUTS, OP, OUTPUTS, arguments
 from symtrans.ops import (Add, Embed, Hadamard, Linear, MatMul, Maximum, Normalize, ReLU, Rows, Scores)
 from symtrans.targets import MaxoutNet, maxout_graph
-from symtrans.verify import verify
+from symtrans import verify
 
 try:
     import z3

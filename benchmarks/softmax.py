@@ -25,8 +25,8 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__)))) 
 
 from symtrans.claims import Claim
 from symtrans.constructions.kajitsuka2024 import contextual_mapping, random_sequences
-from symtrans.verify import verify
-from symtrans.verify.separation import _decide, required_pairs, separation_claim_data
+from symtrans import verify
+from symtrans.provers.separation import _decide, required_pairs, separation_claim_data
 
 V = [["1", "0"], ["0", "2"], ["-1", "-1"]]
 KS_T1 = [[V[0], V[1]], [V[0], V[2]], [V[1], V[2]]]

@@ -1,51 +1,90 @@
 """Certificates: a verdict with everything needed to re-check it.
 
-A :class:`Certificate` records the verdict (``PROVED``, ``REFUTED`` or
-``UNKNOWN``), the claim, the graph (embedded, with its fingerprint), the
-method and backend, the evidence (for a polynomial identity: the expanded
-output coefficients and the residual), a counterexample for a refutation,
-timings and versions.  Every number is an exact rational string.
-``symtrans check CERT`` re-checks it with :mod:`symtrans.checker`, which
-does not import the constructions or the verifiers.
+A :class:`Certificate` records the :class:`Verdict`, the claim, the graph (embedded, with
+its fingerprint), the method (the claim's kind) and backend, the evidence (for a
+polynomial identity: the expanded output coefficients and the residual), a
+counterexample for a refutation, timings and versions.  Every number is an exact
+rational string.  Certificates are frozen: :meth:`Certificate.replace` builds a variant.
+``symtrans check CERT`` re-checks one with :mod:`symtrans.checking`, which imports no
+prover.
 
->>> from symtrans.certificate import Certificate
->>> c = Certificate("PROVED", {"kind": "identity"}, "ab12", "identity", "poly")
->>> Certificate.from_json(c.to_json()).verdict
-'PROVED'
+>>> from symtrans.certificate import Certificate, Verdict
+>>> c = Certificate(Verdict.PROVED, {"kind": "sizes", "expected": {"blocks": 0}}, "ab12cd34", "sizes", "structure")
+>>> c
+Certificate(PROVED sizes 'sizes blocks=0' graph ab12cd34)
+>>> Certificate.from_json(c.to_json()).verdict is Verdict.PROVED
+True
+>>> c.replace(name="mine").name, c.name
+('mine', '')
 """
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import json
 import platform
 from dataclasses import dataclass, field
+from enum import Enum
 
+import flint
+import mpmath
+import networkx
+import sympy
+
+from .claims import Claim
 from .errors import SpecError
 
-__all__ = ["Certificate", "VERDICTS", "FORMAT", "VERSION"]
+__all__ = ["Certificate", "Verdict", "VERDICTS", "FORMAT", "VERSION"]
 
-VERDICTS = ("PROVED", "REFUTED", "UNKNOWN")
 FORMAT = "symtrans-certificate"
 VERSION = 1
 
 
-def _versions():
-    import flint
-    import mpmath
-    import networkx
-    import sympy
+class Verdict(str, Enum):
+    """PROVED, REFUTED or UNKNOWN (a ``str``: ``Verdict.PROVED == "PROVED"``)."""
 
+    PROVED = "PROVED"
+    REFUTED = "REFUTED"
+    UNKNOWN = "UNKNOWN"
+
+    def __str__(self):
+        return self.value
+
+    def __repr__(self):  # shown like the string it equals, so results read as in the reports
+        return repr(self.value)
+
+    def __format__(self, spec):
+        return format(self.value, spec)
+
+    @classmethod
+    def of(cls, value, where="verdict") -> "Verdict":
+        """A verdict from its name; anything else is a SpecError naming ``where``."""
+        try:
+            return cls(value)
+        except ValueError:
+            raise SpecError(f"verdict {value!r}", field=where, expected=" | ".join(v.value for v in cls)) from None
+
+
+VERDICTS = tuple(v.value for v in Verdict)
+
+
+def _versions():
     from . import __version__
 
     return {"symtrans": __version__, "python": platform.python_version(), "python-flint": flint.__version__,
             "sympy": sympy.__version__, "mpmath": mpmath.__version__, "networkx": networkx.__version__}
 
 
-@dataclass
+@dataclass(frozen=True, repr=False)
 class Certificate:
-    """A verdict and its evidence (see the module docstring)."""
+    """A verdict and its evidence (see the module docstring).
 
-    verdict: str
+    ``claim`` is the claim as JSON (as stored), ``graph`` the graph as JSON; ``evidence``
+    follows the claim kind's evidence schema (:mod:`symtrans.kinds`).
+    """
+
+    verdict: Verdict
     claim: dict
     fingerprint: str
     method: str
@@ -59,15 +98,35 @@ class Certificate:
     versions: dict = field(default_factory=_versions)
 
     def __post_init__(self):
-        if self.verdict not in VERDICTS:
-            raise SpecError(f"verdict {self.verdict!r}", field="verdict", expected=" | ".join(VERDICTS))
+        object.__setattr__(self, "verdict", Verdict.of(self.verdict))
+
+    def replace(self, **changes) -> "Certificate":
+        """A copy with some fields changed (certificates are frozen)."""
+        return dataclasses.replace(self, **changes)
+
+    def with_evidence(self, **more) -> "Certificate":
+        """A copy with more evidence entries (a float cross-check, say)."""
+        return self.replace(evidence={**self.evidence, **more})
+
+    def describe(self) -> str:
+        """The claim in one line (``?`` when the stored claim cannot be read)."""
+        try:
+            return Claim.from_json(self.claim).describe()
+        except Exception:  # noqa: BLE001 - a repr must not fail on a malformed certificate
+            return "?"
+
+    def __repr__(self):
+        who = f"{self.name!r} " if self.name else ""
+        return (f"Certificate({who}{self.verdict} {self.method} {self.describe()!r} "
+                f"graph {str(self.fingerprint)[:16]})")
 
     def to_json(self) -> dict:
-        return {"format": FORMAT, "version": VERSION, "name": self.name, "verdict": self.verdict,
+        """The certificate as JSON data (a deep copy: editing it leaves the certificate as it was)."""
+        return copy.deepcopy({"format": FORMAT, "version": VERSION, "name": self.name, "verdict": self.verdict.value,
                 "claim": self.claim, "fingerprint": self.fingerprint, "method": self.method,
                 "backend": self.backend, "precision": self.precision, "evidence": self.evidence,
                 "counterexample": self.counterexample, "seconds": round(self.seconds, 6),
-                "versions": self.versions, "graph": self.graph}
+                "versions": self.versions, "graph": self.graph})
 
     def dumps(self) -> str:
         return json.dumps(self.to_json(), indent=1, sort_keys=True)
@@ -82,7 +141,13 @@ class Certificate:
         missing = [k for k in ("verdict", "claim", "fingerprint", "method", "backend") if k not in data]
         if missing:
             raise SpecError(f"certificate without {missing[0]!r}", field=missing[0])
-        return cls(data["verdict"], data["claim"], data["fingerprint"], data["method"], data["backend"],
+        types = {"claim": dict, "fingerprint": str, "method": str, "evidence": (dict, type(None)),
+                 "counterexample": (dict, type(None)), "graph": (dict, type(None)), "name": str,
+                 "versions": (dict, type(None)), "seconds": (int, float)}
+        for key, kind in types.items():
+            if key in data and not isinstance(data[key], kind):
+                raise SpecError(f"{type(data[key]).__name__} where an object of another type belongs", field=key)
+        return cls(Verdict.of(data["verdict"]), data["claim"], data["fingerprint"], data["method"], data["backend"],
                    data.get("precision"), data.get("evidence") or {}, data.get("counterexample"),
                    data.get("seconds", 0.0), data.get("graph"), data.get("name", ""),
                    data.get("versions") or {})

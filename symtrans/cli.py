@@ -37,11 +37,11 @@ import re
 import sys
 import tempfile
 import time
-from fractions import Fraction
 from pathlib import Path
 
 from . import __version__
 from .errors import SymtransError
+from .kinds import unit
 
 __all__ = ["main", "build_parser"]
 
@@ -122,99 +122,13 @@ def _write_atomic(path: Path, text: str):
         raise
 
 
-def _point(ce, limit=6) -> str:
-    items = list(ce["point"].items())
-    return ", ".join(f"{k}={v}" for k, v in items[:limit]) + (", ..." if len(items) > limit else "")
-
-
-def _mismatch(ce) -> str:
-    """``at x=..: network a != target b`` for a refutation at an exact point."""
-    return f"at {_point(ce)}: network {ce['network']} != target {ce['target']}"
-
-
-def _drift(ev):
-    drift = ev.get("float_drift")
-    return f"; float64 drift {drift['max_abs']:.1e} (not a proof)" if drift else ""
-
-
-def _bound_proved(ev):
-    analytic = f" (analytic bound {ev['analytic_bound']})" if ev.get("analytic_bound") else ""
-    return (f"{ev['certified_boxes']} boxes certified at {ev['prec']} bits; largest |N - f| enclosure "
-            f"{float(Fraction(ev['max_enclosure'])):.4g} <= eps {ev['eps']}{analytic}")
-
-
-def _bound_refuted(ce):
-    d = [float(Fraction(v)) for v in ce["difference"]]
-    return f"at {_point(ce)}: N - f in [{d[0]:.4g}, {d[1]:.4g}], beyond eps {ce['eps']}"
-
-
-def _readout_refuted(ev):
-    if ev.get("argument") == "degree":
-        return f"no read-out: every channel has degree <= {ev['max_channel_degree']}, the target {ev['target_degree']}"
-    return "no read-out: a vector y with y^T A = 0, y.b != 0"
-
-
-def _separation_refuted(ce):
-    if "pair" in ce:
-        return f"pair {ce['pair']} is closer: distance <= 10^{ce['distance_log10_upper']:.1f}"
-    return f"token {ce['norm']} has norm > r (log10 of norm^2 in {ce['norm2_log10']})"
-
-
-#: (method, verdict) -> summary of the evidence (ev) and counterexample (ce); verdict None = any other.
-_SUMMARIES = {
-    ("identity", "PROVED"): lambda ev, ce: (f"residual 0; {ev['output_terms']} terms, degree {ev['output_degree']} "
-                                            f"in x" + _drift(ev)),
-    ("identity", "REFUTED"): lambda ev, ce: _mismatch(ce),
-    ("readout", "PROVED"): lambda ev, ce: f"read-out with {len(ev['theta'])} nonzero weights",
-    ("readout", "REFUTED"): lambda ev, ce: _readout_refuted(ev),
-    ("channels", "PROVED"): lambda ev, ce: f"{ev['checked']} channel entries in {ev['tokens']} tokens",
-    ("channels", "REFUTED"): lambda ev, ce: f"{ce['where']}: got {ce['got']}, expected {ce['expected']}",
-    ("sizes", "PROVED"): lambda ev, ce: (f"blocks {ev['sizes']['blocks']}, tokens {ev['sizes']['tokens']}, width "
-                                         f"{ev['sizes']['width']}, free params {ev['sizes']['free_parameters']}"),
-    ("sizes", "REFUTED"): lambda ev, ce: ", ".join(f"{k}: graph {v['graph']} vs claimed {v['claimed']}"
-                                                   for k, v in ce.items()),
-    ("equivalent", "PROVED"): lambda ev, ce: (f"{ev['cells']} cells equal; network: {ev['linear_regions']} linear "
-                                              f"regions, {ev['activation_cells']} activation cells"),
-    ("equivalent", "REFUTED"): lambda ev, ce: _mismatch(ce),
-    ("sup_error", "PROVED"): lambda ev, ce: (f"sup = {ev['sup']} exactly, attained at "
-                                             f"{', '.join(ev['attained_at'][:4])}{' ...' if len(ev['attained_at']) > 4 else ''}"),
-    ("sup_error", "REFUTED"): lambda ev, ce: f"the sup is {ce['sup']}, not {ce['claimed']} (at {ce['point']})",
-    ("regions", None): lambda ev, ce: (f"{ev['linear_regions']} linear regions ({ev['activation_cells']} "
-                                       f"activation cells)"),
-    ("compositional", "PROVED"): lambda ev, ce: (f"block by block: {ev['certified_gates']} gates certified, "
-                                                 f"{ev['max_heads']} max heads, {ev['relu_symbols']} ReLU symbols"),
-    ("compositional", "REFUTED"): lambda ev, ce: _mismatch(ce),
-    ("compositional", None): lambda ev, ce: f"not certified: {ev.get('reason')}",
-    ("bound", "PROVED"): lambda ev, ce: _bound_proved(ev),
-    ("bound", "REFUTED"): lambda ev, ce: _bound_refuted(ce),
-    ("bound", None): lambda ev, ce: (f"{ev.get('undecided_boxes')} boxes undecided after {ev['boxes']} "
-                                     f"(raise max_boxes or prec)"),
-    ("separation", "PROVED"): lambda ev, ce: (f"{ev['pairs']} pairs separated at {ev['bits']} bits; achieved >= "
-                                              f"10^{ev['min_separation_log10']:.1f}"),
-    ("separation", "REFUTED"): lambda ev, ce: _separation_refuted(ce),
-    ("separation", None): lambda ev, ce: (f"{ev['undecided_count']} comparisons undecided at {ev['bits']} bits "
-                                          f"(raise max_bits)"),
-    ("memorise", "PROVED"): lambda ev, ce: (f"{ev['points']} outputs equal their labels exactly (context ids "
-                                            f"enclosed at {ev['bits']} bits)"),
-    ("memorise", "REFUTED"): lambda ev, ce: (f"sequence {ce['sequence']} token {ce['token']}: output "
-                                             f"{ce['output']} != label {ce['label']}"),
-    ("memorise", None): lambda ev, ce: f"{ev['undecided_points']} points undecided at {ev['bits']} bits",
-    ("boltzmann", "PROVED"): lambda ev, ce: (f"{ev['pairs']} pairs: |boltz difference| >= "
-                                             f"10^{ev['min_difference_log10']:.2f} > bound "
-                                             f"10^{ev['bound_log10']:.2f} at {ev['bits']} bits"),
-    ("boltzmann", None): lambda ev, ce: f"{ce or ev}",
-    ("logit_gap", None): lambda ev, ce: f"min logit gap {float(Fraction(ev['min_gap'])):.4g} vs needed {ev['needed']}",
-    ("same_output", "PROVED"): lambda ev, ce: (f"identical rows over Q[{', '.join(ev['parameters'])}]: "
-                                               f"{', '.join(ev['output'])}"),
-    ("same_output", None): lambda ev, ce: f"differ at {ce['parameters']}",
-}
-
-
 def _summary_line(result) -> str:
-    """One line of the evidence behind a verdict, for the text report."""
+    """One line of the evidence behind a verdict, for the text report (the claim kind's own summary)."""
     cert = result.certificate
-    fmt = _SUMMARIES.get((cert.method, cert.verdict)) or _SUMMARIES.get((cert.method, None))
-    return fmt(cert.evidence, cert.counterexample) if fmt else ""
+    try:
+        return unit(cert.method).summarize(cert)
+    except (KeyError, TypeError, ValueError, SymtransError):
+        return ""
 
 
 def _verify(args) -> int:
@@ -248,6 +162,8 @@ def _verify(args) -> int:
         print(f"{total} obligations: {counts['PROVED']} proved, {counts['REFUTED']} refuted, "
               f"{counts['UNKNOWN']} unknown; {len(unexpected)} not as expected "
               f"({time.perf_counter() - start:.1f}s)")
+    for note in sorted({n for ob in obligations for n in ob.notes}):
+        print(f"symtrans: note: {note}", file=sys.stderr)
     if args.cert:
         _write_certificates(Path(args.cert), results)
     if any(r.certificate.verdict == "UNKNOWN" and not r.as_expected for r in results):
@@ -286,7 +202,7 @@ def _list(args) -> int:
 
 
 def _check(args) -> int:
-    from .checker import check_certificate
+    from .checking import check_certificate  # the checker alone: no prover is imported by `symtrans check`
 
     with open(args.cert, encoding="utf-8") as fh:
         text = fh.read()
@@ -296,11 +212,13 @@ def _check(args) -> int:
         raise SymtransError(f"{args.cert}: not valid JSON: {exc.msg} at line {exc.lineno}") from None
     if not isinstance(data, dict) or data.get("format") != "symtrans-certificate":
         raise SymtransError(f"{args.cert}: not a symtrans certificate", expected="a file written by --cert")
-    ok, reason = check_certificate(data)
-    if reason.startswith("fingerprint mismatch"):
-        raise SymtransError(f"{args.cert}: {reason}")
-    print(("OK: " if ok else "FAILED: ") + reason)
-    return EXIT_OK if ok else EXIT_REFUTED
+    result = check_certificate(data)
+    if result.reason.startswith("fingerprint mismatch"):
+        raise SymtransError(f"{args.cert}: {result.reason}")
+    print(("OK: " if result.holds else "FAILED: ") + result.reason)
+    if not result.holds:
+        return EXIT_REFUTED
+    return EXIT_UNKNOWN if result.verdict == "UNKNOWN" else EXIT_OK
 
 
 def _export(args) -> int:

@@ -63,6 +63,10 @@ OUTPUTS = "outputs"
 CHANNELS = "channels"
 STREAM = "stream"
 NAME = "name"
+#: Written by constructions that come with an analytic error bound (gu2026's softmax variant):
+#: ``{"output": Fraction, "beta": ...}``.  A report only: it takes no part in the fingerprint,
+#: in any proof or in the JSON form (a graph read back has none).
+ANALYTIC_BOUND = "analytic_bound"
 
 #: JSON format name and version written by :func:`to_json`.
 FORMAT = "symtrans-graph"

@@ -26,6 +26,9 @@ from pathlib import Path
 
 from .certificate import VERDICTS
 from .errors import SpecError, SymtransError
+from .graph import sizes
+from .pipeline import verify
+from .spec import load_spec
 
 __all__ = ["Obligation", "Result", "run", "collect", "load_proof_module"]
 
@@ -45,6 +48,8 @@ class Obligation:
         Float cross-check points to attach (0: none).
     note : str
         Why this obligation is there (shown in reports).
+    notes : tuple of str
+        One-line remarks for the user (an old spelling in a spec, say).
     """
 
     name: str
@@ -53,6 +58,7 @@ class Obligation:
     expected: str = "PROVED"
     crosscheck: int = 0
     note: str = ""
+    notes: tuple = ()
 
     def __post_init__(self):
         if self.expected not in VERDICTS:
@@ -78,9 +84,6 @@ class Result:
 
 def run(obligation: Obligation) -> Result:
     """Build the graph and verify the claim."""
-    from .graph import sizes
-    from .verify import verify
-
     G = obligation.build()
     cert = verify(G, obligation.claim, name=obligation.name, crosscheck=obligation.crosscheck)
     return Result(obligation, cert, sizes(G))
@@ -107,9 +110,9 @@ def load_proof_module(path: Path):
 
 def _from_file(path: Path, quick: bool):
     if path.suffix == ".toml":
-        from .spec import load_spec
-
-        return [load_spec(path).obligation()]
+        spec = load_spec(path)
+        return [Obligation(spec.name, spec.build_graph, spec.claim, spec.expected, spec.crosscheck,
+                           note=f"spec {spec.name}", notes=spec.notes)]
     if path.suffix == ".py":
         module = load_proof_module(path)
         items = list(module.obligations(quick=quick))

@@ -59,7 +59,7 @@ def plot_regions(G, target, box, out, node=None, title=None):
 
 
 def _plot_1d(ax, G, target, box, node):
-    from .verify.pwl import network_pieces
+    from .provers.pwl import network_pieces
 
     (lo, hi), = box.bounds
     pieces, _ = network_pieces(G, node, lo, hi)
@@ -86,7 +86,7 @@ def _plot_2d(fig, ax, G, box, node):
     import matplotlib
     from matplotlib.patches import Polygon
 
-    from .backends.cells import enumerate_cells, region_labels
+    from .regions import enumerate_cells, region_labels
     from .polytope import Polytope
 
     leaves = enumerate_cells(G, [node], Polytope.box(box.bounds))

@@ -18,7 +18,7 @@ from fractions import Fraction
 
 import sympy
 
-from .backends._flint import flint
+from ._flint import flint
 from .errors import SpecError
 from .exact import exact_rational, format_exact
 

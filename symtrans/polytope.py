@@ -29,7 +29,7 @@ Coordinates are python-flint ``fmpq``.  Nothing is ever rounded.
 
 from __future__ import annotations
 
-from .backends._flint import flint
+from ._flint import flint
 from .errors import SymtransError
 
 __all__ = ["Polytope", "affine_rank", "hyperplane_key", "to_fmpq"]

@@ -45,14 +45,28 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 
+import networkx as nx
+
+from .certificate import VERDICTS
 from .claims import Claim
+from .constructions import build_builtin
 from .domains import domain_from_json
 from .errors import SpecError, SymtransError
 from .exact import exact_rational, suggest_rational
-from .targets import Polynomial
+from .graph import loads
+from .kinds import KINDS, alias_note, default_method, unit
+from .targets import (
+    Dataset,
+    GraphTarget,
+    MaxoutNet,
+    Polynomial,
+    Sequences,
+    Target,
+    cpwl_network,
+)
 
 try:  # Python 3.11+
     import tomllib
@@ -61,13 +75,18 @@ except ImportError:  # pragma: no cover - Python 3.10
 
 __all__ = ["Spec", "load_spec", "parse_spec"]
 
+#: Keys every ``[check]`` table may have, whatever the method; each kind adds its own
+#: (:meth:`symtrans.kinds.base.ClaimKind.spec_keys`).
+COMMON_CHECK_KEYS = {"method": "the claim kind (default: the target kind's first)",
+                     "expect": "PROVED, REFUTED or UNKNOWN", "crosscheck": "float64 points to compare (never a proof)",
+                     "name": "the obligation's name"}
+
 _SECTIONS = {
     "construction": {"builtin", "graph", "module", "params"},
     "target": {"kind", "variables", "expr", "degree", "dimension", "layers", "output", "sequences", "labels",
                "graph"},
     "domain": {"box"},
-    "check": {"method", "expect", "crosscheck", "output", "row", "col", "name", "groups", "regions", "eps",
-              "max_boxes", "prec", "r", "delta", "delta_log10", "max_bits"},
+    "check": None,  # checked against the method's keys
 }
 
 
@@ -77,35 +96,27 @@ class Spec:
 
     name: str
     construction: dict
-    target: Polynomial
+    target: Target
     claim: Claim
     expected: str = "PROVED"
     crosscheck: int = 0
     base: Path = field(default_factory=Path.cwd)
+    notes: tuple = ()
 
     def build_graph(self):
         """Build (or load) the graph the spec names."""
         c = self.construction
         params = dict(c.get("params", {}))
         if "builtin" in c:
-            from .constructions import build_builtin
-
             return build_builtin(c["builtin"], self.target, params, self.claim.domain)
         if "graph" in c:
             return _load_graph(self.base, c["graph"], "construction.graph")
         return _call_user_function(c["module"], self.base, self.target, params)
 
-    def obligation(self):
-        from .obligations import Obligation
-
-        return Obligation(self.name, self.build_graph, self.claim, self.expected, self.crosscheck,
-                          note=f"spec {self.name}")
 
 
 def _load_graph(base: Path, name: str, where: str):
     """A graph JSON file named relative to the spec's folder."""
-    from .graph import loads
-
     path = base / name
     try:
         text = path.read_text(encoding="utf-8")
@@ -137,7 +148,7 @@ def _section(data, name, required=False):
     section = data[name]
     if not isinstance(section, dict):
         raise SpecError(f"[{name}] must be a table", field=name)
-    extra = set(section) - _SECTIONS[name]
+    extra = set(section) - _SECTIONS[name] if _SECTIONS[name] is not None else ()
     if extra:
         raise SpecError(f"unknown key {sorted(extra)[0]!r} in [{name}]", field=name,
                         expected=", ".join(sorted(_SECTIONS[name])))
@@ -161,24 +172,16 @@ def _integer(section, key, where, default, lo=0):
 def _target(section, base: Path):
     kind = _string(section, "kind", "target", "polynomial")
     if kind == "graph":
-        from .targets import GraphTarget
-
         name = _string(section, "graph", "target")
         if name is None:
             raise SpecError("a graph target needs 'graph', the path of a graph JSON file", field="target.graph")
         output = _string(section, "output", "target")
         return GraphTarget(_load_graph(base, name, "target.graph"), output)
     if kind == "contextual_mapping":
-        from .targets import Sequences
-
         return Sequences(section.get("sequences"))
     if kind == "dataset":
-        from .targets import Dataset
-
         return Dataset(section.get("sequences"), section.get("labels"))
     if kind == "cpwl":
-        from .targets import cpwl_network
-
         variables = section.get("variables")
         if not isinstance(variables, list) or not variables or not all(
                 isinstance(v, str) and v.isidentifier() for v in variables):
@@ -188,8 +191,6 @@ def _target(section, base: Path):
             raise SpecError("a cpwl target needs 'expr'", field="target.expr")
         return cpwl_network(expr, variables)
     if kind in ("maxout", "relu"):
-        from .targets import MaxoutNet
-
         dimension = _integer(section, "dimension", "target", None, lo=1)
         layers, output = section.get("layers"), section.get("output")
         if not isinstance(layers, list) or not isinstance(output, list):
@@ -233,76 +234,59 @@ def parse_spec(text: str, base: Path = None, name: str = "spec") -> Spec:
     base = Path(base) if base is not None else Path.cwd()  # graph and module files are found relative to it
     target = _target(_section(data, "target", required=True), base)
     check = _section(data, "check")
-    if type(target).__name__ in ("Sequences", "Dataset"):
-        return _sequences_spec(data, construction, target, check, name, base)
-    dimension = target.dimension if not hasattr(target, "variables") else len(target.variables)
-    method = _string(check, "method", "check", "identity")
-    if hasattr(target, "variables"):
-        methods = ("identity", "readout")
-    elif type(target).__name__ == "GraphTarget":
-        methods = ("equivalent",)
-    else:
-        methods = ("equivalent", "emulation", "regions", "bound")
-    if method not in methods:
-        raise SpecError(f"check method {method!r} for a {type(target).__name__} target", field="check.method",
-                        expected=" or ".join(repr(m) for m in methods))
+    method = _string(check, "method", "check", None) or default_method(target.kind)
+    notes = (alias_note(method, "check.method"),) if alias_note(method, "check.method") else ()
+    kind = KINDS.get(method) or (unit(method) if alias_note(method, "") else None)
+    if kind is None or target.kind not in kind.spec_targets:
+        takes = [k.name for k in KINDS.values() if target.kind in k.spec_targets]
+        raise SpecError(f"check method {method!r} for {_TARGET_WORDS[target.kind]}", field="check.method",
+                        expected=" or ".join(repr(m) for m in takes))
+    allowed = {**COMMON_CHECK_KEYS, **kind.spec_keys()}
+    for key, doc in kind.spec_keys().items():
+        field_ = next((f for f in fields(kind.params) if f.name == key), None)
+        if field_ is not None and field_.default is MISSING and key not in check:
+            raise SpecError(f"a {kind.name} check needs {key}", field=f"check.{key}", expected=doc)
+    extra = sorted(set(check) - set(allowed))
+    if extra:
+        raise SpecError(f"unknown key {extra[0]!r} in [check] for method {kind.name!r}", field="check",
+                        expected=", ".join(sorted(allowed)))
     expected = _string(check, "expect", "check", "PROVED")
-    if expected not in ("PROVED", "REFUTED", "UNKNOWN"):
+    if expected not in VERDICTS:
         raise SpecError(f"expect {expected!r}", field="check.expect", expected="PROVED, REFUTED or UNKNOWN")
     groups = check.get("groups")
     if groups is not None and (not isinstance(groups, list) or not all(isinstance(g, str) for g in groups)):
         raise SpecError(f"groups {groups!r} must be a list of group names", field="check.groups")
     domain_section = _section(data, "domain")
-    if method in ("equivalent", "emulation", "regions", "bound") and "box" not in domain_section:
-        raise SpecError(f"a {method} check needs a [domain] box", field="domain")
-    domain = domain_from_json({"kind": "box", "bounds": domain_section["box"]} if "box" in domain_section else None,
-                              dimension)
-    claim_expected = None
-    if method == "regions":
-        claim_expected = {"regions": _integer(check, "regions", "check", None, lo=1)}
-    if method == "bound":
-        if "eps" not in check:
-            raise SpecError("a bound check needs eps", field="check.eps", expected='a positive rational such as "1/10"')
-        eps = exact_rational(check["eps"], "check.eps")
-        if eps <= 0:
-            raise SpecError(f"eps = {eps}", field="check.eps", expected="eps > 0")
-        claim_expected = {"eps": eps, "max_boxes": _integer(check, "max_boxes", "check", 4000, lo=1),
-                          "prec": _integer(check, "prec", "check", 64, lo=10)}
-    claim = Claim(method, target if method != "regions" else None, _string(check, "output", "check"),
-                  _integer(check, "row", "check", 0), _integer(check, "col", "check", 0),
-                  tuple(groups) if groups else None, expected=claim_expected, domain=domain)
-    return Spec(_string(check, "name", "check", name), construction, target, claim, expected,
-                _integer(check, "crosscheck", "check", 0), base)
-
-
-def _sequences_spec(data, construction, target, check, name, base):
-    """A contextual-mapping spec: ``[check] method = "interval"`` (separation) or ``"logit_gap"``."""
-    is_dataset = type(target).__name__ == "Dataset"
-    method = _string(check, "method", "check", "exact" if is_dataset else "interval")
-    kinds = {"exact": "memorise"} if is_dataset else {"interval": "contextual_mapping",
-                                                       "separation": "contextual_mapping", "logit_gap": "logit_gap"}
-    if method not in kinds:
-        raise SpecError(f"check method {method!r} for {'a dataset' if is_dataset else 'sequences'}",
-                        field="check.method", expected=" or ".join(repr(k) for k in kinds))
-    if data.get("domain"):
-        raise SpecError("a contextual_mapping spec takes its domain from the sequences", field="domain",
+    if kind.domain == "box" and "box" not in domain_section:
+        raise SpecError(f"a {kind.name} check needs a [domain] box", field="domain")
+    if kind.domain is None and domain_section:
+        raise SpecError(f"a {kind.name} spec takes its domain from the target", field="domain",
                         expected="no [domain] section")
-    expected = {"sequences": target.as_lists()}
-    if is_dataset:
-        expected.update(labels=[[exact_rational(v, "label") for v in row] for row in target.labels], z="mem.z")
-    for key in ("r", "delta"):
-        if key in check:
-            expected[key] = exact_rational(check[key], f"check.{key}")
-    if "delta_log10" in check:
-        expected["delta_log10"] = _integer(check, "delta_log10", "check", None, lo=-(10 ** 9))
-    if "max_bits" in check:
-        bits = check["max_bits"]
-        if isinstance(bits, bool) or not isinstance(bits, int) or bits < 53:
-            raise SpecError(f"max_bits = {bits!r}", field="check.max_bits", expected="an integer >= 53")
-        expected["max_bits"] = bits
-    claim = Claim(kinds[method], expected=expected)
-    exp_verdict = _string(check, "expect", "check", "PROVED")
-    return Spec(_string(check, "name", "check", name), construction, target, claim, exp_verdict, 0, base)
+    domain = None
+    if kind.domain is not None:
+        domain = domain_from_json({"kind": "box", "bounds": domain_section["box"]} if "box" in domain_section
+                                  else None, target.dimension)
+    envelope = {"output": _string(check, "output", "check"), "row": _integer(check, "row", "check", 0),
+                "col": _integer(check, "col", "check", 0), "groups": tuple(groups) if groups else None}
+    envelope = {k: v for k, v in envelope.items() if k in kind.envelope}
+    data_ = {k: (v if not isinstance(v, str) or k not in _RATIONAL_KEYS else exact_rational(v, f"check.{k}"))
+             for k, v in kind.data_from_spec(target, check).items()}
+    try:
+        claim = Claim(kind.name, target if kind.targets else None, expected=data_, domain=domain, **envelope)
+    except SpecError as exc:
+        if exc.field and not exc.field.startswith(("check.", "target", "domain")):
+            exc = SpecError(exc.message, field=f"check.{exc.field}", expected=exc.expected)
+        raise exc from None
+    return Spec(_string(check, "name", "check", name), construction, target, claim, expected,
+                _integer(check, "crosscheck", "check", 0), base, notes)
+
+
+#: How error messages name a spec's target, by its kind.
+_TARGET_WORDS = {"polynomial": "a Polynomial target", "maxout": "a MaxoutNet target", "graph": "a GraphTarget target",
+                 "sequences": "sequences", "dataset": "a dataset"}
+
+#: [check] keys holding rationals (their strings are read as exact rationals, naming the key on error).
+_RATIONAL_KEYS = ("eps", "r", "delta")
 
 
 def load_spec(path) -> Spec:
@@ -345,8 +329,6 @@ def _call_user_function(ref: str, base: Path, target, params):
     if not callable(fn):
         raise SpecError(f"{where} has no function {fn_name!r}", field="construction.module")
     G = fn(target, **params)
-    import networkx as nx
-
     if not isinstance(G, nx.DiGraph):
         raise SpecError(f"{ref} returned a {type(G).__name__}", field="construction.module",
                         expected="a symtrans graph (networkx.DiGraph)")

@@ -18,14 +18,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import ClassVar, Protocol, runtime_checkable
 
 import sympy
 
 from .errors import SpecError
-from .exact import exact, format_exact
+from .exact import exact, exact_rational, format_exact
 from .expr import parse_expression
+from .graph import OUTPUTS, add_input, add_op, check, fingerprint, from_json, input_variables, new_graph, \
+    parameters, set_outputs, to_json
+from .interpret import evaluate_at_point
+from .ops import Linear, Maximum
+from .weights import Weights
 
-__all__ = ["Polynomial", "MaxoutNet", "GraphTarget", "Sequences", "Dataset", "maxout_graph", "target_graph", "cpwl_network", "monomials", "coefficient_name"]
+__all__ = ["Target", "TARGETS", "target_from_json", "Polynomial", "MaxoutNet", "GraphTarget", "Sequences", "Dataset", "maxout_graph", "target_graph", "cpwl_network", "monomials", "coefficient_name"]
 
 
 def monomials(d: int, degree: int) -> list:
@@ -57,6 +63,27 @@ def coefficient_name(alpha) -> str:
     return "c_" + "_".join(str(a) for a in alpha)
 
 
+@runtime_checkable
+class Target(Protocol):
+    """What every target is: a ``kind`` name, a ``dimension`` (input variables), JSON both ways.
+
+    Claims, specs and the CLI read targets through this protocol only.
+
+    >>> isinstance(MaxoutNet.tent(1), Target), isinstance(Polynomial.parse("x", ["x"]), Target)
+    (True, True)
+    """
+
+    kind: str
+
+    @property
+    def dimension(self) -> int: ...
+
+    def to_json(self) -> dict: ...
+
+    @classmethod
+    def from_json(cls, data): ...
+
+
 @dataclass(frozen=True)
 class Polynomial:
     """A polynomial target in ``variables``, coefficients exact (or parameter polynomials).
@@ -79,6 +106,11 @@ class Polynomial:
     expr: object
     parameters: tuple = ()
     _poly: object = field(default=None, compare=False, repr=False)
+    kind: ClassVar[str] = "polynomial"
+
+    @property
+    def dimension(self) -> int:
+        return len(self.variables)
 
     def __post_init__(self):
         variables = tuple(str(v) for v in self.variables)
@@ -190,6 +222,7 @@ class MaxoutNet:
 
     dimension: int
     layers: tuple
+    kind: ClassVar[str] = "maxout"
     output: tuple
 
     def __init__(self, dimension, layers, output):
@@ -212,7 +245,7 @@ class MaxoutNet:
                         got = len(piece) if isinstance(piece, (list, tuple)) else piece
                         raise SpecError(f"piece {j} of unit {i} of layer {l} has {got} coefficients",
                                         field="layers", expected=f"{width + 1}: {width} weights, then the bias")
-                    pieces.append(tuple(_exact_rational(v, f"layer {l} unit {i} piece {j}") for v in piece))
+                    pieces.append(tuple(exact_rational(v, f"layer {l} unit {i} piece {j}") for v in piece))
                 units.append(tuple(pieces))
             clean.append(tuple(units))
             width = len(units)
@@ -222,7 +255,7 @@ class MaxoutNet:
                             expected=f"{width + 1}: one per unit of the last layer, then the constant")
         object.__setattr__(self, "dimension", dimension)
         object.__setattr__(self, "layers", tuple(clean))
-        object.__setattr__(self, "output", tuple(_exact_rational(v, "output") for v in output))
+        object.__setattr__(self, "output", tuple(exact_rational(v, "output") for v in output))
 
     @property
     def widths(self) -> list:
@@ -234,7 +267,7 @@ class MaxoutNet:
 
     def evaluate(self, x) -> Fraction:
         """The exact value at a rational point."""
-        y = [_exact_rational(v, "x") for v in x]
+        y = [exact_rational(v, "x") for v in x]
         if len(y) != self.dimension:
             raise SpecError(f"a point of dimension {len(y)}", expected=f"{self.dimension} coordinates")
         for layer in self.layers:
@@ -244,7 +277,7 @@ class MaxoutNet:
 
     def pieces(self, layer: int, x):
         """The pre-max values ``z_ij`` of ``layer`` (0-based) at the point ``x``."""
-        y = [_exact_rational(v, "x") for v in x]
+        y = [exact_rational(v, "x") for v in x]
         for l, units in enumerate(self.layers):
             z = [[sum((w * v for w, v in zip(piece[:-1], y)), Fraction(0)) + piece[-1] for piece in unit]
                  for unit in units]
@@ -345,9 +378,9 @@ class GraphTarget:
     (2, 'f', Fraction(5, 2))
     """
 
-    def __init__(self, graph, output=None):
-        from .graph import OUTPUTS, check, input_variables, parameters
+    kind = "graph"
 
+    def __init__(self, graph, output=None):
         check(graph)
         if parameters(graph):
             raise SpecError("a target graph must not have free parameters", field="target")
@@ -358,8 +391,6 @@ class GraphTarget:
         self.dimension = len(input_variables(graph))
 
     def __eq__(self, other):
-        from .graph import fingerprint
-
         return isinstance(other, GraphTarget) and self.output == other.output and \
             fingerprint(self.graph) == fingerprint(other.graph)
 
@@ -368,23 +399,16 @@ class GraphTarget:
 
     def evaluate(self, x) -> Fraction:
         """The exact value at a rational point (inputs by position)."""
-        from .graph import input_variables
-        from .interpret import evaluate_at_point
-
         names = input_variables(self.graph)
         if len(x) != len(names):
             raise SpecError(f"a point of dimension {len(x)}", expected=f"{len(names)} coordinates")
-        return evaluate_at_point(self.graph, dict(zip(names, [_exact_rational(v, "x") for v in x])), self.output)
+        return evaluate_at_point(self.graph, dict(zip(names, [exact_rational(v, "x") for v in x])), self.output)
 
     def to_json(self) -> dict:
-        from .graph import to_json
-
         return {"kind": "graph", "output": self.output, "graph": to_json(self.graph)}
 
     @classmethod
     def from_json(cls, data) -> "GraphTarget":
-        from .graph import from_json
-
         if not isinstance(data, dict) or data.get("kind") != "graph":
             raise SpecError("target is not a graph object", field="target")
         return cls(from_json(data.get("graph")), data.get("output"))
@@ -395,12 +419,6 @@ def target_graph(target):
     if isinstance(target, GraphTarget):
         return target.graph, target.output
     return maxout_graph(target), "f"
-
-
-def _exact_rational(value, what):
-    from .exact import exact_rational
-
-    return exact_rational(value, what)
 
 
 def maxout_graph(net: MaxoutNet, name: str = "maxout"):
@@ -415,10 +433,6 @@ def maxout_graph(net: MaxoutNet, name: str = "maxout"):
     >>> RationalBackend().to_list(evaluate(G, RationalBackend(), {"x": ["1/4"]})["f"])
     [[1/2]]
     """
-    from .graph import add_input, add_op, new_graph, set_outputs
-    from .ops import Linear, Maximum
-    from .weights import Weights
-
     G = new_graph(name)
     y = add_input(G, "x", (1, net.dimension))
     width = net.dimension
@@ -565,8 +579,24 @@ class Sequences:
     def n(self) -> int:
         return len(self.sequences[0])
 
+    kind: ClassVar[str] = "sequences"
+
+    @property
+    def dimension(self) -> int:
+        """The tokens' dimension."""
+        return len(self.sequences[0][0])
+
     def as_lists(self):
         return [[list(t) for t in seq] for seq in self.sequences]
+
+    def to_json(self) -> dict:
+        return {"kind": "sequences", "sequences": self.as_lists()}
+
+    @classmethod
+    def from_json(cls, data) -> "Sequences":
+        if not isinstance(data, dict) or data.get("kind") != "sequences":
+            raise SpecError("target is not a sequences object", field="target")
+        return cls(data.get("sequences"))
 
 
 @dataclass(frozen=True)
@@ -586,3 +616,31 @@ class Dataset(Sequences):
             raise SpecError("labels do not match the sequences", field="labels",
                             expected="one row of labels per sequence, one label per token")
         object.__setattr__(self, "labels", tuple(tuple(row) for row in labels))
+
+    kind: ClassVar[str] = "dataset"
+
+    def to_json(self) -> dict:
+        return {"kind": "dataset", "sequences": self.as_lists(), "labels": [list(row) for row in self.labels]}
+
+    @classmethod
+    def from_json(cls, data) -> "Dataset":
+        if not isinstance(data, dict) or data.get("kind") != "dataset":
+            raise SpecError("target is not a dataset object", field="target")
+        return cls(data.get("sequences"), data.get("labels"))
+
+
+#: Target kind -> class (the :class:`Target` protocol's implementations).
+TARGETS = {"polynomial": Polynomial, "maxout": MaxoutNet, "graph": GraphTarget, "sequences": Sequences,
+           "dataset": Dataset}
+
+
+def target_from_json(data):
+    """A target from its JSON object, by its ``kind``.
+
+    >>> target_from_json(MaxoutNet.tent(1).to_json()) == MaxoutNet.tent(1)
+    True
+    """
+    if not isinstance(data, dict) or data.get("kind") not in TARGETS:
+        raise SpecError("target is not an object with a known kind", field="target.kind",
+                        expected=" | ".join(TARGETS))
+    return TARGETS[data["kind"]].from_json(data)

@@ -7,7 +7,7 @@ max, ReLU, max-reduction or hardmax row whose choice is the same on the whole
 interior of ``P`` is decided exactly (by the signs of the difference at the
 vertices of ``P``: an affine function is ``>= 0`` on ``P`` iff it is at every
 vertex).  When the choice changes inside ``P`` the backend raises
-:class:`Split` with the hyperplane, and :func:`enumerate_cells` cuts ``P`` in
+:class:`Split` with the hyperplane, and :func:`symtrans.regions.enumerate_cells` cuts ``P`` in
 two and resumes the evaluation on each side at the op that split.
 
 The leaves are the **activation cells** refined into convex pieces: on each
@@ -26,16 +26,8 @@ verifiers handle boundaries exactly.
 Products of two input-dependent values, and ``exp``/``sqrt`` of non-constant
 values, are refused: they are not affine.
 
->>> from symtrans.graph import new_graph, add_input, add_op, set_outputs
->>> from symtrans.ops import ReLU, Reduce
->>> from symtrans.polytope import Polytope
->>> G = new_graph(); x = add_input(G, "x", (1, 2))
->>> _ = add_op(G, "m", Reduce("max", 1), [x]); _ = add_op(G, "r", ReLU(), ["m"]); set_outputs(G, ["r"])
->>> leaves = enumerate_cells(G, ["r"], Polytope.box([(-1, 1), (-1, 1)]))
->>> sorted(str(leaf.entry("r")) for leaf in leaves)
-['0', '0', 'x1', 'x2']
->>> count_regions(leaves, lambda leaf: leaf.entry("r")), len({leaf.pattern for leaf in leaves})
-(3, 4)
+The graph algorithms over these cells (enumeration, region counts, tie faces) are in
+:mod:`symtrans.regions`.
 """
 
 from __future__ import annotations
@@ -45,10 +37,9 @@ from fractions import Fraction
 from ..errors import BackendError, EvaluationError, SymtransError
 from .base import ScalarBackend, refuse
 from .rational import exact_exp, exact_sqrt
-from ._flint import flint
+from .._flint import flint
 
-__all__ = ["Affine", "CellBackend", "Split", "Leaf", "enumerate_cells", "compose", "count_regions", "region_labels", "adjacent",
-           "common_cells", "tie_faces", "check_ties", "embed_point", "embedded_vertices", "differing_point"]
+__all__ = ["Affine", "CellBackend", "Split"]
 
 _Q = flint.fmpq
 _ZERO = _Q(0)
@@ -313,258 +304,3 @@ class CellBackend(ScalarBackend):
             w = Affine.constant(_Q(1, len(winners)), self.m)
             items.extend(((i, cols[j]), w) for j in winners)
         return self._build(S.shape, items)
-
-
-class Leaf:
-    """One cell of the enumeration: its polytope, values, decision pattern and cut path.
-
-    ``ties``: vertex sets of the faces of the closed cell where some hardmax row's winner
-    ties with a loser (the only places where the network may differ from the continuous
-    extension of its values on the cell).
-    """
-
-    __slots__ = ("cell", "values", "pattern", "path", "ties")
-
-    def __init__(self, cell, values, pattern, path, ties=()):
-        self.cell = cell
-        self.values = values
-        self.pattern = pattern
-        self.path = path
-        self.ties = ties
-
-    def entry(self, node, row=0, col=0):
-        """The affine function ``node[row, col]`` on this cell."""
-        M = self.values[node]
-        return M.get(row, col, Affine.constant(_ZERO, self.cell.dim))
-
-    def __repr__(self):
-        return f"Leaf({self.cell!r}, {len(self.path)} cuts)"
-
-
-def enumerate_cells(G, nodes, cell, embed=None, path=(), variables=None, steps=None, cache=None):
-    """Every leaf cell of ``nodes`` of ``G`` on the polytope ``cell`` (see the module docstring).
-
-    ``path`` is prepended to every leaf's path (for nested enumerations).  The graph must
-    be valid and have no free parameters.  ``steps`` is ``G``'s evaluation plan for ``nodes``
-    (:func:`symtrans.interpret.plan`) and ``cache`` a dict of lifted constants, for callers
-    that enumerate one graph many times.
-    """
-    from ..graph import input_variables
-
-    steps = _plan(G, nodes) if steps is None else steps
-    variables = input_variables(G) if variables is None else variables
-    cache = {} if cache is None else cache
-    stack = [(cell, {}, 0, (), tuple(path), ())]
-    leaves = []
-    while stack:
-        P, values, start, trace, cuts, ties = stack.pop()
-        bk = CellBackend(P, variables, embed, cache)
-        bk.trace = list(trace)
-        bk.ties = list(ties)
-        values = dict(values)
-        k = start
-        try:
-            for k in range(start, len(steps)):
-                n, op, args, is_input = steps[k]
-                mark, tmark = len(bk.trace), len(bk.ties)
-                try:
-                    if is_input:
-                        values[n] = bk.lift_input(None, G.nodes[n]["shape"], op.variables)
-                    else:
-                        values[n] = op.apply(bk, *[values[a] for a in args])
-                except SymtransError as exc:
-                    raise exc.at(node=n) from None
-        except Split as s:
-            neg, pos = P.cut(s.h)
-            prefix = tuple(bk.trace[:mark])
-            a, c = s.h
-            kept = tuple(bk.ties[:tmark])
-            stack.append((pos, values, k, prefix, cuts + ((a, c, 1),), kept))
-            stack.append((neg, values, k, prefix, cuts + ((a, c, -1),), kept))
-            continue
-        faces = {frozenset(v for v in P.vertices if d.at(v) == 0) for d in bk.ties}
-        leaves.append(Leaf(P, {n: values[n] for n in nodes}, tuple(bk.trace), cuts,
-                           tuple(f for f in faces if f)))
-    return leaves
-
-
-def _plan(G, nodes):
-    from ..interpret import plan
-
-    return plan(G, nodes, outputs=False)[1]
-
-
-def compose(outer, inner):
-    """The embedding ``x = x0 + M (e0 + E s)`` as ``(M E, x0 + M e0)``; ``outer=None`` is identity."""
-    from ..polytope import _compose
-
-    return inner if outer is None else _compose(outer, inner)
-
-
-def _facet_records(leaf):
-    """``(hyperplane key, side, facet index)`` for every facet of a leaf."""
-    from ..polytope import hyperplane_key
-
-    P = leaf.cell
-    out = []
-    for i in P.facets():
-        a, b = P.constraints[i]
-        key, side = hyperplane_key(a, b)
-        out.append((key, side, i))
-    return out
-
-
-def adjacent(P, i, Q, j) -> bool:
-    """Whether facet ``i`` of ``P`` and facet ``j`` of ``Q`` (on one hyperplane) overlap in a
-    set of full dimension within it, i.e. ``P`` and ``Q`` share a piece of a facet."""
-    from ..polytope import restrict
-
-    F, (E, e0) = P.facet(i)
-    others = [restrict(c, E, e0) for k, c in enumerate(Q.constraints) if k != j]
-    return F.meets_interior([(a, b) for a, b in others if any(a)] +
-                            [((), b) for a, b in others if not any(a) and b < 0])
-
-
-def count_regions(leaves, key) -> int:
-    """Linear regions: connected components of leaves with equal ``key(leaf)`` (the affine map)
-    joined across shared facets (see :func:`region_labels`)."""
-    return len(set(region_labels(leaves, key)))
-
-
-def region_labels(leaves, key) -> list:
-    """For each leaf, the index of its linear region: connected components of leaves with
-    equal ``key(leaf)`` (the affine map) joined across shared facets.
-
-    Two leaves are joined when they lie on opposite sides of one hyperplane and their facets
-    on it overlap in a set of dimension ``m - 1`` (decided exactly, :func:`adjacent`); a
-    bounding-box test skips pairs that cannot touch.
-    """
-    parent = list(range(len(leaves)))
-
-    def find(a):
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
-    keys = [key(leaf) for leaf in leaves]
-    planes = {}
-    for n, leaf in enumerate(leaves):
-        for hk, side, i in _facet_records(leaf):
-            planes.setdefault(hk, ([], []))[0 if side > 0 else 1].append((n, i))
-    boxes = {}
-
-    def bbox(n):
-        if n not in boxes:
-            boxes[n] = leaves[n].cell.bounding_box()
-        return boxes[n]
-
-    for plus, minus in planes.values():
-        for n, i in plus:
-            for k, j in minus:
-                if keys[n] != keys[k] or find(n) == find(k):
-                    continue
-                if any(hi1 < lo2 or hi2 < lo1 for (lo1, hi1), (lo2, hi2) in zip(bbox(n), bbox(k))):
-                    continue
-                if adjacent(leaves[n].cell, i, leaves[k].cell, j):
-                    parent[find(n)] = find(k)
-    roots = {}
-    return [roots.setdefault(find(n), len(roots)) for n in range(len(leaves))]
-
-
-def common_cells(G, gnode, H, hnode, cell, embed=None, path=(), grc=(0, 0), hrc=(0, 0)):
-    """The common refinement of ``G``'s and ``H``'s cells on ``cell``.
-
-    Returns ``(net_leaves, pieces)``: the leaves of ``G`` alone, and a list of
-    ``(sub-cell, G's affine map, H's affine map, path, H's leaf)``, one per cell of the
-    refinement (both graphs are affine on each; ``H``'s leaf carries its own tie faces).  Both graphs read their inputs
-    by position through the same ``embed``.
-    """
-    from ..graph import input_variables
-
-    hvars, hsteps, cache = input_variables(H), _plan(H, [hnode]), {}
-    net = enumerate_cells(G, [gnode], cell, embed, path)
-    out = []
-    for leaf in net:
-        f = leaf.entry(gnode, *grc)
-        for sub in enumerate_cells(H, [hnode], leaf.cell, embed, leaf.path, hvars, hsteps, cache):
-            out.append((sub.cell, f, sub.entry(hnode, *hrc), sub.path, sub))
-    return net, out
-
-
-def embedded_vertices(P, embed):
-    """The vertices of ``P`` in input coordinates (``embed=None``: as they are)."""
-    return [embed_point(v, embed) for v in P.vertices]
-
-
-def tie_faces(leaves, embed=None, seen=None):
-    """The faces of ``leaves`` where a hardmax may jump, as ``(face, embed of the face)``.
-
-    Each distinct face (by its vertices in input coordinates) is yielded once; ``seen``
-    carries that memory across calls.  At every other point of a leaf's closure each hardmax
-    row has a unique winner, so by induction over the graph the network there is the
-    continuous extension of its affine maps on the leaf.
-    """
-    seen = set() if seen is None else seen
-    for leaf in leaves:
-        for vs in leaf.ties:
-            F, inner = leaf.cell.face(vs)
-            emb = compose(embed, inner)
-            key = frozenset(embedded_vertices(F, emb))
-            if key in seen:
-                continue
-            seen.add(key)
-            yield F, emb
-
-
-def check_ties(G, gnode, H, hnode, leaves, embed=None, grc=(0, 0), hrc=(0, 0)):
-    """Compare ``G`` and ``H`` on every tie face of ``G``'s ``leaves``, recursively (entries
-    ``grc`` of ``gnode`` and ``hrc`` of ``hnode``).  Where ``H`` may jump too, call it again
-    with the roles swapped.
-
-    Returns ``(faces checked, None)`` when they agree everywhere there, else
-    ``(faces checked, (sub-cell, f, g, embed))`` for a sub-cell of a face where they differ.
-    """
-    seen, todo, count = set(), [(leaves, embed)], 0
-    gsteps, hsteps, gvars, hvars = _plan(G, [gnode]), _plan(H, [hnode]), _input_variables(G), _input_variables(H)
-    gcache, hcache = {}, {}
-    while todo:
-        nxt = []
-        for group, emb0 in todo:
-            for F, emb in tie_faces(group, emb0, seen):
-                count += 1
-                net = enumerate_cells(G, [gnode], F, emb, (), gvars, gsteps, gcache)
-                for leaf in net:
-                    f = leaf.entry(gnode, *grc)
-                    for sub in enumerate_cells(H, [hnode], leaf.cell, emb, (), hvars, hsteps, hcache):
-                        g = sub.entry(hnode, *hrc)
-                        if f != g:
-                            return count, (sub.cell, f, g, emb)
-                nxt.append((net, emb))
-        todo = nxt
-    return count, None
-
-
-def _input_variables(G):
-    from ..graph import input_variables
-
-    return input_variables(G)
-
-
-def embed_point(t, embed):
-    """A point ``t`` of a face's coordinates in input coordinates."""
-    if embed is None:
-        return tuple(t)
-    E, e0 = embed
-    return tuple(e0[r] + sum((E[r][c] * t[c] for c in range(len(t)) if E[r][c]), _ZERO) for r in range(len(E)))
-
-
-def differing_point(cell, f, g):
-    """A point of the (relative) interior of ``cell`` where the affine maps ``f != g`` differ."""
-    c = cell.centroid()
-    if f.at(c) != g.at(c):
-        return c
-    for v in cell.vertices:
-        if f.at(v) != g.at(v):
-            return tuple((x + y) / 2 for x, y in zip(c, v))
-    raise ValueError("the maps agree on the cell")  # pragma: no cover - f != g on a full-dimensional cell

@@ -37,7 +37,7 @@ from fractions import Fraction
 
 from ..errors import EvaluationError, SymtransError
 from ..exact import exact_rational
-from ._flint import flint
+from .._flint import flint
 from .base import UNDECIDED, ScalarBackend
 
 __all__ = ["IntervalBackend", "MIN_PREC", "MAX_PREC"]

@@ -37,7 +37,7 @@ import sympy
 
 from ..errors import BackendError, SpecError
 from ..exact import exact_rational
-from ._flint import flint
+from .._flint import flint
 from .base import ScalarBackend, refuse
 from .rational import exact_div, exact_exp, exact_sqrt
 

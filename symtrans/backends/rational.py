@@ -24,7 +24,7 @@ from fractions import Fraction
 
 from ..errors import EvaluationError
 from .base import ScalarBackend, refuse
-from ._flint import flint
+from .._flint import flint
 
 __all__ = ["RationalBackend", "exact_exp", "exact_sqrt"]
 

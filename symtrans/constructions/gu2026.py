@@ -49,7 +49,7 @@ from ..backends.interval import IntervalBackend
 from ..channels import Channels
 from ..domains import Box
 from ..errors import SpecError
-from ..graph import add_input, new_graph, set_outputs
+from ..graph import ANALYTIC_BOUND, add_input, new_graph, set_outputs
 from ..interpret import evaluate
 from ..layers import Head, block, broadcast_writes, embedding, positional_writes, readout
 from ..targets import MaxoutNet, maxout_graph
@@ -192,6 +192,8 @@ def maxout_transformer(net: MaxoutNet, box: Box, *, score: str = "hardmax", beta
     a = Weights.from_action(ch, out, [((r(L), i), ("f", 0), v) for i, v in enumerate(net.output[:-1])])
     set_outputs(G, [readout(G, H, a, Weights((1, 1), {(0, 0): net.output[-1]}), tokens=(0,),
                             origin={"paper": PAPER})])
+    if score == "softmax":
+        G.graph[ANALYTIC_BOUND] = softmax_error_bound(net, beta)[0]
     return G
 
 

@@ -27,38 +27,30 @@ Every symbolic value, evaluated at ``(x, y(x))``, is the node's true value at
 which is the proof.  When a step cannot be certified the verdict is UNKNOWN,
 after a search for an exact rational counterexample (REFUTED if one is found).
 
->>> from symtrans.targets import MaxoutNet
->>> from symtrans.domains import Box
->>> from symtrans.claims import Claim
+>>> from symtrans import Box, Claim, MaxoutNet, verify
 >>> from symtrans.constructions.gu2026 import maxout_transformer
 >>> net = MaxoutNet(2, [[[[1, 1, 0], [-1, 2, 0], [0, -1, 1]]]], [1, 0])   # max of three planes
 >>> box = Box([(-1, 1), (-1, 1)])
->>> c = prove_emulation(maxout_transformer(net, box), Claim("equivalent", net, domain=box))
+>>> c = verify(maxout_transformer(net, box), Claim("emulation", net, domain=box))
 >>> c.verdict, c.method, c.evidence["certified_gates"], c.evidence["max_heads"]
-('PROVED', 'compositional', 9, 1)
+('PROVED', 'emulation', 9, 1)
 """
 
 from __future__ import annotations
 
-import random
-import time
 from fractions import Fraction
 
 import networkx as nx
 
 from ..backends import IntervalBackend, PolyBackend
 from ..backends.base import SparseMatrix
-from ..certificate import Certificate
-from ._certify import certify
-from ..errors import BackendError, SpecError
-from ..exact import format_exact
-from ..graph import INPUTS, OP, OUTPUTS, arguments, check, input_variables, parameters
-from ..interpret import evaluate, evaluate_at_point
+from ..graph import INPUTS, OP, OUTPUTS, arguments, input_variables
+from ..interpret import evaluate
 from ..ops import MatMul, Maximum, Normalize, ReLU, Scores
 from ..polys import ring as poly_ring
 from ..targets import maxout_graph
 
-__all__ = ["prove_emulation"]
+__all__ = ["_Prover", "_Unknown"]
 
 
 class _Unknown(Exception):
@@ -242,53 +234,3 @@ class _Prover:
             raise _Unknown(f"head at {hm!r}: its keys are not the pieces of a unit of the target")
         self.max_heads += 1
         return SparseMatrix((n, 1), {t: {0: y} for t in range(n)})
-
-
-def _search_counterexample(G, net, box, node, budget=300, seed=0):
-    rng = random.Random(seed)
-    var = input_variables(G)
-    check(G)
-    for _ in range(budget):
-        x = [lo + (hi - lo) * Fraction(rng.randint(0, 64), 64) for lo, hi in box.bounds]
-        point = dict(zip(var, x))
-        got, want = evaluate_at_point(G, point, node, validate=False), net.evaluate(x)
-        if got != want:
-            return point, got, want
-    return None
-
-
-def prove_emulation(G, claim, name: str = "") -> Certificate:
-    """Prove ``output == maxout target`` on the box compositionally (any dimension)."""
-    start = time.perf_counter()
-    if parameters(G):
-        raise SpecError("an emulation claim needs a graph without parameters", field="claim")
-    check(G)
-    node = claim.output or G.graph[OUTPUTS][0]
-    if node != G.graph[OUTPUTS][0] or claim.row or claim.col:
-        raise SpecError("the compositional proof reads the graph's single output entry", field="output")
-    prover = _Prover(G, claim.target, claim.domain)
-    evidence = {}
-    try:
-        out = prover.run()
-        evidence = {"certified_gates": prover.gates, "relu_symbols": len(prover.relu_symbols),
-                    "max_heads": prover.max_heads}
-        if out == prover.target:
-            return certify(G, claim, "PROVED", "compositional", "poly+interval", 64, evidence, None, start, name)
-        reason = "the read-out is not <a, y^L> + c as a polynomial in the unit symbols"
-    except _Unknown as exc:
-        reason = str(exc)
-    except BackendError as exc:
-        reason = f"not a piecewise-linear graph: {exc}"
-    evidence["reason"] = reason
-    try:
-        found = _search_counterexample(G, claim.target, claim.domain, node)
-    except BackendError:  # no exact point evaluation (softmax): nothing more to say exactly
-        found = None
-    if found is not None:
-        point, got, want = found
-        ce = {"point": {k: format_exact(v) for k, v in point.items()}, "network": format_exact(got),
-              "target": format_exact(want)}
-        return certify(G, claim, "REFUTED", "compositional", "rational", None, evidence, ce, start, name)
-    return certify(G, claim, "UNKNOWN", "compositional", "poly+interval", 64, evidence, None, start, name)
-
-

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..errors import SymtransError
+from .errors import SymtransError
 
 try:
     import flint

@@ -1,0 +1,93 @@
+"""The registry of claim kinds: one unit per kind, listed explicitly.
+
+Adding a kind is one folder (``symtrans/kinds/<kind>/`` with ``__init__.py``,
+``prove.py`` and ``check.py``, see :mod:`symtrans.kinds.base` and the docs page
+"Adding a claim kind") plus one line in :data:`UNITS` below.  A kind defined outside
+the package (a plugin, a test) is added with :func:`register`.
+
+>>> from symtrans.kinds import unit
+>>> unit("separation").name
+'contextual_mapping'
+>>> sorted(k for k in KINDS)[:3]
+['boltzmann', 'bound', 'channels']
+"""
+
+from __future__ import annotations
+
+from ..errors import SpecError
+from . import (
+    boltzmann,
+    bound,
+    channels,
+    contextual_mapping,
+    emulation,
+    equivalent,
+    identity,
+    logit_gap,
+    memorise,
+    readout,
+    regions,
+    same_output,
+    sizes,
+    sup_error,
+)
+from .base import ClaimKind
+
+__all__ = ["KINDS", "UNITS", "ClaimKind", "unit", "register", "alias_note", "default_method"]
+
+#: The units, in the order specs look for a default method of a target kind.
+UNITS = (identity.KIND, readout.KIND, channels.KIND, sizes.KIND, equivalent.KIND, emulation.KIND, regions.KIND,
+         sup_error.KIND, bound.KIND, contextual_mapping.KIND, logit_gap.KIND, same_output.KIND, boltzmann.KIND,
+         memorise.KIND)
+
+#: Kind name -> unit.
+KINDS: dict = {}
+_ALIASES: dict = {}
+
+
+def register(kind: ClaimKind) -> ClaimKind:
+    """Add a unit to the registry (its name and aliases must be new)."""
+    if not isinstance(kind, ClaimKind):
+        raise SpecError(f"{kind!r} is not a ClaimKind", field="kind")
+    for name in (kind.name, *kind.aliases):
+        if name in KINDS or name in _ALIASES:
+            raise SpecError(f"claim kind {name!r} is registered already", field="kind")
+    KINDS[kind.name] = kind
+    _ALIASES.update({a: kind.name for a in kind.aliases})
+    return kind
+
+
+def unregister(name: str):
+    """Remove a unit added by :func:`register` (for tests and plugins)."""
+    kind = KINDS.pop(name)
+    for a in kind.aliases:
+        _ALIASES.pop(a, None)
+
+
+for _kind in UNITS:
+    register(_kind)
+
+
+def unit(name) -> ClaimKind:
+    """The unit of a kind, by its name or an older alias; an unknown name is a SpecError."""
+    if isinstance(name, str):
+        if name in KINDS:
+            return KINDS[name]
+        if name in _ALIASES:
+            return KINDS[_ALIASES[name]]
+    raise SpecError(f"claim kind {name!r}", field="kind", expected=" | ".join(KINDS))
+
+
+def alias_note(name: str, where: str) -> str:
+    """A one-line deprecation note when ``name`` is an old spelling, else ``""``."""
+    if name in _ALIASES:
+        return f"{where} {name!r} is an old name for {_ALIASES[name]!r}; it still works, but please write the new one"
+    return ""
+
+
+def default_method(target_kind: str) -> str:
+    """The kind a spec checks when ``[check] method`` is not given, for a target kind."""
+    for kind in KINDS.values():
+        if target_kind in kind.spec_targets:
+            return kind.name
+    raise SpecError(f"no claim kind takes a {target_kind!r} target from a spec", field="target.kind")

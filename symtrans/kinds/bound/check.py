@@ -1,0 +1,49 @@
+
+from __future__ import annotations
+
+from ...backends.interval import IntervalBackend
+from ...checking import _node, _require
+from ...exact import exact_rational
+from ...graph import input_variables
+from ...interpret import evaluate
+from ...targets import maxout_graph
+
+
+def check(G, claim, cert):
+    eps = claim.expected.eps
+    node = _node(G, claim)
+    F = maxout_graph(claim.target)
+    prec = int(cert.precision)
+    names = input_variables(G)
+
+    def enclosure(box, p):
+        bk = IntervalBackend(prec=p)
+        inputs = {"x": [[(lo, hi) if lo != hi else lo for lo, hi in box]]}
+        n = bk.to_list(evaluate(G, bk, inputs, nodes=[node])[node])[claim.row][claim.col]
+        f = bk.to_list(evaluate(F, bk, inputs)["f"])[0][0]
+        with bk.session():
+            return bk.bounds(n - f)
+
+    _require(list(G.graph["inputs"]) == ["x"] and len(names) == claim.domain.dimension,
+             "the graph's input does not match the box")
+    if cert.verdict == "REFUTED":
+        point = tuple((exact_rational(cert.counterexample["point"][v]),) * 2 for v in names)
+        lo, hi = enclosure(point, prec * 2)
+        _require(lo is not None and (lo > eps or hi < -eps), "the point enclosure is not beyond eps")
+        return "REFUTED"
+    _require(cert.verdict == "PROVED", "only PROVED and REFUTED bound certificates can be re-checked")
+    tree = list(cert.evidence["tree"])
+    stack = [tuple(claim.domain.bounds)]
+    while tree:
+        _require(stack, "the bisection tree has more nodes than boxes")
+        box, step = stack.pop(), tree.pop(0)
+        if step == "L":
+            lo, hi = enclosure(box, prec)
+            _require(lo is not None and -eps <= lo and hi <= eps, f"a leaf box is not within eps: {box}")
+        else:
+            k = int(step)
+            a, b = box[k]
+            m = (a + b) / 2
+            stack.extend([box[:k] + ((m, b),) + box[k + 1:], box[:k] + ((a, m),) + box[k + 1:]])
+    _require(not stack, "the bisection tree leaves boxes uncovered")
+    return "PROVED"

@@ -1,0 +1,45 @@
+"""The pipeline of ARCHITECTURE section 1 in one short function.
+
+:func:`verify` picks the claim kind's unit, runs its prover (exact or rigorous
+arithmetic only) and optionally attaches a float cross-check, which never changes
+the verdict.
+
+>>> from symtrans import Claim, Polynomial, verify
+>>> from symtrans.constructions.fang2022 import polynomial_transformer
+>>> t = Polynomial.parse("(x1 + x2 + 1)**2", ["x1", "x2"])
+>>> cert = verify(polynomial_transformer(t), Claim("identity", t), crosscheck=20)
+>>> cert.verdict, cert.evidence["float_drift"]["verdict"]
+('PROVED', 'not a proof')
+"""
+
+from __future__ import annotations
+
+from .certificate import Certificate
+from .claims import Claim
+from .domains import Box
+from .errors import SpecError
+from .provers.crosscheck import float_drift
+
+__all__ = ["verify"]
+
+#: Largest number of float cross-check points (each one a float64 evaluation of the graph).
+MAX_CROSSCHECK = 100_000
+
+
+def verify(G, claim: Claim, name: str = "", crosscheck: int = 0) -> Certificate:
+    """Check ``claim`` about graph ``G``; returns a Certificate (PROVED, REFUTED or UNKNOWN).
+
+    ``crosscheck=N`` also evaluates the graph in float64 at ``N`` random points of the
+    claim's box (``[-1, 1]^d`` by default) and records the drift (never a proof).
+    """
+    if not isinstance(claim, Claim):
+        raise SpecError(f"{type(claim).__name__} is not a Claim", field="claim")
+    if isinstance(crosscheck, bool) or not isinstance(crosscheck, int) or not 0 <= crosscheck <= MAX_CROSSCHECK:
+        raise SpecError(f"crosscheck = {crosscheck!r}", field="crosscheck",
+                        expected=f"an integer from 0 to {MAX_CROSSCHECK}")
+    certificate = claim.unit.prove(G, claim, name=name)
+    if crosscheck:
+        box = claim.domain if isinstance(claim.domain, Box) else None
+        certificate = certificate.with_evidence(
+            float_drift=float_drift(G, points=crosscheck, box=box, output=claim.output))
+    return certificate
