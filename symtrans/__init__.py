@@ -16,9 +16,8 @@ True
 
 from importlib import import_module
 
+from ._version import __version__
 from .exact import exact, exact_rational, format_exact  # noqa: F401  eager: ``symtrans.exact`` is also a module's name
-
-__version__ = "0.1.0"
 
 #: Public name -> the module that defines it.
 _EXPORTS = {

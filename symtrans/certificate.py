@@ -32,6 +32,7 @@ import mpmath
 import networkx
 import sympy
 
+from ._version import __version__
 from .claims import Claim
 from .errors import SpecError
 
@@ -70,7 +71,6 @@ VERDICTS = tuple(v.value for v in Verdict)
 
 
 def _versions():
-    from . import __version__
 
     return {"symtrans": __version__, "python": platform.python_version(), "python-flint": flint.__version__,
             "sympy": sympy.__version__, "mpmath": mpmath.__version__, "networkx": networkx.__version__}

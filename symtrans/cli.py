@@ -202,7 +202,9 @@ def _list(args) -> int:
 
 
 def _check(args) -> int:
-    from .checking import check_certificate  # the checker alone: no prover is imported by `symtrans check`
+    from .checking import (
+        check_certificate,  # the checker alone: no prover is imported by `symtrans check`
+    )
 
     with open(args.cert, encoding="utf-8") as fh:
         text = fh.read()

@@ -30,6 +30,9 @@ residual stream's :class:`~symtrans.channels.Channels`, or ``None``),
 []
 >>> sizes(G)["nonzero_parameters"], sizes(G)["max_weight_bits"]
 (4, 2)
+
+Why this module is long: the IR's attribute keys, builders, validation, fingerprint and JSON
+form are one contract (the file format); each function is short.
 """
 
 from __future__ import annotations
@@ -42,7 +45,19 @@ import networkx as nx
 from .channels import Channels
 from .errors import ExactnessError, GraphError, SymtransError
 from .exact import exact
-from .ops import Input, Op, op_from_json
+from .ops import (
+    Add,
+    Div,
+    Hadamard,
+    Input,
+    Linear,
+    Maximum,
+    Op,
+    ReLU,
+    Sqrt,
+    op_from_json,
+)
+from .weights import Weights
 
 __all__ = [
     "OP", "SHAPE", "ORIGIN", "POSITIONS", "INPUTS", "OUTPUTS", "CHANNELS", "STREAM", "NAME",
@@ -333,7 +348,6 @@ def replace_weight(G, node: str, field: str, entry, value) -> nx.DiGraph:
     """
     import dataclasses
 
-    from .weights import Weights
 
     if node not in G:
         raise GraphError("no such node", node=node)
@@ -366,7 +380,6 @@ def token_slice(G, node: str, output: str = None) -> nx.DiGraph:
     >>> S = token_slice(G, "z"); S.graph[INPUTS], S.nodes["z"][SHAPE], S.graph[OUTPUTS]
     (['z'], (1, 1), ['r'])
     """
-    from .ops import Add, Div, Hadamard, Linear, Maximum, ReLU, Sqrt
 
     output = output or G.graph[OUTPUTS][0]
     between = (nx.descendants(G, node) & (nx.ancestors(G, output) | {output}))

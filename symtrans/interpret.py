@@ -18,8 +18,19 @@ import contextlib
 
 import networkx as nx
 
+from .backends import RationalBackend
 from .errors import SpecError, SymtransError
-from .graph import INPUTS, OP, OUTPUTS, SHAPE, arguments, check, input_variables, parameters, substitute
+from .graph import (
+    INPUTS,
+    OP,
+    OUTPUTS,
+    SHAPE,
+    arguments,
+    check,
+    input_variables,
+    parameters,
+    substitute,
+)
 
 __all__ = ["evaluate", "evaluate_many", "evaluate_at_point", "plan"]
 
@@ -177,7 +188,6 @@ def evaluate_at_point(G, point: dict, node: str, row: int = 0, col: int = 0, val
     """
     from fractions import Fraction
 
-    from .backends import RationalBackend
 
     params_needed = parameters(G) if validate or point.keys() - set(input_variables(G)) else []
     missing = [v for v in input_variables(G) + params_needed if v not in point]

@@ -40,7 +40,19 @@ from .channels import Channels
 from .errors import GraphError
 from .exact import exact_rational
 from .graph import CHANNELS, SHAPE, STREAM, add_op
-from .ops import Add, Embed, Kernel, LayerNorm, Linear, Mask, MatMul, Normalize, ReLU, Rows, Scores
+from .ops import (
+    Add,
+    Embed,
+    Kernel,
+    LayerNorm,
+    Linear,
+    Mask,
+    MatMul,
+    Normalize,
+    ReLU,
+    Rows,
+    Scores,
+)
 from .weights import Weights
 
 __all__ = [

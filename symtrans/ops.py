@@ -19,6 +19,10 @@ Values are matrices whose rows are tokens (row convention: a map acts by
 >>> bk = RationalBackend()
 >>> bk.to_list(op.apply(bk, bk.const(Weights.from_rows([[1, 1]]))))
 [[9/2, 6]]
+
+Why this module is long: it is the op vocabulary, one small frozen dataclass per op with its
+semantics (``apply``) and its JSON form next to each other; splitting it would scatter what the
+graph format means.  Each class is short.
 """
 
 from __future__ import annotations

@@ -86,8 +86,8 @@ def _plot_2d(fig, ax, G, box, node):
     import matplotlib
     from matplotlib.patches import Polygon
 
-    from .regions import enumerate_cells, region_labels
     from .polytope import Polytope
+    from .regions import enumerate_cells, region_labels
 
     leaves = enumerate_cells(G, [node], Polytope.box(box.bounds))
     labels = region_labels(leaves, lambda leaf: leaf.entry(node))

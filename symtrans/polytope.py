@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from ._flint import flint
 from .errors import SymtransError
+from .exact import exact_rational
 
 __all__ = ["Polytope", "affine_rank", "hyperplane_key", "to_fmpq"]
 
@@ -44,7 +45,6 @@ def to_fmpq(v):
     >>> to_fmpq("-3/4")
     -3/4
     """
-    from .exact import exact_rational
 
     r = exact_rational(v)
     return _Q(r.numerator, r.denominator)

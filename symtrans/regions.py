@@ -24,7 +24,6 @@ ties, one dimension lower, down to points.
 
 from __future__ import annotations
 
-
 from ._flint import flint
 from .backends.cells import Affine, CellBackend, Split
 from .errors import SymtransError

@@ -12,6 +12,10 @@ most ``D`` in ``d`` variables at once, its coefficients the symbols
 (3, Fraction(1, 1), Fraction(1, 1))
 >>> Polynomial.general(1, 2).expr
 c_0 + c_1*x1 + c_2*x1**2
+
+Why this module is long: the five targets (polynomial, maxout network, graph, sequences,
+dataset) and the :class:`Target` protocol they share, with their JSON forms and the CPWL
+expression compiler; each piece is short.
 """
 
 from __future__ import annotations
@@ -25,8 +29,19 @@ import sympy
 from .errors import SpecError
 from .exact import exact, exact_rational, format_exact
 from .expr import parse_expression
-from .graph import OUTPUTS, add_input, add_op, check, fingerprint, from_json, input_variables, new_graph, \
-    parameters, set_outputs, to_json
+from .graph import (
+    OUTPUTS,
+    add_input,
+    add_op,
+    check,
+    fingerprint,
+    from_json,
+    input_variables,
+    new_graph,
+    parameters,
+    set_outputs,
+    to_json,
+)
 from .interpret import evaluate_at_point
 from .ops import Linear, Maximum
 from .weights import Weights

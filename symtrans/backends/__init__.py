@@ -17,6 +17,7 @@ pwl        exact piecewise-affine functions of x     yes        yes
 IntervalBackend(prec=300, engine='arb')
 """
 
+from ..errors import SymtransError
 from .base import UNDECIDED, Backend, ScalarBackend, SparseMatrix
 from .floats import FloatBackend
 from .interval import IntervalBackend
@@ -24,7 +25,6 @@ from .mp import MpBackend
 from .poly import PolyBackend
 from .pwl import PWLBackend
 from .rational import RationalBackend
-from ..errors import SymtransError
 
 __all__ = ["Backend", "ScalarBackend", "SparseMatrix", "UNDECIDED", "PolyBackend",
            "RationalBackend", "IntervalBackend", "MpBackend", "FloatBackend", "PWLBackend", "BACKENDS",

@@ -23,6 +23,9 @@ symtrans.errors.Undecided: an undecided comparison was used as a yes/no answer (
 :class:`ScalarBackend` implements the whole matrix protocol on a sparse
 dict-of-rows representation (:class:`SparseMatrix`), so products skip zeros;
 a subclass only supplies scalar arithmetic (the ``_s_*`` hooks).
+
+Why this module is long: the backend contract and the sparse scalar-matrix machinery every
+exact backend shares; the per-backend arithmetic is in the sibling modules.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from fractions import Fraction
 
 from ..errors import BackendError, EvaluationError, SpecError, Undecided
 from ..exact import exact_rational, is_symbolic
+from ..weights import Weights
 
 __all__ = ["Backend", "ScalarBackend", "SparseMatrix", "UNDECIDED", "refuse"]
 
@@ -148,7 +152,6 @@ class Backend:
         ``k = j`` term is exactly 1) is inverted.  This default is written with
         matrix operations; :class:`ScalarBackend` computes the same sums entry by entry.
         """
-        from ..weights import Weights
 
         n, m = self.shape(S)
         z = self.hadamard(S, self.fill(n, m, beta))

@@ -34,10 +34,10 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from .._flint import flint
 from ..errors import BackendError, EvaluationError, SymtransError
 from .base import ScalarBackend, refuse
 from .rational import exact_exp, exact_sqrt
-from .._flint import flint
 
 __all__ = ["Affine", "CellBackend", "Split"]
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import SpecError
-from ..exact import is_symbolic
+from ..exact import exact_rational, is_symbolic
 from .base import Backend, refuse
 
 __all__ = ["FloatBackend"]
@@ -57,7 +57,6 @@ class FloatBackend(Backend):
         return out
 
     def fill(self, rows, cols, value):
-        from ..exact import exact_rational
 
         v = exact_rational(value)
         return np.full((1, rows, cols), v.numerator / v.denominator, dtype=self.dtype)

@@ -35,9 +35,9 @@ from __future__ import annotations
 import contextlib
 from fractions import Fraction
 
+from .._flint import flint
 from ..errors import EvaluationError, SymtransError
 from ..exact import exact_rational
-from .._flint import flint
 from .base import UNDECIDED, ScalarBackend
 
 __all__ = ["IntervalBackend", "MIN_PREC", "MAX_PREC"]
@@ -357,7 +357,14 @@ class _MpmathEngine:
 
     def _widen(self, y):
         """Move both ends of ``y`` outward by 2**-(prec-3) of their magnitude."""
-        from mpmath.libmp import mpf_abs, mpf_add, mpf_shift, mpf_sub, round_ceiling, round_floor
+        from mpmath.libmp import (
+            mpf_abs,
+            mpf_add,
+            mpf_shift,
+            mpf_sub,
+            round_ceiling,
+            round_floor,
+        )
 
         prec = self.ctx.prec
         a, b = y._mpi_
@@ -413,7 +420,7 @@ class _MpmathEngine:
         return UNDECIDED
 
     def bounds(self, s):
-        from mpmath.libmp import finf, fninf, fnan, to_rational
+        from mpmath.libmp import finf, fnan, fninf, to_rational
 
         a, b = s._mpi_
         if a in (finf, fninf, fnan) or b in (finf, fninf, fnan):

@@ -35,9 +35,10 @@ from fractions import Fraction
 
 import sympy
 
+from .._flint import flint
 from ..errors import BackendError, SpecError
 from ..exact import exact_rational
-from .._flint import flint
+from ..polys import to_flint
 from .base import ScalarBackend, refuse
 from .rational import exact_div, exact_exp, exact_sqrt
 
@@ -102,7 +103,6 @@ class PolyBackend(ScalarBackend):
         return self._ring().constant(flint.fmpq(f.numerator, f.denominator))
 
     def _s_from_symbolic(self, value):
-        from ..polys import to_flint
 
         try:
             return to_flint(value, self._ring())

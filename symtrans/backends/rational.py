@@ -22,9 +22,9 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
+from .._flint import flint
 from ..errors import EvaluationError
 from .base import ScalarBackend, refuse
-from .._flint import flint
 
 __all__ = ["RationalBackend", "exact_exp", "exact_sqrt"]
 

@@ -11,7 +11,9 @@ a graph.
 
 from __future__ import annotations
 
+from ..domains import Box
 from ..errors import SpecError
+from ..targets import Dataset, MaxoutNet, Sequences
 from . import fang2022, gu2026, kajitsuka2024
 
 __all__ = ["BUILTINS", "build_builtin"]
@@ -35,8 +37,6 @@ def _fang_encoder(target=None, d=None, degree=None):
 
 def _gu_maxout(target, domain=None, fresh=True, score="hardmax", beta=1):
     """Gu et al. 2026 (R2 / R2'): L+1 blocks emulating a maxout network on the spec's box."""
-    from ..domains import Box
-    from ..targets import MaxoutNet
 
     if not isinstance(target, MaxoutNet):
         raise SpecError("gu2026.maxout needs a maxout target", field="target.kind", expected="'maxout'")
@@ -49,7 +49,6 @@ def _gu_maxout(target, domain=None, fresh=True, score="hardmax", beta=1):
 
 def _ks_contextual_mapping(target, w=None, eps=None, lam_from="theorem", lam_factor=1):
     """Kajitsuka & Sato 2024: one rank-1 softmax attention layer, a contextual mapping on the sequences."""
-    from ..targets import Sequences
 
     if not isinstance(target, Sequences):
         raise SpecError("kajitsuka2024.contextual_mapping needs sequences", field="target.kind",
@@ -60,7 +59,6 @@ def _ks_contextual_mapping(target, w=None, eps=None, lam_from="theorem", lam_fac
 
 def _ks_memorizer(target, w=None, eps=None, lam_from="theorem", max_bits=8192):
     """Kajitsuka & Sato 2024: the one-layer memoriser (contextual mapping + one FFN), exact labels."""
-    from ..targets import Dataset
 
     if not isinstance(target, Dataset):
         raise SpecError("kajitsuka2024.memorizer needs a dataset", field="target.kind", expected="'dataset'")

@@ -51,7 +51,14 @@ from ..domains import Box
 from ..errors import SpecError
 from ..graph import ANALYTIC_BOUND, add_input, new_graph, set_outputs
 from ..interpret import evaluate
-from ..layers import Head, block, broadcast_writes, embedding, positional_writes, readout
+from ..layers import (
+    Head,
+    block,
+    broadcast_writes,
+    embedding,
+    positional_writes,
+    readout,
+)
 from ..targets import MaxoutNet, maxout_graph
 from ..weights import Weights
 

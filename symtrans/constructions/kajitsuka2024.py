@@ -43,11 +43,23 @@ import random
 from dataclasses import dataclass
 from fractions import Fraction
 
+from ..backends import IntervalBackend
 from ..channels import Channels
 from ..errors import SpecError
 from ..exact import exact_rational
-from ..graph import add_input, new_graph, set_outputs
+from ..graph import (
+    OP,
+    OUTPUTS,
+    add_input,
+    add_op,
+    from_json,
+    new_graph,
+    set_outputs,
+    to_json,
+)
+from ..interpret import evaluate
 from ..layers import Head, attention_head, residual
+from ..ops import Hadamard, Linear, Normalize, Reduce, ReLU
 from ..weights import Weights
 
 __all__ = ["ContextualMapping", "contextual_mapping", "check_sequences", "projection_vector", "boltzmann_graph",
@@ -278,8 +290,6 @@ def boltzmann_graph(n: int):
     >>> RationalBackend().to_list(evaluate(G, RationalBackend(), {"a": [2, 2, 2]})["boltz"])
     [[2]]
     """
-    from ..graph import add_op
-    from ..ops import Hadamard, Normalize, Reduce
 
     if not isinstance(n, int) or n < 2:
         raise SpecError(f"n = {n!r}", field="n", expected="an integer >= 2")
@@ -324,7 +334,6 @@ class Memorizer:
 
     def parameter_count(self) -> dict:
         """Nonzero parameters against the paper's ``4(s + d) + d(2nN + d)`` (s = 1)."""
-        from ..graph import OP
 
         d, n, N = self.cm.d, self.cm.n, len(self.cm.sequences)
         attention = 4 * (1 + d)  # four rank-1 maps, each u v^T with s + d numbers
@@ -347,10 +356,6 @@ def memorizer(sequences, labels, max_bits: int = 8192, **mapping_options) -> Mem
     >>> m.bits, len(m.steps), m.parameter_count()["paper"]
     (2048, 5, 40)
     """
-    from ..backends import IntervalBackend
-    from ..graph import OUTPUTS, add_op, from_json, to_json
-    from ..interpret import evaluate
-    from ..ops import Linear, ReLU
 
     cm = contextual_mapping(sequences, **mapping_options)
     if not isinstance(labels, (list, tuple)) or len(labels) != len(cm.sequences) or any(

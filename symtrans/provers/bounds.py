@@ -24,8 +24,9 @@ from __future__ import annotations
 
 from ..backends.interval import IntervalBackend
 from ..errors import SpecError
-from ..graph import input_variables
+from ..graph import INPUTS, OP, input_variables
 from ..interpret import evaluate
+from ..ops import Normalize
 
 __all__ = ["difference_enclosure"]
 
@@ -39,7 +40,6 @@ def _inputs(G, box):
     if len(names) != len(box):
         raise SpecError(f"a box of dimension {len(box)} for a graph with {len(names)} input variables",
                         field="domain", expected=f"{len(names)} intervals")
-    from ..graph import INPUTS, OP
 
     out, k = {}, 0
     for name in G.graph[INPUTS]:
@@ -83,8 +83,6 @@ def _preorder(root, tree):
 
 def _beta_of(G):
     """The softmax inverse temperature of the graph's heads (if they share one), for reports."""
-    from ..graph import OP
-    from ..ops import Normalize
 
     betas = {G.nodes[n][OP].beta for n in G if isinstance(G.nodes[n][OP], Normalize)
              and G.nodes[n][OP].rule == "softmax"}

@@ -18,11 +18,11 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ..backends.pwl import PWLBackend
-from ..certificate import Certificate
 from ..errors import SpecError
 from ..exact import format_exact
 from ..graph import check, input_variables, parameters
 from ..interpret import evaluate
+from ..polytope import Polytope
 
 __all__ = ["network_pieces", "bsp_tree"]
 
@@ -47,7 +47,6 @@ def network_pieces(G, node, lo, hi, row=0, col=0):
 
 
 def _polytope(G, claim):
-    from ..polytope import Polytope
 
     d = claim.domain.dimension
     n = len(input_variables(G))

@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from ..backends import IntervalBackend
+from ..backends import FloatBackend, IntervalBackend
 from ..exact import exact_rational
 from ..graph import INPUTS, OUTPUTS
 from ..interpret import evaluate, evaluate_many
@@ -133,7 +133,6 @@ def float_separations(G, sequences, dtype="float64") -> dict:
     """
     import numpy as np
 
-    from ..backends import FloatBackend
 
     X = [[tuple(exact_rational(v) for v in tok) for tok in seq] for seq in sequences]
     pairs = required_pairs(X)
