@@ -176,7 +176,7 @@ def test_spec_verifies(tmp_path, capsys):
     ('["-1", "-1"]]]', '[-1, -0.5]]]', 'bad.toml: field \'target.sequences[2][1][1]\': -0.5 is a TOML float'),
     ("max_bits = 4096", "max_bits = 32", "max_bits = 32 (expected an integer >= 53)"),
     ('w = ["3/5", "4/5"]', 'w = ["1/2", "1/2"]', "is not a unit vector"),
-    ('method = "interval"', 'method = "hardmax"', "check method 'hardmax' for sequences"),
+    ('method = "contextual_mapping"', 'method = "hardmax"', "check method 'hardmax' for sequences"),
 ])
 def test_bad_specs(tmp_path, capsys, old, new, needle):
     from symtrans.cli import main

@@ -150,3 +150,18 @@ def test_the_front_door_has_what_a_user_needs():
     exec("from symtrans import *", namespace)
     assert {"verify", "Claim", "Polynomial", "Box"} <= set(namespace)
     assert isinstance(Certificate, type)
+
+
+@pytest.mark.parametrize("example, old, new", [("ks_t1.toml", "interval", "contextual_mapping"),
+                                              ("ks_t1.toml", "separation", "contextual_mapping"),
+                                              ("memorise.toml", "exact", "memorise")])
+def test_old_spec_spellings_still_verify_with_a_one_line_note(tmp_path, capsys, example, old, new):
+    root = Path(__file__).resolve().parent.parent / "docs" / "examples"
+    text = (root / example).read_text()
+    assert f'method = "{new}"' in text
+    spec = tmp_path / example
+    spec.write_text(text.replace(f'method = "{new}"', f'method = "{old}"'))
+    assert main(["verify", str(spec)]) == 0
+    out, err = capsys.readouterr()
+    assert "PROVED" in out and err.count("\n") == 1
+    assert f"check.method '{old}' is an old name for '{new}'" in err
