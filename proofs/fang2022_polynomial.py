@@ -29,18 +29,21 @@ that construction.
 >>> obs = list(obligations())
 >>> len(obs), sum(o.expected == "REFUTED" for o in obs)
 (36, 5)
->>> from symtrans.obligations import run
+>>> from symtrans import run
 >>> run(obs[0]).certificate.verdict
 'PROVED'
 """
 
 from __future__ import annotations
 
-from symtrans.claims import Claim
-from symtrans.constructions.fang2022 import expected_sizes, monomial_encoder, polynomial_transformer
-from symtrans.graph import CHANNELS, replace_weight
-from symtrans.obligations import Obligation
-from symtrans.targets import Polynomial, monomials
+from symtrans import Claim, Obligation, Polynomial, replace_weight
+from symtrans.constructions.fang2022 import (
+    expected_sizes,
+    monomial_encoder,
+    polynomial_transformer,
+)
+from symtrans.graph import CHANNELS
+from symtrans.targets import monomials
 
 QUICK = [(1, D) for D in range(1, 7)] + [(2, D) for D in range(1, 5)] + [(3, D) for D in range(1, 4)]
 SWEEP = [(1, D) for D in range(7, 17)] + [(2, D) for D in range(5, 9)] + [(3, D) for D in range(4, 7)] + \

@@ -44,12 +44,16 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from symtrans.claims import Claim
+from symtrans import (
+    Box,
+    Claim,
+    MaxoutNet,
+    Obligation,
+    Polynomial,
+    cpwl_network,
+    replace_weight,
+)
 from symtrans.constructions.gu2026 import maxout_transformer, single_head_transformer
-from symtrans.domains import Box
-from symtrans.graph import replace_weight
-from symtrans.obligations import Obligation
-from symtrans.targets import MaxoutNet, Polynomial, cpwl_network
 
 #: CPWL expressions in x1, x2 (their maxout networks are compiled with sharing).
 CPWL = [

@@ -29,11 +29,8 @@ and 2.7), not the authors' matrices.
 
 from __future__ import annotations
 
-from symtrans.claims import Claim
+from symtrans import Box, Claim, MaxoutNet, Obligation
 from symtrans.constructions.gu2026 import expected_sizes, maxout_transformer
-from symtrans.domains import Box
-from symtrans.obligations import Obligation
-from symtrans.targets import MaxoutNet
 
 UNIT = Box([(0, 1)])
 

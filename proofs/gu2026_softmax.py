@@ -28,11 +28,8 @@ from __future__ import annotations
 import random
 from fractions import Fraction
 
-from symtrans.claims import Claim
+from symtrans import Box, Claim, MaxoutNet, Obligation
 from symtrans.constructions.gu2026 import maxout_transformer, softmax_error_bound
-from symtrans.domains import Box
-from symtrans.obligations import Obligation
-from symtrans.targets import MaxoutNet
 
 UNIT = Box([(0, 1)])
 

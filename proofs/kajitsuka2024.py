@@ -45,17 +45,27 @@ The constants are a reconstruction (``shared/papers/softmax_and_uap.md`` section
 from __future__ import annotations
 
 import random
+from fractions import Fraction
 
 import sympy
 
-from symtrans.claims import Claim
-from fractions import Fraction
-
-from symtrans.constructions.kajitsuka2024 import boltzmann_graph, contextual_mapping, memorizer, random_sequences
-from symtrans.graph import add_input, new_graph, set_outputs
-from symtrans.layers import Head, attention_head, residual
-from symtrans.obligations import Obligation
-from symtrans.weights import Weights
+from symtrans import (
+    Claim,
+    Head,
+    Obligation,
+    Weights,
+    add_input,
+    attention_head,
+    new_graph,
+    residual,
+    set_outputs,
+)
+from symtrans.constructions.kajitsuka2024 import (
+    boltzmann_graph,
+    contextual_mapping,
+    memorizer,
+    random_sequences,
+)
 
 V = [["1", "0"], ["0", "2"], ["-1", "-1"]]
 KS_T1 = [[V[0], V[1]], [V[0], V[2]], [V[1], V[2]]]
