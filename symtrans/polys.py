@@ -22,7 +22,7 @@ from ._flint import flint
 from .errors import SpecError
 from .exact import exact_rational, format_exact
 
-__all__ = ["to_flint", "poly_terms", "from_terms", "ring"]
+__all__ = ["to_flint", "poly_terms", "from_terms", "ring", "poly_key", "affine_range"]
 
 
 def ring(names):
@@ -94,3 +94,43 @@ def from_terms(terms, R):
         c = exact_rational(coeff, "coefficient")
         data[tuple(monom)] = flint.fmpq(c.numerator, c.denominator)
     return R.from_dict(data)
+
+
+def poly_key(p) -> tuple:
+    """A hashable canonical form of a flint polynomial (flint polynomials are not hashable).
+
+    >>> R = ring(["x", "y"]); x, y = R.gens()
+    >>> poly_key(x / 2 - 1) == poly_key(-1 + x / 2), poly_key(x) == poly_key(y)
+    (True, False)
+    """
+    return tuple(sorted((tuple(int(e) for e in m), int(c.p), int(c.q)) for m, c in p.terms()))
+
+
+def affine_range(p, names, enclosure):
+    """The exact range ``(lo, hi)`` of an affine polynomial over the box of its variables' enclosures.
+
+    ``enclosure`` maps a generator's name to rational ``(lo, hi)``.  ``None`` when ``p`` is not
+    affine or one of its variables has no enclosure: the range is then not known, never guessed.
+
+    >>> from fractions import Fraction
+    >>> R = ring(["x", "s"]); x, s = R.gens()
+    >>> affine_range(2 * x - 1, ["x", "s"], {"x": (Fraction(0), Fraction(1))})
+    (Fraction(-1, 1), Fraction(1, 1))
+    >>> affine_range(x + s, ["x", "s"], {"x": (Fraction(0), Fraction(1))}) is None
+    True
+    """
+    lo = hi = Fraction(0)
+    for monom, c in p.terms():
+        c = Fraction(int(c.p), int(c.q))
+        degree = sum(int(e) for e in monom)
+        if degree == 0:
+            lo, hi = lo + c, hi + c
+            continue
+        if degree > 1:
+            return None
+        bounds = enclosure.get(names[next(k for k, e in enumerate(monom) if e)])
+        if bounds is None:
+            return None
+        a, b = bounds
+        lo, hi = lo + min(c * a, c * b), hi + max(c * a, c * b)
+    return lo, hi

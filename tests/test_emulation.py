@@ -113,3 +113,19 @@ def test_duplicate_units_share_one_symbol():
     assert blocks.verdict == "PROVED", blocks.evidence
     assert check_certificate(json.loads(blocks.dumps())).holds
     assert verify(G, Claim("equivalent", net, domain=BOX)).verdict == "PROVED"
+
+
+def test_nested_relus_with_an_undecided_inner_one_are_unknown_not_a_crash():
+    """The inner ReLU becomes a symbol with no enclosure; the outer one's range is then not known
+    (it used to raise KeyError).  The prover and the checker share one affine-range helper."""
+    from symtrans import Weights, add_input, add_op, new_graph, set_outputs
+    from symtrans.ops import Linear, ReLU
+
+    G = new_graph("nested")
+    x = add_input(G, "x", (1, 1))
+    a = add_op(G, "a", ReLU(), [x])
+    b = add_op(G, "b", Linear(Weights.from_rows([["1"]]), Weights.from_rows([["-1/2"]])), [a])
+    set_outputs(G, [add_op(G, "c", ReLU(), [b])])
+    net = MaxoutNet.relu(1, [[[1, 0]], [[1, "-1/2"]]], [1, 0])
+    cert = verify(G, Claim("emulation", net, domain=Box([(-1, 1)])))
+    assert cert.verdict == "UNKNOWN" and cert.evidence["reason"]

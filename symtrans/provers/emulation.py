@@ -38,7 +38,6 @@ after a search for an exact rational counterexample (REFUTED if one is found).
 
 from __future__ import annotations
 
-from fractions import Fraction
 
 import networkx as nx
 
@@ -47,6 +46,7 @@ from ..backends.base import SparseMatrix
 from ..graph import INPUTS, OP, OUTPUTS, arguments, input_variables
 from ..interpret import evaluate
 from ..ops import MatMul, Maximum, Normalize, ReLU, Scores
+from ..polys import affine_range, poly_key
 from ..polys import ring as poly_ring
 from ..targets import maxout_graph
 
@@ -55,11 +55,6 @@ __all__ = ["_Prover", "_Unknown"]
 
 class _Unknown(Exception):
     pass
-
-
-def _key(p):
-    """A hashable canonical form of a flint polynomial (flint polynomials are not hashable)."""
-    return tuple(sorted((tuple(int(e) for e in m), int(c.p), int(c.q)) for m, c in p.terms()))
 
 
 def _symbol_name(l, i):
@@ -73,7 +68,7 @@ def _target_pieces(net, names, R):
     for l, layer in enumerate(net.layers, 1):
         ys = []
         for i, unit in enumerate(layer):
-            pieces = frozenset(_key(sum((prev[n] * R.constant(p[n].numerator) / p[n].denominator
+            pieces = frozenset(poly_key(sum((prev[n] * R.constant(p[n].numerator) / p[n].denominator
                                          for n in range(len(prev))),
                                         R.constant(p[-1].numerator) / p[-1].denominator))
                                for p in unit)
@@ -99,23 +94,6 @@ def _enclosures(net, box, names):
                 raise _Unknown(f"layer {l} has an unbounded enclosure")
             out[_symbol_name(l, i)] = (lo, hi)
     return out
-
-
-def _affine_range(p, names, enclosure):
-    """Exact range of an affine polynomial over the product of its variables' enclosures."""
-    lo = hi = Fraction(0)
-    for monom, c in p.terms():
-        c = Fraction(int(c.p), int(c.q))
-        degree = sum(int(e) for e in monom)
-        if degree == 0:
-            lo, hi = lo + c, hi + c
-            continue
-        if degree > 1:
-            return None
-        v = names[next(k for k, e in enumerate(monom) if e)]
-        a, b = enclosure[v]
-        lo, hi = lo + min(c * a, c * b), hi + max(c * a, c * b)
-    return lo, hi
 
 
 class _Prover:
@@ -163,7 +141,7 @@ class _Prover:
         rows = {}
         for i, row in A.rows.items():
             for j, p in row.items():
-                rng = _affine_range(p, self.names, self.enclosure)
+                rng = affine_range(p, self.names, self.enclosure)
                 if rng is not None and rng[0] >= 0:
                     self.gates += 1
                     rows.setdefault(i, {})[j] = p
@@ -175,14 +153,14 @@ class _Prover:
 
     def _relu_symbol(self, p, node):
         """relu(p) as a symbol, with relu(-p) = relu(p) - p (one symbol per pair +-p)."""
-        if _key(p) in self.relu_symbols:
-            return self.relu_symbols[_key(p)]
-        if _key(-p) in self.relu_symbols:
-            return self.relu_symbols[_key(-p)] + p  # relu(p) = relu(-p) + p
+        if poly_key(p) in self.relu_symbols:
+            return self.relu_symbols[poly_key(p)]
+        if poly_key(-p) in self.relu_symbols:
+            return self.relu_symbols[poly_key(-p)] + p  # relu(p) = relu(-p) + p
         if not self.spare:
             raise _Unknown(f"too many undecided ReLUs at node {node!r}")
         s = self.R.gen(self.names.index(self.spare.pop(0)))
-        self.relu_symbols[_key(p)] = s
+        self.relu_symbols[poly_key(p)] = s
         return s
 
     def _hardmax(self, bk, op, node, scores, values):
@@ -207,7 +185,7 @@ class _Prover:
                 if all(p == pieces[0] for p in pieces):
                     y = pieces[0]
                 else:
-                    y = self.table.get(frozenset(_key(p) for p in pieces))
+                    y = self.table.get(frozenset(poly_key(p) for p in pieces))
                     if y is None:
                         raise _Unknown(f"max at {node!r}, entry ({i}, {j}): not the pieces of a unit of the target")
                     self.max_heads += 1
@@ -229,7 +207,7 @@ class _Prover:
         vals = [v.get(s, 0, None) or zero for s in range(v.shape[0])]
         if keys != vals:
             raise _Unknown(f"head at {hm!r}: values differ from keys")
-        y = self.table.get(frozenset(_key(p) for p in keys))
+        y = self.table.get(frozenset(poly_key(p) for p in keys))
         if y is None:
             raise _Unknown(f"head at {hm!r}: its keys are not the pieces of a unit of the target")
         self.max_heads += 1

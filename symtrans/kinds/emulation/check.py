@@ -1,7 +1,6 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
 
 import networkx as nx
 
@@ -13,7 +12,7 @@ from ...exact import exact_rational, format_exact
 from ...graph import OP, OUTPUTS, arguments, input_variables
 from ...interpret import evaluate, evaluate_at_point
 from ...ops import MatMul, Maximum, Normalize, ReLU, Scores
-from ...polys import ring
+from ...polys import affine_range, poly_key, ring
 from ...targets import maxout_graph
 
 
@@ -48,35 +47,16 @@ def check(G, claim, cert):
     def q(c):
         return R.constant(c.numerator) / c.denominator
 
-    def key(p):
-        return tuple(sorted((tuple(int(e) for e in m), int(c.p), int(c.q)) for m, c in p.terms()))
-
     units_of = {}
     prev = [gen[v] for v in input_variables(G)]
     for l, layer in enumerate(net.layers, 1):
         ys = []
         for i, unit in enumerate(layer):
-            pieces = frozenset(key(sum((prev[n] * q(pc[n]) for n in range(len(prev))), q(pc[-1]))) for pc in unit)
+            pieces = frozenset(poly_key(sum((prev[n] * q(pc[n]) for n in range(len(prev))), q(pc[-1]))) for pc in unit)
             # a unit with the same pieces as an earlier one is the same function: one symbol
             ys.append(units_of.setdefault(pieces, gen[f"u_{l}_{i}"]))
         prev = ys
     target = sum((prev[i] * q(a) for i, a in enumerate(net.output[:-1])), q(net.output[-1]))
-
-    def srange(p):
-        lo = hi = Fraction(0)
-        for m, c in p.terms():
-            c = Fraction(int(c.p), int(c.q))
-            deg = sum(int(e) for e in m)
-            if deg == 0:
-                lo, hi = lo + c, hi + c
-            elif deg == 1:
-                a, b = enc.get(names[next(k for k, e in enumerate(m) if e)], (None, None))
-                if a is None:
-                    return None
-                lo, hi = lo + min(c * a, c * b), hi + max(c * a, c * b)
-            else:
-                return None
-        return lo, hi
 
     symbols, free = {}, [gen[f"s_{k}"] for k in range(relus)]
     pb = PolyBackend(names)
@@ -91,16 +71,16 @@ def check(G, claim, cert):
                 rows = {}
                 for i, row in args[0].rows.items():
                     for j, p in row.items():
-                        rng = srange(p)
+                        rng = affine_range(p, names, enc)
                         if rng is not None and rng[0] >= 0:
                             rows.setdefault(i, {})[j] = p
                         elif rng is None or rng[1] > 0:
-                            if key(p) in symbols:
-                                v = symbols[key(p)]
-                            elif key(-p) in symbols:
-                                v = symbols[key(-p)] + p
+                            if poly_key(p) in symbols:
+                                v = symbols[poly_key(p)]
+                            elif poly_key(-p) in symbols:
+                                v = symbols[poly_key(-p)] + p
                             else:
-                                v = symbols[key(p)] = free.pop(0)
+                                v = symbols[poly_key(p)] = free.pop(0)
                             rows.setdefault(i, {})[j] = v
                 values[n] = SparseMatrix(args[0].shape, {i: {j: v for j, v in r.items() if not v.is_zero()}
                                                          for i, r in rows.items()})
@@ -119,7 +99,7 @@ def check(G, claim, cert):
                     qt = qm.get(t, 0, None) or zero
                     _require(qt.is_constant() and not qt.is_zero() and qt.leading_coefficient() > 0,
                              f"head at {n!r}: a query is not a positive constant")
-                y = units_of.get(frozenset(key(p) for p in keys))
+                y = units_of.get(frozenset(poly_key(p) for p in keys))
                 _require(y is not None, f"head at {n!r}: keys are not a unit's pieces")
                 values[n] = SparseMatrix((qm.shape[0], 1), {t: {0: y} for t in range(qm.shape[0])})
             elif isinstance(op, Maximum):
@@ -128,7 +108,7 @@ def check(G, claim, cert):
                 for i in range(r_):
                     for j in range(c_):
                         ps = [a.get(i, j, None) or zero for a in args]
-                        y = ps[0] if all(p == ps[0] for p in ps) else units_of.get(frozenset(key(p) for p in ps))
+                        y = ps[0] if all(p == ps[0] for p in ps) else units_of.get(frozenset(poly_key(p) for p in ps))
                         _require(y is not None, f"max at {n!r} is not a unit's pieces")
                         if not y.is_zero():
                             rows.setdefault(i, {})[j] = y
