@@ -22,18 +22,15 @@ True
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from .domains import AllReals, Box, domain_from_json
 from .errors import SpecError
-from .kinds import unit
+from .kinds import KINDS, unit
+from .kinds.base import ENVELOPE
 from .targets import target_from_json
 
 __all__ = ["Claim", "KINDS"]
-
-from .kinds import KINDS  # noqa: E402  (re-exported: the registry of kinds)
-
-_ENVELOPE_DEFAULTS = {"output": None, "row": 0, "col": 0, "groups": None, "zero": ()}
 
 
 @dataclass(frozen=True)
@@ -77,9 +74,9 @@ class Claim:
         if self.groups is not None:
             object.__setattr__(self, "groups", tuple(self.groups))
         object.__setattr__(self, "zero", tuple(self.zero or ()))
-        for key, default in _ENVELOPE_DEFAULTS.items():
-            if key not in u.envelope and getattr(self, key) != default:
-                raise SpecError(f"{key!r} does not apply to a {u.name} claim", field=key)
+        for f in fields(self):
+            if f.name in ENVELOPE and f.name not in u.envelope and getattr(self, f.name) != f.default:
+                raise SpecError(f"{f.name!r} does not apply to a {u.name} claim", field=f.name)
         if self.output is not None and not isinstance(self.output, str):
             raise SpecError(f"{self.output!r} is not a node name", field="output")
         for key in ("row", "col"):
@@ -97,9 +94,7 @@ class Claim:
         if u.domain == "box":
             if not isinstance(self.domain, Box):
                 raise SpecError(f"a {u.name} claim needs a box domain", field="domain")
-            dim = getattr(self.target, "dimension", None) if self.target is not None else None
-            if dim is None and self.target is not None:
-                dim = len(self.target.variables)
+            dim = self.target.dimension if self.target is not None else None
             if dim is not None and self.domain.dimension != dim:
                 raise SpecError(f"a box of dimension {self.domain.dimension} for a target on R^{dim}",
                                 field="domain", expected=f"{dim} intervals")

@@ -202,9 +202,8 @@ def _list(args) -> int:
 
 
 def _check(args) -> int:
-    from .checking import (
-        check_certificate,  # the checker alone: no prover is imported by `symtrans check`
-    )
+    # the checker alone: `symtrans check` imports no prover
+    from .checking import check_certificate
 
     with open(args.cert, encoding="utf-8") as fh:
         text = fh.read()

@@ -45,7 +45,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
@@ -55,9 +55,9 @@ from .claims import Claim
 from .constructions import build_builtin
 from .domains import domain_from_json
 from .errors import SpecError, SymtransError
-from .exact import exact_rational, suggest_rational
+from .exact import suggest_rational
 from .graph import loads
-from .kinds import KINDS, alias_note, default_method, unit
+from .kinds import KINDS, alias_note, default_method, lookup
 from .targets import (
     Dataset,
     GraphTarget,
@@ -112,7 +112,6 @@ class Spec:
         if "graph" in c:
             return _load_graph(self.base, c["graph"], "construction.graph")
         return _call_user_function(c["module"], self.base, self.target, params)
-
 
 
 def _load_graph(base: Path, name: str, where: str):
@@ -235,16 +234,15 @@ def parse_spec(text: str, base: Path = None, name: str = "spec") -> Spec:
     target = _target(_section(data, "target", required=True), base)
     check = _section(data, "check")
     method = _string(check, "method", "check", None) or default_method(target.kind)
-    notes = (alias_note(method, "check.method"),) if alias_note(method, "check.method") else ()
-    kind = KINDS.get(method) or (unit(method) if alias_note(method, "") else None)
+    notes = tuple(n for n in (alias_note(method, "check.method"),) if n)
+    kind = lookup(method)
     if kind is None or target.kind not in kind.spec_targets:
         takes = [k.name for k in KINDS.values() if target.kind in k.spec_targets]
         raise SpecError(f"check method {method!r} for {_TARGET_WORDS[target.kind]}", field="check.method",
                         expected=" or ".join(repr(m) for m in takes))
     allowed = {**COMMON_CHECK_KEYS, **kind.spec_keys()}
     for key, doc in kind.spec_keys().items():
-        field_ = next((f for f in fields(kind.params) if f.name == key), None)
-        if field_ is not None and field_.default is MISSING and key not in check:
+        if key in kind.params.required() and key not in check:
             raise SpecError(f"a {kind.name} check needs {key}", field=f"check.{key}", expected=doc)
     extra = sorted(set(check) - set(allowed))
     if extra:
@@ -269,13 +267,13 @@ def parse_spec(text: str, base: Path = None, name: str = "spec") -> Spec:
     envelope = {"output": _string(check, "output", "check"), "row": _integer(check, "row", "check", 0),
                 "col": _integer(check, "col", "check", 0), "groups": tuple(groups) if groups else None}
     envelope = {k: v for k, v in envelope.items() if k in kind.envelope}
-    data_ = {k: (v if not isinstance(v, str) or k not in _RATIONAL_KEYS else exact_rational(v, f"check.{k}"))
-             for k, v in kind.data_from_spec(target, check).items()}
     try:
-        claim = Claim(kind.name, target if kind.targets else None, expected=data_, domain=domain, **envelope)
-    except SpecError as exc:
+        claim = Claim(kind.name, target if kind.targets else None, expected=kind.data_from_spec(target, check),
+                      domain=domain, **envelope)
+    except SpecError as exc:  # name the section the offending value came from
         if exc.field and not exc.field.startswith(("check.", "target", "domain")):
-            exc = SpecError(exc.message, field=f"check.{exc.field}", expected=exc.expected)
+            section = "check" if exc.field.split("[")[0] in check else "target"
+            exc = SpecError(exc.message, field=f"{section}.{exc.field}", expected=exc.expected)
         raise exc from None
     return Spec(_string(check, "name", "check", name), construction, target, claim, expected,
                 _integer(check, "crosscheck", "check", 0), base, notes)
@@ -284,10 +282,6 @@ def parse_spec(text: str, base: Path = None, name: str = "spec") -> Spec:
 #: How error messages name a spec's target, by its kind.
 _TARGET_WORDS = {"polynomial": "a Polynomial target", "maxout": "a MaxoutNet target", "graph": "a GraphTarget target",
                  "sequences": "sequences", "dataset": "a dataset"}
-
-#: [check] keys holding rationals (their strings are read as exact rationals, naming the key on error).
-_RATIONAL_KEYS = ("eps", "r", "delta")
-
 
 def load_spec(path) -> Spec:
     """Read and parse a spec file; the name is the file's stem unless ``[check] name`` says otherwise."""

@@ -33,7 +33,7 @@ from . import (
 )
 from .base import ClaimKind
 
-__all__ = ["KINDS", "UNITS", "ClaimKind", "unit", "register", "alias_note", "default_method"]
+__all__ = ["KINDS", "UNITS", "ClaimKind", "lookup", "unit", "register", "unregister", "alias_note", "default_method"]
 
 #: The units, in the order specs look for a default method of a target kind.
 UNITS = (identity.KIND, readout.KIND, channels.KIND, sizes.KIND, equivalent.KIND, emulation.KIND, regions.KIND,
@@ -68,14 +68,19 @@ for _kind in UNITS:
     register(_kind)
 
 
+def lookup(name):
+    """The unit of a kind, by its name or an older alias; ``None`` for an unknown name."""
+    if not isinstance(name, str):
+        return None
+    return KINDS.get(name) or KINDS.get(_ALIASES.get(name))
+
+
 def unit(name) -> ClaimKind:
     """The unit of a kind, by its name or an older alias; an unknown name is a SpecError."""
-    if isinstance(name, str):
-        if name in KINDS:
-            return KINDS[name]
-        if name in _ALIASES:
-            return KINDS[_ALIASES[name]]
-    raise SpecError(f"claim kind {name!r}", field="kind", expected=" | ".join(KINDS))
+    found = lookup(name)
+    if found is None:
+        raise SpecError(f"claim kind {name!r}", field="kind", expected=" | ".join(KINDS))
+    return found
 
 
 def alias_note(name: str, where: str) -> str:

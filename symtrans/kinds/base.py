@@ -43,7 +43,7 @@ from dataclasses import MISSING, dataclass, field, fields
 from fractions import Fraction
 from typing import Callable, Mapping
 
-from ..errors import SpecError
+from ..errors import SpecError, SymtransError
 from ..exact import exact_rational, format_exact
 
 __all__ = ["ClaimKind", "Params", "NoParams", "param", "rational", "integer", "text", "rational_rows",
@@ -60,7 +60,10 @@ def rational(positive=False, nonnegative=False, optional=False, integral=False, 
     def convert(value, name):
         if value is None and optional:
             return None
-        q = exact_rational(value, name)
+        try:
+            q = exact_rational(value, name)
+        except SymtransError as exc:  # name the field, so a spec's error names its key
+            raise SpecError(exc.message, field=name, expected=exc.expected) from None
         if max(abs(q.numerator), q.denominator).bit_length() > MAX_DIGITS * 3.33:
             raise SpecError(f"a rational of more than {MAX_DIGITS} digits", field=name, expected="a smaller number")
         key = name.rsplit(".", 1)[-1]
@@ -169,6 +172,11 @@ class Params:
         return {f.name: f.metadata.get("doc", "") for f in fields(cls)}
 
     @classmethod
+    def required(cls) -> tuple:
+        """The fields without a default."""
+        return tuple(f.name for f in fields(cls) if f.default is MISSING)
+
+    @classmethod
     def from_value(cls, value) -> "Params":
         """From an instance, a mapping (spec, certificate JSON, API) or None."""
         if isinstance(value, cls):
@@ -182,7 +190,7 @@ class Params:
         if unknown:
             raise SpecError("unknown claim data", field=str(unknown[0]),
                             expected="one of: " + (", ".join(names) or "no keys"))
-        missing = [f.name for f in fields(cls) if f.default is MISSING and f.name not in value]
+        missing = [name for name in cls.required() if name not in value]
         if missing:
             raise SpecError("missing", field=missing[0], expected=cls.keys()[missing[0]] or "a value")
         return cls(**value)
@@ -236,9 +244,11 @@ class ClaimKind:
         Which of :data:`ENVELOPE`'s fields apply.
     aliases : tuple of str
         Older spellings of the name, still read (spec method, certificate method).
-    from_spec : callable, optional
-        ``from_spec(target, check) -> dict``: the data from a spec's target and
-        ``[check]`` table (default: the ``[check]`` keys named like the data's fields).
+    check_keys : tuple of str, optional
+        The data fields a spec's ``[check]`` table may give (default: all of them).
+    from_target : callable, optional
+        ``from_target(target) -> dict``: the data a spec's target supplies (the
+        sequences of a contextual-mapping spec, say).
     validate : callable, optional
         ``validate(claim)``: checks across the data, target and domain; raises
         :class:`~symtrans.errors.SpecError` naming the field.
@@ -256,7 +266,8 @@ class ClaimKind:
     domain: str = None
     envelope: tuple = ("output", "row", "col")
     aliases: tuple = ()
-    from_spec: Callable = None
+    check_keys: tuple = None
+    from_target: Callable = None
     validate: Callable = None
 
     def prove(self, G, claim, name: str = ""):
@@ -268,18 +279,19 @@ class ClaimKind:
         return importlib.import_module(f"{self.package}.check").check(G, claim, cert)
 
     def spec_keys(self) -> dict:
-        """The ``[check]`` keys this kind reads: its data's fields and its envelope fields."""
+        """The ``[check]`` keys this kind reads: its envelope fields and the data fields a spec gives."""
         keys = {k: ENVELOPE[k] for k in self.envelope if k != "zero"}
-        if self.from_spec is None:
-            keys.update(self.params.keys())
-        else:
-            keys.update({k: v for k, v in self.params.keys().items() if k in getattr(self.from_spec, "keys", ())})
+        keys.update({k: doc for k, doc in self.params.keys().items()
+                     if self.check_keys is None or k in self.check_keys})
         return keys
 
     def data_from_spec(self, target, check: dict) -> dict:
-        if self.from_spec is not None:
-            return self.from_spec(target, check)
-        return {k: check[k] for k in self.params.keys() if k in check}
+        """The claim's data from a spec: the ``[check]`` keys it reads, and what the target supplies."""
+        keys = self.spec_keys()
+        data = {k: check[k] for k in self.params.keys() if k in check and k in keys}
+        if self.from_target is not None:
+            data.update(self.from_target(target))
+        return data
 
 
 # -- pieces of one-line evidence summaries, shared by the units ----------------------------------------

@@ -34,22 +34,24 @@ from ..interpret import evaluate, evaluate_many
 
 __all__ = ["float_separations",
            "required_pairs",
-           "separation_claim_data",
+           "separation_claim_data", "claim_sequences",
            "MAX_BITS_CAP"]
 
 #: Largest precision the verifier will use, whatever the claim asks (it says so when capping).
 MAX_BITS_CAP = 1 << 16
 
 
+def claim_sequences(claim) -> list:
+    """The claim's sequences as lists of token tuples (exact Fractions)."""
+    return [[tuple(tok) for tok in seq] for seq in claim.expected.sequences]
+
+
 def separation_claim_data(claim):
-    """The claim's data, unpacked: sequences (tuples of Fractions), r, delta, delta_log10, max bits
+    """A contextual-mapping claim's data, unpacked: sequences, r, delta, delta_log10, max bits
     (capped), whether capped, start bits, engine.  Validation is the claim's own (its kind's Params)."""
     exp = claim.expected
-    X = [[tuple(tok) for tok in seq] for seq in exp.sequences]
-    max_bits = getattr(exp, "max_bits", 8192)
-    return (X, getattr(exp, "r", None), getattr(exp, "delta", None) or Fraction(0), getattr(exp, "delta_log10", None),
-            min(max_bits, MAX_BITS_CAP), max_bits > MAX_BITS_CAP, getattr(exp, "start_bits", 64),
-            getattr(exp, "engine", "arb"))
+    return (claim_sequences(claim), exp.r, exp.delta or Fraction(0), exp.delta_log10,
+            min(exp.max_bits, MAX_BITS_CAP), exp.max_bits > MAX_BITS_CAP, exp.start_bits, exp.engine)
 
 
 def required_pairs(X):

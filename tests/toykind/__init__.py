@@ -24,13 +24,6 @@ class ValueAtParams(Params):
     value: Fraction = param(rational(), doc="the claimed exact output value there")
 
 
-def _from_spec(target, check):
-    return {k: check[k] for k in ("point", "value") if k in check}
-
-
-_from_spec.keys = ("point", "value")
-
-
 def _summarize(cert):
     ce = cert.counterexample
     return f"the output is {cert.evidence['output']} exactly" + (f", not {ce['claimed']}" if ce else "")
@@ -43,4 +36,4 @@ KIND = ClaimKind(
                         f"== {c.expected.value}"),
     summarize=_summarize,
     evidence={"output": "the exact output value at the point"},
-    spec_targets=("polynomial",), from_spec=_from_spec)
+    spec_targets=("polynomial",))

@@ -57,13 +57,9 @@ class ContextualMappingParams(Params):
         check_sequences(self.sequences)
 
 
-def sequences_from_spec(keys):
-    def from_spec(target, check):
-        data = {k: check[k] for k in keys if k in check}
-        data["sequences"] = target.as_lists()
-        return data
-    from_spec.keys = keys
-    return from_spec
+def sequences_of(target) -> dict:
+    """The data a spec's sequences target supplies."""
+    return {"sequences": target.as_lists()}
 
 
 def _describe(claim):
@@ -95,4 +91,4 @@ KIND = ClaimKind(
               "closest_pair": "PROVED: that pair", "undecided": "UNKNOWN: the first undecided comparisons",
               "undecided_count": "UNKNOWN: how many", "note": "a cap applied to max_bits"},
     spec_targets=("sequences",), aliases=("separation", "interval"),
-    from_spec=sequences_from_spec(("r", "delta", "delta_log10", "max_bits")))
+    check_keys=("r", "delta", "delta_log10", "max_bits"), from_target=sequences_of)

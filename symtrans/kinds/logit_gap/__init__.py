@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from ..base import ClaimKind, Params, param, rational_rows
-from ..contextual_mapping import check_sequences, sequences_from_spec
+from ..contextual_mapping import check_sequences, sequences_of
 
 
 @dataclass(frozen=True)
@@ -33,4 +33,4 @@ KIND = ClaimKind(
     doc="logit gaps >= 2 log n + 3 in every score row",
     describe=lambda c: "logit gaps >= 2 log n + 3 (Lemma 1's hypothesis)", summarize=_summarize,
     evidence={"min_gap": "the smallest gap, exactly", "needed": "2 log n + 3", "at": "[sequence, query, key a, key b]"},
-    spec_targets=("sequences",), envelope=(), from_spec=sequences_from_spec(()))
+    spec_targets=("sequences",), envelope=(), check_keys=(), from_target=sequences_of)

@@ -13,7 +13,7 @@ from ...graph import INPUTS, OP, check
 from ...interpret import evaluate
 from ...ops import Scores
 from ...provers._certify import certify
-from ...provers.separation import separation_claim_data
+from ...provers.separation import claim_sequences
 
 
 def prove(G, claim, name: str = "") -> Certificate:
@@ -36,7 +36,7 @@ def prove(G, claim, name: str = "") -> Certificate:
     """
     start_time = time.perf_counter()
     check(G)
-    X = separation_claim_data(claim)[0]
+    X = claim_sequences(claim)
     scores = [n for n in G if isinstance(G.nodes[n][OP], Scores)]
     if len(scores) != 1:
         raise SpecError(f"the graph has {len(scores)} score nodes", field="claim", expected="exactly one head")

@@ -32,13 +32,8 @@ class MemoriseParams(Params):
                             expected="one row of labels per sequence, one label per token")
 
 
-def _from_spec(target, check):
-    data = {k: check[k] for k in ("max_bits",) if k in check}
-    data.update(sequences=target.as_lists(), labels=[list(row) for row in target.labels], z="mem.z")
-    return data
-
-
-_from_spec.keys = ("max_bits",)
+def _from_target(target):
+    return {"sequences": target.as_lists(), "labels": [list(row) for row in target.labels], "z": "mem.z"}
 
 
 def _summarize(cert):
@@ -57,4 +52,4 @@ KIND = ClaimKind(
     summarize=_summarize,
     evidence={"bits": "the precision that decided", "points": "PROVED: data points",
               "undecided_points": "UNKNOWN: points whose enclosure straddles a step"},
-    spec_targets=("dataset",), envelope=(), aliases=("exact",), from_spec=_from_spec)
+    spec_targets=("dataset",), envelope=(), aliases=("exact",), check_keys=("max_bits",), from_target=_from_target)

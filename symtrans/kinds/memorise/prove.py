@@ -10,7 +10,7 @@ from ...exact import format_exact
 from ...graph import INPUTS, OUTPUTS, check, token_slice
 from ...interpret import evaluate, evaluate_at_point
 from ...provers._certify import certify
-from ...provers.separation import MAX_BITS_CAP, separation_claim_data
+from ...provers.separation import MAX_BITS_CAP, claim_sequences
 
 
 def prove(G, claim, name: str = "") -> Certificate:
@@ -36,7 +36,7 @@ def prove(G, claim, name: str = "") -> Certificate:
     start_time = time.perf_counter()
     check(G)
     exp = claim.expected
-    X = separation_claim_data(claim)[0]
+    X = claim_sequences(claim)
     labels = [list(row) for row in exp.labels]
     if len(labels) != len(X) or any(len(row) != len(X[0]) for row in labels):
         raise SpecError("labels do not match the sequences", field="labels")
