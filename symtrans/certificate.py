@@ -120,16 +120,20 @@ class Certificate:
         return (f"Certificate({who}{self.verdict} {self.method} {self.describe()!r} "
                 f"graph {str(self.fingerprint)[:16]})")
 
-    def to_json(self) -> dict:
-        """The certificate as JSON data (a deep copy: editing it leaves the certificate as it was)."""
-        return copy.deepcopy({"format": FORMAT, "version": VERSION, "name": self.name, "verdict": self.verdict.value,
+    def _fields(self) -> dict:
+        return {"format": FORMAT, "version": VERSION, "name": self.name, "verdict": self.verdict.value,
                 "claim": self.claim, "fingerprint": self.fingerprint, "method": self.method,
                 "backend": self.backend, "precision": self.precision, "evidence": self.evidence,
                 "counterexample": self.counterexample, "seconds": round(self.seconds, 6),
-                "versions": self.versions, "graph": self.graph})
+                "versions": self.versions, "graph": self.graph}
+
+    def to_json(self) -> dict:
+        """The certificate as JSON data (a deep copy: editing it leaves the certificate as it was)."""
+        return copy.deepcopy(self._fields())
 
     def dumps(self) -> str:
-        return json.dumps(self.to_json(), indent=1, sort_keys=True)
+        """The certificate as JSON text (serialised directly: no copy needed)."""
+        return json.dumps(self._fields(), indent=1, sort_keys=True)
 
     @classmethod
     def from_json(cls, data) -> "Certificate":
