@@ -84,6 +84,7 @@ from .backends import PolyBackend, PWLBackend
 from .certificate import Certificate, Verdict
 from .claims import Claim
 from .errors import SpecError, SymtransError
+from .exact import exact_rational
 from .graph import OUTPUTS, fingerprint, from_json
 from .interpret import evaluate
 
@@ -146,6 +147,19 @@ def check_certificate(data) -> CheckResult:
     except Exception as exc:  # noqa: BLE001 - the checker never raises; anything unexpected fails the check
         return CheckResult(False, None, f"malformed evidence: {type(exc).__name__}: {exc}")
     return CheckResult(True, verdict, f"{verdict} re-checked ({unit.name}, graph {cert.fingerprint[:16]})")
+
+
+def _point(claim, ce, variables):
+    """The counterexample's point, variable by variable, required complete and inside the claim's domain."""
+    _require(isinstance(ce, dict) and isinstance(ce.get("point"), dict), "the certificate has no point to re-check")
+    raw = ce["point"]
+    missing = [v for v in variables if v not in raw]
+    _require(not missing, f"the counterexample does not give {missing[:1]}")
+    point = {v: exact_rational(raw[v], f"counterexample.point.{v}") for v in variables}
+    domain = claim.domain
+    _require(domain is None or domain.contains([point[v] for v in variables]),
+             "the counterexample lies outside the claim's domain")
+    return point
 
 
 def _node(G, claim):

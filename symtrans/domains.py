@@ -26,6 +26,14 @@ class AllReals:
     def to_json(self):
         return {"kind": "all", "dimension": self.dimension}
 
+    def contains(self, point) -> bool:
+        """Every point of R^d with exact coordinates is in it.
+
+        >>> AllReals(1).contains([10**9])
+        True
+        """
+        return len(point) == self.dimension
+
 
 @dataclass(frozen=True)
 class Box:
@@ -63,6 +71,15 @@ class Box:
     @property
     def dimension(self) -> int:
         return len(self.bounds)
+
+    def contains(self, point) -> bool:
+        """Whether ``point`` (exact coordinates, in order) lies in the closed box.
+
+        >>> Box([(-1, 1)]).contains([-1]), Box([(-1, 1)]).contains(["-7"])
+        (True, False)
+        """
+        return len(point) == self.dimension and all(
+            lo <= exact_rational(v, "point") <= hi for v, (lo, hi) in zip(point, self.bounds))
 
     def to_json(self):
         return {"kind": "box", "bounds": [[format_exact(lo), format_exact(hi)] for lo, hi in self.bounds]}

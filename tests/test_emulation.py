@@ -129,3 +129,94 @@ def test_nested_relus_with_an_undecided_inner_one_are_unknown_not_a_crash():
     net = MaxoutNet.relu(1, [[[1, 0]], [[1, "-1/2"]]], [1, 0])
     cert = verify(G, Claim("emulation", net, domain=Box([(-1, 1)])))
     assert cert.verdict == "UNKNOWN" and cert.evidence["reason"]
+
+
+def _certificate_with_graph(data, edit):
+    """A copy of a certificate whose embedded graph is edited by ``edit(nodes_by_id)``,
+    with the fingerprint recomputed (so only the proof itself can catch the change)."""
+    from symtrans.graph import fingerprint, from_json
+
+    other = json.loads(json.dumps(data))
+    edit({n["id"]: n for n in other["graph"]["nodes"]})
+    other["fingerprint"] = fingerprint(from_json(other["graph"]))
+    return other
+
+
+def _max_of_three():
+    net = MaxoutNet(2, [[[[1, 1, 0], [-1, 2, 0], [0, -1, 1]]]], [1, 0])
+    cert = verify(maxout_transformer(net, BOX), Claim("emulation", net, domain=BOX))
+    assert cert.verdict == "PROVED"
+    return json.loads(cert.dumps())
+
+
+@pytest.mark.parametrize("what, edit", [
+    ("a kernel -s reverses the head's scores",
+     lambda n: n["b2.att.h0.scores"]["op"].update(kernel={"formula": "-s"})),
+    ("a masked head", lambda n: n["b2.att.h0.weights"]["op"].update(
+        mask={"shape": [3, 3], "allowed": [[0, 0], [1, 1], [2, 2]]})),
+    ("column-wise normalisation", lambda n: n["b2.att.h0.weights"]["op"].update(axis="col")),
+    ("a negative query", lambda n: n["b2.att.h0.q"]["op"]["weight"]["entries"].__setitem__(
+        0, [2, 0, "-1"])),
+])
+def test_the_compositional_checker_reads_the_whole_head(what, edit):
+    """Issue 11: a graph edited so that its head no longer takes the max (fingerprint recomputed)
+    passed the checker, which ignored the kernel, the mask, the axis."""
+    data = _max_of_three()
+    try:
+        other = _certificate_with_graph(data, edit)
+    except Exception as exc:  # the edit made the graph itself invalid: also not accepted
+        pytest.skip(f"{what}: the edited graph does not load ({exc})")
+    result = check_certificate(other)
+    assert not result.holds, what
+
+
+def test_the_compositional_checker_refuses_a_second_head_column():
+    """A second query/key column whose product reverses the scores (issue 11's tamper)."""
+    data = _max_of_three()
+
+    def edit(n):
+        for part, entries in (("q", [[2, 1, "-1"], [3, 1, "-1"], [4, 1, "-1"]]), ("k", [[5, 1, "2"]])):
+            w = n[f"b2.att.h0.{part}"]
+            w["op"]["weight"]["shape"] = [7, 2]
+            w["op"]["weight"]["entries"] += entries
+            w["shape"] = [3, 2]
+    result = check_certificate(_certificate_with_graph(data, edit))
+    assert not result.holds and "one-dimensional" in result.reason
+
+
+def test_a_refuting_point_must_lie_in_the_box_and_separate():
+    net = net_2d(9)
+    bad = replace_weight(maxout_transformer(net, BOX), "readout", "bias", (0, 0), net.output[-1] + 1)
+    data = json.loads(verify(bad, Claim("emulation", net, domain=BOX)).dumps())
+    assert check_certificate(data).holds
+    outside = json.loads(json.dumps(data))
+    outside["counterexample"]["point"]["x1"] = "-7"
+    assert "outside the claim's domain" in check_certificate(outside).reason
+    # the true graph with a "counterexample" where both sides agree: not a refutation
+    good = json.loads(verify(maxout_transformer(net, BOX), Claim("emulation", net, domain=BOX)).dumps())
+    agree = dict(good, verdict="REFUTED", counterexample=data["counterexample"])
+    result = check_certificate(agree)
+    assert not result.holds and "does not separate" in result.reason
+
+
+def test_an_emulation_claim_about_another_node_is_refused():
+    data = _max_of_three()
+    other = json.loads(json.dumps(data))
+    other["claim"]["output"] = "b2.att.h0.mix"
+    assert not check_certificate(other).holds
+
+
+def test_hardmax_weights_used_elsewhere_are_unknown_not_a_crash():
+    """Issue 11: a hardmax weight consumed by anything but a MatMul's first argument raised."""
+    from symtrans import Weights, add_input, add_op, new_graph, set_outputs
+    from symtrans.ops import Linear, MatMul, Normalize, Scores
+
+    G = new_graph("stray")
+    x = add_input(G, "x", (1, 1))
+    s = add_op(G, "s", Scores(), [x, x])
+    w = add_op(G, "w", Normalize("hardmax"), [s])
+    m = add_op(G, "m", MatMul(), [x, w])
+    set_outputs(G, [add_op(G, "o", Linear(Weights.from_rows([["1"]])), [m])])
+    net = MaxoutNet.relu(1, [[[1, 0]]], [1, 0])
+    cert = verify(G, Claim("emulation", net, domain=Box([(-1, 1)])))
+    assert cert.verdict in ("UNKNOWN", "REFUTED") and "hardmax" in cert.evidence["reason"], cert.evidence

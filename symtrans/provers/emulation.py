@@ -38,107 +38,33 @@ after a search for an exact rational counterexample (REFUTED if one is found).
 
 from __future__ import annotations
 
-
-import networkx as nx
-
-from ..backends import IntervalBackend, PolyBackend
 from ..backends.base import SparseMatrix
-from ..graph import INPUTS, OP, OUTPUTS, arguments, input_variables
-from ..interpret import evaluate
+from ..graph import OP, arguments
 from ..ops import MatMul, Maximum, Normalize, ReLU, Scores
 from ..polys import affine_range, poly_key
-from ..polys import ring as poly_ring
-from ..targets import maxout_graph
+from ..unitwalk import DEFAULT, Head, Stuck, UnitWalk
 
 __all__ = ["_Prover", "_Unknown"]
 
-
-class _Unknown(Exception):
-    pass
-
-
-def _symbol_name(l, i):
-    return f"y_{l}_{i}"
+#: The prover's "cannot certify" is the walk's.
+_Unknown = Stuck
 
 
-def _target_pieces(net, names, R):
-    """Each unit's pieces as polynomials in the previous layer's symbols -> that unit's symbol."""
-    table = {}
-    prev = [R.gen(names.index(v)) for v in names[:net.dimension]]
-    for l, layer in enumerate(net.layers, 1):
-        ys = []
-        for i, unit in enumerate(layer):
-            pieces = frozenset(poly_key(sum((prev[n] * R.constant(p[n].numerator) / p[n].denominator
-                                         for n in range(len(prev))),
-                                        R.constant(p[-1].numerator) / p[-1].denominator))
-                               for p in unit)
-            # a unit with the same pieces as an earlier one is the same function: one symbol
-            ys.append(table.setdefault(pieces, R.gen(names.index(_symbol_name(l, i)))))
-        prev = ys
-    out = sum((prev[i] * R.constant(a.numerator) / a.denominator for i, a in enumerate(net.output[:-1])),
-              R.constant(net.output[-1].numerator) / net.output[-1].denominator)
-    return table, out
+class _Prover(UnitWalk):
+    """The prover's rules on the shared walk (:mod:`symtrans.unitwalk`), with counts for the evidence."""
 
-
-def _enclosures(net, box, names):
-    """Rational enclosures of the inputs and of every unit of the target over the box."""
-    G = maxout_graph(net)
-    bk = IntervalBackend(prec=64)
-    layers = [f"L{l}" if len(max(layer, key=len)) > 1 else f"L{l}.p0" for l, layer in enumerate(net.layers, 1)]
-    values = evaluate(G, bk, {"x": [[tuple(b) for b in box.bounds]]}, nodes=layers)
-    out = {names[j]: box.bounds[j] for j in range(net.dimension)}
-    for l, node in enumerate(layers, 1):
-        for i, s in enumerate(bk.to_list(values[node])[0]):
-            lo, hi = bk.bounds(s)
-            if lo is None:
-                raise _Unknown(f"layer {l} has an unbounded enclosure")
-            out[_symbol_name(l, i)] = (lo, hi)
-    return out
-
-
-class _Prover:
     def __init__(self, G, net, box):
-        self.G, self.net, self.box = G, net, box
-        self.names = input_variables(G) + [_symbol_name(l, i) for l, layer in enumerate(net.layers, 1)
-                                           for i in range(len(layer))]
+        super().__init__(G, net, box)
         self.relu_symbols = {}
         self.gates = 0
         self.max_heads = 0
 
     def run(self):
-        # the ReLU symbols are created as they are met; the ring grows, so work with sympy-free flint
-        # polynomials over a ring large enough for the worst case
-        relus = sum(1 for n in self.G if isinstance(self.G.nodes[n][OP], ReLU))
-        width = max(self.G.nodes[n]["shape"][0] * self.G.nodes[n]["shape"][1] for n in self.G)
-        self.spare = [f"r_{k}" for k in range(relus * width)]
-        self.names += self.spare
-        self.R = poly_ring(self.names)
-        self.enclosure = _enclosures(self.net, self.box, self.names)
-        self.table, self.target = _target_pieces(self.net, self.names, self.R)
-        bk = PolyBackend(self.names)
-        values = {}
-        order = {n: i for i, n in enumerate(self.G.nodes)}
-        with bk.session(self.names):
-            for n in nx.lexicographical_topological_sort(self.G, key=order.__getitem__):
-                op = self.G.nodes[n][OP]
-                args = [values[a] for a in arguments(self.G, n)]
-                if n in self.G.graph[INPUTS]:
-                    values[n] = bk.lift_input(None, op.shape, op.variables)
-                elif isinstance(op, ReLU):
-                    values[n] = self._relu(bk, args[0], n)
-                elif isinstance(op, Normalize) and op.rule == "hardmax":
-                    values[n] = self._hardmax(bk, op, n, args[0], values)
-                elif isinstance(op, MatMul) and isinstance(args[0], tuple):
-                    values[n] = self._max_head(bk, args[0], args[1], n)
-                elif isinstance(op, Maximum):
-                    values[n] = self._maximum(args, n)
-                else:
-                    values[n] = op.apply(bk, *args)
-            out = values[self.G.graph[OUTPUTS][0]].get(0, 0, None) or self.R.from_dict({})
-        return out
+        return super().run({ReLU: self._relu, Normalize: self._hardmax, MatMul: self._max_head,
+                            Maximum: self._maximum})
 
-    def _relu(self, bk, A, node):
-        rows = {}
+    def _relu(self, bk, node, op, args):
+        A, rows = args[0], {}
         for i, row in A.rows.items():
             for j, p in row.items():
                 rng = affine_range(p, self.names, self.enclosure)
@@ -157,31 +83,28 @@ class _Prover:
             return self.relu_symbols[poly_key(p)]
         if poly_key(-p) in self.relu_symbols:
             return self.relu_symbols[poly_key(-p)] + p  # relu(p) = relu(-p) + p
-        if not self.spare:
-            raise _Unknown(f"too many undecided ReLUs at node {node!r}")
-        s = self.R.gen(self.names.index(self.spare.pop(0)))
-        self.relu_symbols[poly_key(p)] = s
+        s = self.relu_symbols[poly_key(p)] = self.fresh(node)
         return s
 
-    def _hardmax(self, bk, op, node, scores, values):
-        if all(p.is_constant() for row in scores.rows.values() for p in row.values()):
-            return op.apply(bk, scores)  # constant scores: exact weights (uniform or decided)
+    def _hardmax(self, bk, node, op, args):
+        scores = args[0]
+        if op.rule != "hardmax" or all(p.is_constant() for row in scores.rows.values() for p in row.values()):
+            return DEFAULT  # softmax fails in the poly backend; constant scores: exact weights
         if op.axis != "row" or op.mask is not None:
             raise _Unknown(f"hardmax at {node!r}: only unmasked row-wise heads are recognised")
         src = arguments(self.G, node)[0]
         if not isinstance(self.G.nodes[src][OP], Scores) or self.G.nodes[src][OP].kernel is not None:
             raise _Unknown(f"hardmax at {node!r} does not normalise dot-product scores")
-        q, k = (values[a] for a in arguments(self.G, src))
-        return ("hardmax", node, q, k)
+        q, k = (self.values[a] for a in arguments(self.G, src))
+        return Head(node, q, k)
 
-    def _maximum(self, args, node):
+    def _maximum(self, bk, node, op, args):
         """Elementwise max whose arguments are exactly the pieces of a target unit -> its symbol."""
-        zero = self.R.from_dict({})
         r, c = args[0].shape
         rows = {}
         for i in range(r):
             for j in range(c):
-                pieces = [a.get(i, j, None) or zero for a in args]
+                pieces = [self.entry(a, i, j) for a in args]
                 if all(p == pieces[0] for p in pieces):
                     y = pieces[0]
                 else:
@@ -193,22 +116,22 @@ class _Prover:
                     rows.setdefault(i, {})[j] = y
         return SparseMatrix((r, c), rows)
 
-    def _max_head(self, bk, marker, v, node):
-        _, hm, q, k = marker
-        n = q.shape[0]
-        if q.shape[1] != 1 or k.shape[1] != 1 or v.shape[1] != 1:
-            raise _Unknown(f"head at {hm!r}: only one-dimensional heads are recognised")
-        zero = self.R.from_dict({})
+    def _max_head(self, bk, node, op, args):
+        if not isinstance(args[0], Head):
+            return DEFAULT
+        head, v = args
+        q, k, n = head.q, head.k, head.q.shape[0]
+        if op.transpose_b or q.shape[1] != 1 or k.shape[1] != 1 or v.shape[1] != 1:
+            raise _Unknown(f"head at {head.node!r}: only one-dimensional heads are recognised")
         for t in range(n):
-            qt = q.get(t, 0, None) or zero
+            qt = self.entry(q, t, 0)
             if not (qt.is_constant() and not qt.is_zero() and qt.leading_coefficient() > 0):
-                raise _Unknown(f"head at {hm!r}: the query of token {t} is not a positive constant")
-        keys = [k.get(s, 0, None) or zero for s in range(k.shape[0])]
-        vals = [v.get(s, 0, None) or zero for s in range(v.shape[0])]
-        if keys != vals:
-            raise _Unknown(f"head at {hm!r}: values differ from keys")
+                raise _Unknown(f"head at {head.node!r}: the query of token {t} is not a positive constant")
+        keys = [self.entry(k, s, 0) for s in range(k.shape[0])]
+        if keys != [self.entry(v, s, 0) for s in range(v.shape[0])]:
+            raise _Unknown(f"head at {head.node!r}: values differ from keys")
         y = self.table.get(frozenset(poly_key(p) for p in keys))
         if y is None:
-            raise _Unknown(f"head at {hm!r}: its keys are not the pieces of a unit of the target")
+            raise _Unknown(f"head at {head.node!r}: its keys are not the pieces of a unit of the target")
         self.max_heads += 1
         return SparseMatrix((n, 1), {t: {0: y} for t in range(n)})

@@ -36,9 +36,9 @@ def prove(G, claim, name: str = "") -> Certificate:
     node = claim.output or G.graph[OUTPUTS][0]
     if node != G.graph[OUTPUTS][0] or claim.row or claim.col:
         raise SpecError("the compositional proof reads the graph's single output entry", field="output")
-    prover = _Prover(G, claim.target, claim.domain)
     evidence = {}
     try:
+        prover = _Prover(G, claim.target, claim.domain)
         out = prover.run()
         evidence = {"certified_gates": prover.gates, "relu_symbols": len(prover.relu_symbols),
                     "max_heads": prover.max_heads}
