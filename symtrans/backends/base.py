@@ -37,7 +37,7 @@ from ..errors import BackendError, EvaluationError, SpecError, Undecided
 from ..exact import exact_rational, is_symbolic
 from ..weights import Weights
 
-__all__ = ["Backend", "ScalarBackend", "SparseMatrix", "UNDECIDED", "refuse"]
+__all__ = ["Backend", "ScalarBackend", "SparseMatrix", "UNDECIDED", "refuse", "softmax_row"]
 
 
 class _UndecidedType:
@@ -76,6 +76,32 @@ def refuse(backend, op: str, why: str = "") -> BackendError:
     if why:
         text += f": {why}"
     return BackendError(text, expected="a backend that can: interval (rigorous) or mp / floats (approximate)")
+
+
+def softmax_row(z, keys, exp, invert, one) -> dict:
+    """Softmax weights of one row: ``w_j = 1 / (1 + sum_{k in keys, k != j} exp(z_k - z_j))``.
+
+    The one place symtrans writes softmax; every backend calls it with its own
+    scalars (exact numbers, Arb balls, mpmath values, NumPy vectors over a batch).
+    Equal to ``exp(z_j) / sum_k exp(z_k)``, but it never forms a ratio of two large
+    exponentials: floats cannot overflow into inf/inf, and an enclosure inverts only
+    a sum known to be at least 1 (its ``k = j`` term is the exact ``one``, the others
+    are non-negative), so ``invert`` may use that bound.
+
+    >>> from fractions import Fraction
+    >>> one = Fraction(1)
+    >>> softmax_row([Fraction(0), Fraction(0), Fraction(7)], [0, 1], lambda d: one if d == 0 else None,
+    ...             lambda t: one / t, one)                       # key 2 is masked
+    {0: Fraction(1, 2), 1: Fraction(1, 2)}
+    """
+    out = {}
+    for j in keys:
+        total = one
+        for k in keys:
+            if k != j:
+                total = total + exp(z[k] - z[j])
+        out[j] = invert(total)
+    return out
 
 
 class Backend:
@@ -142,36 +168,12 @@ class Backend:
         return self.div(self.fill(r, c, 1), A)
 
     def softmax(self, S, beta, allowed=None):
-        """Row-wise softmax weights of ``beta * S``, as ``w_ij = 1 / sum_k exp(beta (s_ik - s_ij))``
-        over the allowed keys ``k`` (masked positions get weight 0).
+        """Row-wise softmax weights of ``beta * S`` over the allowed keys (masked positions get 0).
 
-        Equal to ``exp(beta s_ij) / sum_k exp(beta s_ik)``, but never forms a
-        ratio of two large exponentials: it cannot overflow into inf/inf in
-        floats, and for enclosures the numerator and denominator are not two
-        wide boxes divided by each other: only a sum that is at least 1 (its
-        ``k = j`` term is exactly 1) is inverted.  This default is written with
-        matrix operations; :class:`ScalarBackend` computes the same sums entry by entry.
+        Each backend computes them with :func:`softmax_row`, the one place the formula is
+        written; a backend that cannot (its values are not entries) refuses.
         """
-
-        n, m = self.shape(S)
-        z = self.hadamard(S, self.fill(n, m, beta))
-        ones_row = self.fill(1, m, 1)
-        columns = []
-        for j in range(m):
-            pick = self.const(Weights((m, 1), {(j, 0): 1}))
-            diff = self.sub(z, self.matmul(self.matmul(z, pick), ones_row))
-            # the k = j term is exp(0) = 1 exactly; say so, rather than exp(z_ij - z_ij)
-            # (an enclosure of z - z is not exactly 0)
-            diff = self.masked(diff, frozenset((i, k) for i in range(n) for k in range(m) if k != j))
-            terms = self.exp(diff)
-            if allowed is not None:
-                # keep the k = j term even where (i, j) is masked (that weight is zeroed below),
-                # so every sum is at least 1
-                terms = self.masked(terms, allowed | {(i, j) for i in range(n)})
-            # the sum has the term exp(0) = 1 and non-negative others: it is >= 1
-            columns.append(self.inverse_at_least(self.reduce_sum(terms, 1), 1))
-        w = self.hstack(columns)
-        return w if allowed is None else self.masked(w, allowed)
+        raise refuse(self, "softmax", "this backend has no entry-wise softmax")
 
     def __repr__(self):
         return f"{type(self).__name__}()"
@@ -397,10 +399,7 @@ class ScalarBackend(Backend):
         return self._s_div(self.one(), s)
 
     def softmax(self, S, beta, allowed=None):
-        """The same weights as :meth:`Backend.softmax`, summed entry by entry.
-
-        ``w_ij = 1 / (1 + sum_{k != j allowed} exp(b s_ik - b s_ij))``: the ``k = j`` term is
-        the exact 1, every other term is an ``exp`` of one difference.
+        """:func:`softmax_row` on every row, with this backend's scalars.
 
         >>> from symtrans.backends import RationalBackend
         >>> from symtrans.weights import Weights
@@ -416,15 +415,8 @@ class ScalarBackend(Backend):
             row = S.rows.get(i, {})
             z = [b * row[k] if k in row else z0 for k in range(m)]
             keys = [k for k in range(m) if allowed is None or (i, k) in allowed]
-            out = {}
-            for j in keys:
-                total = one
-                for k in keys:
-                    if k != j:
-                        total = total + self._s_exp(z[k] - z[j])
-                w = self._s_inverse_at_least(total, one)
-                if not self._s_is_zero(w):
-                    out[j] = w
+            w = softmax_row(z, keys, self._s_exp, lambda t: self._s_inverse_at_least(t, one), one)
+            out = {j: v for j, v in w.items() if not self._s_is_zero(v)}
             if out:
                 rows[i] = out
         return SparseMatrix((n, m), rows)

@@ -21,7 +21,7 @@ import numpy as np
 
 from ..errors import SpecError
 from ..exact import exact_rational, is_symbolic
-from .base import Backend, refuse
+from .base import Backend, refuse, softmax_row
 
 __all__ = ["FloatBackend"]
 
@@ -128,6 +128,21 @@ class FloatBackend(Backend):
     def exp(self, A):
         with np.errstate(over="ignore"):
             return np.exp(A)
+
+    def softmax(self, S, beta, allowed=None):
+        """:func:`~symtrans.backends.base.softmax_row` on float vectors: over the batch and
+        the rows at once when nothing is masked, row by row otherwise."""
+        b = exact_rational(beta)
+        z = S * (b.numerator / b.denominator)
+        batch, n, m = z.shape
+        out = np.zeros_like(z)
+        groups = [(slice(None), range(m))] if allowed is None else [
+            (i, [k for k in range(m) if (i, k) in allowed]) for i in range(n)]
+        for rows, keys in groups:
+            cols = [z[:, rows, k] for k in range(m)]
+            for j, w in softmax_row(cols, keys, self.exp, lambda t: 1.0 / t, 1.0).items():
+                out[:, rows, j] = w
+        return out
 
     def sqrt(self, A):
         with np.errstate(invalid="ignore"):

@@ -35,6 +35,7 @@ from fractions import Fraction
 
 from ..errors import BackendError, EvaluationError, SymtransError
 from ..exact import exact_rational, is_symbolic
+from ..weights import Weights
 from .base import Backend, refuse
 
 __all__ = ["PWLBackend", "PWLValue"]
@@ -326,6 +327,26 @@ class PWLBackend(Backend):
             return Fraction(1)
 
         return self._constant_map(A, "exp", exact_exp)
+
+    def softmax(self, S, beta, allowed=None):
+        """Exact only where it is rational: when every allowed score of a row equals the
+        row's first allowed one (as functions), the weights are uniform; otherwise ``exp``
+        of a non-zero difference is irrational and the backend refuses.
+
+        >>> from symtrans.weights import Weights
+        >>> bk = PWLBackend(0, 1)
+        >>> bk.to_list(bk.softmax(bk.const(Weights.from_rows([[2, 2]])), 3))
+        [[[(Fraction(0, 1), Fraction(1, 1), Fraction(0, 1), Fraction(1, 2))], \
+[(Fraction(0, 1), Fraction(1, 1), Fraction(0, 1), Fraction(1, 2))]]]
+        """
+        n, m = S.shape
+        keys = [[k for k in range(m) if allowed is None or (i, k) in allowed] for i in range(n)]
+        for i, ks in enumerate(keys):
+            row = self.select_rows(S, [i])
+            first = self.matmul(row, self.const(Weights((m, m), {(ks[0], c): 1 for c in ks})))
+            diff = self.masked(self.sub(row, first), {(0, k) for k in ks})
+            self.exp(self.hadamard(diff, self.fill(1, m, beta)))  # refuses unless every difference is 0
+        return self.const(Weights((n, m), {(i, k): Fraction(1, len(ks)) for i, ks in enumerate(keys) for k in ks}))
 
     def sqrt(self, A):
         from math import isqrt
