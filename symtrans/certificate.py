@@ -34,6 +34,7 @@ import sympy
 
 from ._version import __version__
 from .claims import Claim
+from .budget import MAX_PRECISION
 from .errors import SpecError
 
 __all__ = ["Certificate", "Verdict", "VERDICTS", "FORMAT", "VERSION"]
@@ -74,6 +75,11 @@ def _versions():
 
     return {"symtrans": __version__, "python": platform.python_version(), "python-flint": flint.__version__,
             "sympy": sympy.__version__, "mpmath": mpmath.__version__, "networkx": networkx.__version__}
+
+
+#: Every field a certificate file may have.
+_FIELDS = {"format", "version", "name", "verdict", "claim", "fingerprint", "method", "backend", "precision",
+           "evidence", "counterexample", "seconds", "versions", "graph"}
 
 
 @dataclass(frozen=True, repr=False)
@@ -145,6 +151,14 @@ class Certificate:
         missing = [k for k in ("verdict", "claim", "fingerprint", "method", "backend") if k not in data]
         if missing:
             raise SpecError(f"certificate without {missing[0]!r}", field=missing[0])
+        unknown = sorted(set(data) - _FIELDS)
+        if unknown:
+            raise SpecError(f"unknown certificate field {unknown[0]!r}", field=unknown[0],
+                            expected=", ".join(sorted(_FIELDS)))
+        precision = data.get("precision")
+        if precision is not None and (type(precision) is not int or not 2 <= precision <= MAX_PRECISION):
+            raise SpecError(f"precision {str(precision)[:40]!r}", field="precision",
+                            expected=f"null or an integer number of bits from 2 to {MAX_PRECISION}")
         types = {"claim": dict, "fingerprint": str, "method": str, "evidence": (dict, type(None)),
                  "counterexample": (dict, type(None)), "graph": (dict, type(None)), "name": str,
                  "versions": (dict, type(None)), "seconds": (int, float)}

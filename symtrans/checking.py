@@ -81,6 +81,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .backends import PolyBackend, PWLBackend
+from .budget import TimeLimit, time_limit
 from .certificate import Certificate, Verdict
 from .claims import Claim
 from .errors import SpecError, SymtransError
@@ -119,8 +120,20 @@ def _require(condition, reason):
         raise _Fail(reason)
 
 
-def check_certificate(data) -> CheckResult:
-    """Re-check a certificate (parsed JSON) from its claim; never raises."""
+def check_certificate(data, timeout: float = None) -> CheckResult:
+    """Re-check a certificate (parsed JSON) from its claim; never raises.
+
+    ``timeout`` (seconds) bounds the re-check; a certificate not re-checked in time
+    does not hold.
+    """
+    try:
+        with time_limit(timeout, "re-checking the certificate"):
+            return _check(data)
+    except TimeLimit as exc:
+        return CheckResult(False, None, f"not re-checked: {exc}")
+
+
+def _check(data) -> CheckResult:
     try:
         cert = Certificate.from_json(data)
         if not isinstance(cert.graph, dict):

@@ -31,6 +31,7 @@ symtrans 0.1.0
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -53,6 +54,16 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"symtrans: error: {message}\n")
 
 
+def _seconds(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 <= value <= 10 ** 7:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds from 0 to 10^7")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argparse parser (exposed for documentation tools).
 
@@ -69,10 +80,14 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--cert", metavar="OUT", help="write certificate(s): a file, or a directory for several")
     v.add_argument("--full", action="store_true", help="run the proof modules' long sweeps (quick=False)")
     v.add_argument("-k", metavar="TEXT", help="only obligations whose name contains TEXT")
+    v.add_argument("--timeout", type=_seconds, metavar="S",
+                   help="time limit per obligation in seconds; beyond it the verdict is UNKNOWN")
     ls = sub.add_parser("list", help="list built-in constructions and the proofs found")
     ls.add_argument("dirs", nargs="*", default=["proofs"], help="where to look for proofs (default: proofs)")
     c = sub.add_parser("check", help="re-check a certificate with the independent checker")
     c.add_argument("cert", help="a certificate JSON file")
+    c.add_argument("--timeout", type=_seconds, default=600, metavar="S",
+                   help="time limit in seconds (default 600; 0: none); beyond it the certificate is not accepted")
     e = sub.add_parser("export", help="write a spec's graph as JSON")
     e.add_argument("spec", help="a spec file (.toml)")
     e.add_argument("--graph", required=True, metavar="OUT", help="the graph JSON file to write")
@@ -107,14 +122,35 @@ def main(argv=None) -> int:
     except OSError as exc:
         print(f"symtrans: error: {exc.filename}: {exc.strerror}", file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("symtrans: interrupted", file=sys.stderr)
+        return 130
+    except (RecursionError, MemoryError) as exc:
+        print(f"symtrans: error: input too large or nested too deeply ({type(exc).__name__})", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as exc:  # noqa: BLE001 - a bug: one line, and the traceback when asked for
+        if os.environ.get("SYMTRANS_DEBUG"):
+            raise
+        print(f"symtrans: internal error: {type(exc).__name__}: {str(exc)[:200]} "
+              f"(please report it; SYMTRANS_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _write_atomic(path: Path, text: str):
+    """Write ``text`` to a temporary file beside ``path``, then rename it: readers never see
+    half a file.  The file gets the usual permissions (0644 under a 022 umask), not mkstemp's 0600."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -142,7 +178,7 @@ def _verify(args) -> int:
     results, total, start = [], len(obligations), time.perf_counter()
     width = max(len(o.name) for o in obligations)
     for i, ob in enumerate(obligations, 1):
-        result = run(ob)
+        result = run(ob, timeout=args.timeout)
         results.append(result)
         cert = result.certificate
         if args.json:
@@ -177,9 +213,30 @@ def _write_certificates(out: Path, results):
         return
     if out.exists() and not out.is_dir():
         raise SymtransError(f"{out} exists and is not a directory", expected="a directory for several certificates")
+    names = {}
     for r in results:
-        safe = re.sub(r"[^A-Za-z0-9_.=-]+", "_", r.obligation.name).strip("_")
-        _write_atomic(out / f"{safe}.json", r.certificate.dumps())
+        name = certificate_filename(r.obligation.name)
+        if name.lower() in names:  # a case-insensitive file system would merge them too
+            raise SymtransError(f"obligations {names[name.lower()]!r} and {r.obligation.name!r} would share "
+                                f"the certificate file {name}", expected="names that differ in more than case")
+        names[name.lower()] = r.obligation.name
+    for r in results:
+        _write_atomic(out / certificate_filename(r.obligation.name), r.certificate.dumps())
+
+
+def certificate_filename(name: str) -> str:
+    """The file a certificate for obligation ``name`` goes to in a ``--cert`` directory.
+
+    Names are kept where they are safe; a name the sanitiser changes gets a short hash of
+    the original, so two names that differ only in replaced characters never collide.
+
+    >>> certificate_filename("tent3"), certificate_filename("R2"), certificate_filename("R2'")
+    ('tent3.json', 'R2.json', 'R2_-c86d720b.json')
+    """
+    safe = re.sub(r"[^A-Za-z0-9_.=-]+", "_", name).strip("_.") or "obligation"
+    if safe != name:
+        safe += "_-" + hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{safe}.json"
 
 
 def _list(args) -> int:
@@ -205,21 +262,31 @@ def _check(args) -> int:
     # the checker alone: `symtrans check` imports no prover
     from .checking import check_certificate
 
-    with open(args.cert, encoding="utf-8") as fh:
-        text = fh.read()
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SymtransError(f"{args.cert}: not valid JSON: {exc.msg} at line {exc.lineno}") from None
+    data = _read_json(args.cert)
     if not isinstance(data, dict) or data.get("format") != "symtrans-certificate":
         raise SymtransError(f"{args.cert}: not a symtrans certificate", expected="a file written by --cert")
-    result = check_certificate(data)
+    result = check_certificate(data, timeout=args.timeout)
     if result.reason.startswith("fingerprint mismatch"):
         raise SymtransError(f"{args.cert}: {result.reason}")
     print(("OK: " if result.holds else "FAILED: ") + result.reason)
     if not result.holds:
         return EXIT_REFUTED
     return EXIT_UNKNOWN if result.verdict == "UNKNOWN" else EXIT_OK
+
+
+def _read_json(path):
+    """A JSON file's data, or one line saying why it cannot be read (never a traceback)."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return json.loads(fh.read())
+    except UnicodeDecodeError as exc:
+        raise SymtransError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except json.JSONDecodeError as exc:
+        raise SymtransError(f"{path}: not valid JSON: {exc.msg} at line {exc.lineno}") from None
+    except RecursionError:
+        raise SymtransError(f"{path}: JSON nested too deeply") from None
+    except ValueError as exc:  # an integer over Python's 4,300-digit conversion limit
+        raise SymtransError(f"{path}: {str(exc).split('; use sys.')[0]}") from None
 
 
 def _export(args) -> int:
@@ -258,11 +325,9 @@ def _plot(args) -> int:
 
 
 def _show(args) -> int:
-    from .graph import NAME, fingerprint, loads, sizes, validate
+    from .graph import NAME, fingerprint, from_json, sizes, validate
 
-    with open(args.graph, encoding="utf-8") as fh:
-        text = fh.read()
-    G = loads(text)
+    G = from_json(_read_json(args.graph))
     problems = validate(G)
     report = {"graph": G.graph.get(NAME), "fingerprint": fingerprint(G), "valid": not problems,
               "problems": problems, "sizes": sizes(G)}

@@ -50,6 +50,9 @@ class Box:
     bounds: tuple
 
     def __init__(self, bounds):
+        if not isinstance(bounds, (list, tuple)):
+            raise SpecError(f"the box is {type(bounds).__name__} {bounds!r}"[:120], field="domain",
+                            expected="a list of pairs [lo, hi]")
         out = []
         for k, pair in enumerate(bounds):
             if not isinstance(pair, (list, tuple)) or len(pair) != 2:

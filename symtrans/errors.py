@@ -12,6 +12,8 @@ input; nothing else is shown to the user.
 
 from __future__ import annotations
 
+import contextlib
+
 __all__ = [
     "SymtransError",
     "ExactnessError",
@@ -21,6 +23,7 @@ __all__ = [
     "EvaluationError",
     "Undecided",
     "SpecError",
+    "user_code",
 ]
 
 
@@ -97,3 +100,27 @@ class Undecided(SymtransError):
 
 class SpecError(SymtransError, ValueError):
     """A user-written spec or input file is invalid."""
+
+
+@contextlib.contextmanager
+def user_code(what: str, field: str | None = None):
+    """Run a user's code (a proof module, a construction function): whatever it raises,
+    or a ``sys.exit`` it calls, becomes one :class:`SpecError` line naming ``what``.
+
+    >>> with user_code("proof.py"):
+    ...     raise SystemExit(0)
+    Traceback (most recent call last):
+    ...
+    symtrans.errors.SpecError: proof.py called sys.exit(0) (expected a module that defines functions and returns)
+    """
+    try:
+        yield
+    except SymtransError:
+        raise
+    except SystemExit as exc:
+        raise SpecError(f"{what} called sys.exit({exc.code!r})", field=field,
+                        expected="a module that defines functions and returns") from None
+    except RecursionError:
+        raise SpecError(f"{what} failed: recursion too deep", field=field) from None
+    except Exception as exc:  # noqa: BLE001 - a user's code: report its failure in one line
+        raise SpecError(f"{what} failed: {type(exc).__name__}: {exc}", field=field) from None

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import numbers
 import re
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 import sympy
@@ -98,8 +99,18 @@ def suggest_rational(text: str) -> str:
 
     >>> suggest_rational("0.1"), suggest_rational("-2.50"), suggest_rational("1e-3")
     ('1/10', '-5/2', '1/1000')
+    >>> suggest_rational("inf"), suggest_rational("1e400000")
+    ('a finite rational', 'a rational of at most 4,000 digits')
     """
-    return format_exact(Fraction(text.strip()))
+    try:
+        d = Decimal(text.strip())
+    except InvalidOperation:
+        return "a rational"
+    if not d.is_finite():
+        return "a finite rational"
+    if abs(d.adjusted()) > 4000:
+        return "a rational of at most 4,000 digits"
+    return format_exact(Fraction(d))
 
 
 def exact(value, what: str = "value"):

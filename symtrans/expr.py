@@ -98,7 +98,8 @@ def parse_expression(text: str, variables, *, functions=(), divide_by_variables:
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
-        raise ExpressionError(f'in "{_short(text)}": syntax error at column {exc.offset}',
+        detail = "" if exc.msg in ("invalid syntax", None) else f" ({exc.msg.split(';')[0]})"
+        raise ExpressionError(f'in "{_short(text)}": syntax error at column {exc.offset or 0}{detail}',
                               expected="an arithmetic expression") from None
     walker = _Walker(text.strip(), names, allowed, divide_by_variables)
     return walker.visit(tree.body, 0)

@@ -21,13 +21,16 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from .certificate import VERDICTS
-from .errors import SpecError, SymtransError
+from .budget import TimeLimit, time_limit
+from .errors import SpecError, user_code
 from .graph import sizes
 from .pipeline import verify
+from .provers._certify import STRUCTURE, certify
 from .spec import load_spec
 
 __all__ = ["Obligation", "Result", "run", "collect", "load_proof_module"]
@@ -82,10 +85,26 @@ class Result:
         return self.certificate.verdict == self.obligation.expected
 
 
-def run(obligation: Obligation) -> Result:
-    """Build the graph and verify the claim."""
-    G = obligation.build()
-    cert = verify(G, obligation.claim, name=obligation.name, crosscheck=obligation.crosscheck)
+def run(obligation: Obligation, timeout: float = None) -> Result:
+    """Build the graph and verify the claim; beyond ``timeout`` seconds the verdict is UNKNOWN.
+
+    >>> from symtrans import Claim, MaxoutNet
+    >>> from symtrans.constructions.gu2026 import maxout_transformer
+    >>> from symtrans.domains import Box
+    >>> net, box = MaxoutNet.tent(1), Box([(0, 1)])
+    >>> ob = Obligation("tent", lambda: maxout_transformer(net, box), Claim("emulation", net, domain=box))
+    >>> run(ob).certificate.verdict, run(ob, timeout=10 ** -6).certificate.evidence
+    ('PROVED', {'reason': 'tent: time limit of 1e-06 s reached'})
+    """
+    start = time.perf_counter()
+    with user_code(f"{obligation.name}: building the graph"):
+        G = obligation.build()
+    try:
+        with time_limit(timeout, obligation.name):
+            cert = verify(G, obligation.claim, name=obligation.name, crosscheck=obligation.crosscheck)
+    except TimeLimit as exc:
+        cert = certify(G, obligation.claim, "UNKNOWN", STRUCTURE, None, {"reason": str(exc)}, None, start,
+                       obligation.name)
     return Result(obligation, cert, sizes(G))
 
 
@@ -97,12 +116,8 @@ def load_proof_module(path: Path):
         raise SpecError(f"{path}: cannot be imported as a Python module")
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
-    try:
+    with user_code(f"{path}: importing the proof module"):
         spec.loader.exec_module(module)
-    except SymtransError:
-        raise
-    except Exception as exc:  # a user's module: report its failure in one line
-        raise SpecError(f"{path}: importing the proof module failed: {type(exc).__name__}: {exc}") from None
     if not callable(getattr(module, "obligations", None)):
         raise SpecError(f"{path}: a proof module must define obligations(quick=True)", field="obligations")
     return module
@@ -115,7 +130,8 @@ def _from_file(path: Path, quick: bool):
                            note=f"spec {spec.name}", notes=spec.notes)]
     if path.suffix == ".py":
         module = load_proof_module(path)
-        items = list(module.obligations(quick=quick))
+        with user_code(f"{path}: obligations()"):
+            items = list(module.obligations(quick=quick))
         for ob in items:
             if not isinstance(ob, Obligation):
                 raise SpecError(f"{path}: obligations() yielded a {type(ob).__name__}", expected="Obligation values")

@@ -54,7 +54,7 @@ from .certificate import VERDICTS
 from .claims import Claim
 from .constructions import build_builtin
 from .domains import domain_from_json
-from .errors import SpecError, SymtransError
+from .errors import SpecError, SymtransError, user_code
 from .exact import suggest_rational
 from .graph import loads
 from .kinds import KINDS, alias_note, default_method, lookup
@@ -129,8 +129,9 @@ def _load_graph(base: Path, name: str, where: str):
 
 def _reject_floats(data, where=""):
     if isinstance(data, float):
+        exact = suggest_rational(repr(data))
         raise SpecError(f"{data!r} is a TOML float", field=where.strip("."),
-                        expected=f'an exact rational: write "{suggest_rational(repr(data))}"')
+                        expected=exact if exact.startswith("a ") else f'an exact rational: write "{exact}"')
     if isinstance(data, dict):
         for k, v in data.items():
             _reject_floats(v, f"{where}.{k}" if where else k)
@@ -216,9 +217,15 @@ def parse_spec(text: str, base: Path = None, name: str = "spec") -> Spec:
     """Parse spec text (see the module docstring for the format)."""
     try:
         data = tomllib.loads(text)
+        _reject_floats(data)
     except tomllib.TOMLDecodeError as exc:
         raise SpecError(f"malformed TOML: {exc}") from None
-    _reject_floats(data)
+    except SymtransError:
+        raise
+    except RecursionError:
+        raise SpecError("malformed TOML: nested too deeply") from None
+    except ValueError as exc:  # an integer over Python's 4,300-digit conversion limit
+        raise SpecError(f"malformed TOML: {exc}".split("; use sys.")[0]) from None
     extra = set(data) - set(_SECTIONS)
     if extra:
         raise SpecError(f"unknown section [{sorted(extra)[0]}]", expected=", ".join(f"[{s}]" for s in _SECTIONS))
@@ -290,6 +297,8 @@ def load_spec(path) -> Spec:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise SpecError(f"{path}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise SpecError(f"{path}: not UTF-8 text (byte {exc.start})") from None
     try:
         return parse_spec(text, path.parent, path.stem)
     except SymtransError as exc:
@@ -309,20 +318,16 @@ def _call_user_function(ref: str, base: Path, target, params):
         spec = importlib.util.spec_from_file_location(f"symtrans_user.{path.stem}", path)
         module = importlib.util.module_from_spec(spec)
         sys.modules[spec.name] = module
-        try:
+        with user_code(f"{path}: importing", field="construction.module"):
             spec.loader.exec_module(module)
-        except Exception as exc:
-            raise SpecError(f"{path}: importing failed: {type(exc).__name__}: {exc}",
-                            field="construction.module") from None
     else:
-        try:
+        with user_code(f"importing {where!r}", field="construction.module"):
             module = importlib.import_module(where)
-        except ImportError as exc:
-            raise SpecError(f"cannot import {where!r}: {exc}", field="construction.module") from None
     fn = getattr(module, fn_name, None)
-    if not callable(fn):
+    if not callable(fn) or isinstance(fn, type):
         raise SpecError(f"{where} has no function {fn_name!r}", field="construction.module")
-    G = fn(target, **params)
+    with user_code(f"{ref}", field="construction.module"):
+        G = fn(target, **params)
     if not isinstance(G, nx.DiGraph):
         raise SpecError(f"{ref} returned a {type(G).__name__}", field="construction.module",
                         expected="a symtrans graph (networkx.DiGraph)")

@@ -35,7 +35,6 @@ from fractions import Fraction
 
 from ..errors import BackendError, EvaluationError, SpecError, Undecided
 from ..exact import exact_rational, is_symbolic
-from ..weights import Weights
 
 __all__ = ["Backend", "ScalarBackend", "SparseMatrix", "UNDECIDED", "refuse", "softmax_row"]
 

@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 from ...backends.interval import IntervalBackend
-from ...checking import _node, _require
-from ...exact import exact_rational
+from ...checking import _node, _point, _require
 from ...graph import input_variables
 from ...interpret import evaluate
 from ...targets import maxout_graph
@@ -27,7 +26,8 @@ def check(G, claim, cert):
     _require(list(G.graph["inputs"]) == ["x"] and len(names) == claim.domain.dimension,
              "the graph's input does not match the box")
     if cert.verdict == "REFUTED":
-        point = tuple((exact_rational(cert.counterexample["point"][v]),) * 2 for v in names)
+        at = _point(claim, cert.counterexample, names)
+        point = tuple((at[v],) * 2 for v in names)
         lo, hi = enclosure(point, prec * 2)
         _require(lo is not None and (lo > eps or hi < -eps), "the point enclosure is not beyond eps")
         return "REFUTED"

@@ -1,0 +1,163 @@
+"""Issue 11's classes of bad input, one regression test each: one line on stderr, exit 2, no traceback,
+nothing written; certificates written atomically, 0644, under unique names; time limits."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+
+import pytest
+
+from symtrans.cli import main
+
+CUBIC = """
+[construction]
+builtin = "fang2022.polynomial"
+
+[target]
+kind = "polynomial"
+variables = ["x1", "x2"]
+expr = "x1**2*x2 - 3/4*x2 + 1"
+
+[domain]
+box = [["-1", "1"], ["0", "1/2"]]
+"""
+
+
+def one_line_error(capsys, argv, *words):
+    code = main([str(a) for a in argv])
+    err = capsys.readouterr().err.strip()
+    assert code == 2, err
+    assert len(err.splitlines()) == 1 and "Traceback" not in err, err
+    for w in words:
+        assert w in err, err
+    return err
+
+
+@pytest.mark.parametrize("what, text, words", [
+    ("an integer over 4,300 digits", CUBIC + "[check]\ncrosscheck = " + "9" * 5000 + "\n", ["4300 digits"]),
+    ("TOML 1e400", CUBIC + "[check]\ncrosscheck = 1e400\n", ["check.crosscheck", "inf is a TOML float"]),
+    ("deep nesting", "a = " + "[" * 50000 + "]" * 50000 + "\n", ["nested too deeply"]),
+    ("a box of the wrong type", CUBIC.replace('box = [["-1", "1"], ["0", "1/2"]]', "box = 5"), ["domain"]),
+    ("a coefficient over 4,300 digits", CUBIC.replace("3/4*x2", "9" * 5000 + "*x2"), ["4300 digits"]),
+])
+def test_bad_specs_are_one_line(tmp_path, capsys, what, text, words):
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    one_line_error(capsys, ["verify", path, "--cert", tmp_path / "out.json"], "bad.toml", *words)
+    assert not (tmp_path / "out.json").exists()
+
+
+def test_a_file_that_is_not_utf8(tmp_path, capsys):
+    path = tmp_path / "latin.toml"
+    path.write_bytes(b"\xff\xfe[construction]\n")
+    one_line_error(capsys, ["verify", path], "latin.toml", "not UTF-8")
+    cert = tmp_path / "latin.json"
+    cert.write_bytes(b"\xff{}")
+    one_line_error(capsys, ["check", cert], "latin.json", "not UTF-8")
+
+
+@pytest.mark.parametrize("body, words", [
+    ("import sys\nsys.exit(0)\n", ["sys.exit(0)"]),
+    ("def obligations(quick=True):\n    raise ZeroDivisionError('boom')\n", ["ZeroDivisionError: boom"]),
+    ("obligations = 3\n", ["must define obligations"]),
+])
+def test_proof_modules_that_misbehave(tmp_path, capsys, body, words):
+    path = tmp_path / "mod.py"
+    path.write_text(body)
+    one_line_error(capsys, ["verify", path], "mod.py", *words)
+
+
+@pytest.mark.parametrize("ref, words", [("user.py:NOT_A_FUNCTION", ["no function"]),
+                                        ("user.py:Klass", ["no function"]),
+                                        ("user.py:quits", ["sys.exit(3)"])])
+def test_user_construction_references(tmp_path, capsys, ref, words):
+    (tmp_path / "user.py").write_text("NOT_A_FUNCTION = 1\nclass Klass:\n    pass\n"
+                                      "def quits(target):\n    raise SystemExit(3)\n")
+    spec = tmp_path / "s.toml"
+    spec.write_text(CUBIC.replace('builtin = "fang2022.polynomial"', f'module = "{ref}"'))
+    one_line_error(capsys, ["verify", spec], *words)
+
+
+@pytest.fixture
+def certificate(tmp_path, capsys):
+    spec = tmp_path / "cubic.toml"
+    spec.write_text(CUBIC)
+    out = tmp_path / "c.json"
+    assert main(["verify", str(spec), "--cert", str(out)]) == 0
+    capsys.readouterr()
+    return out
+
+
+def test_certificates_are_readable_by_others(certificate):
+    old = os.umask(0o022)
+    os.umask(old)
+    if old == 0o022:
+        assert stat.S_IMODE(certificate.stat().st_mode) == 0o644
+    assert not [p for p in certificate.parent.iterdir() if p.name.startswith(".")]  # no temporary file left
+
+
+@pytest.mark.parametrize("edit, words", [
+    (lambda d: d.update(extra=1), ["unknown certificate field 'extra'"]),
+    (lambda d: d.update(precision=2 ** 20), ["precision"]),
+    (lambda d: d.update(precision=True), ["precision"]),
+    (lambda d: d.update(claim=[1, 2]), ["claim"]),
+    (lambda d: d.update(evidence="none"), ["evidence"]),
+])
+def test_certificate_fields_of_the_wrong_kind_fail_with_the_field_named(certificate, capsys, edit, words):
+    data = json.loads(certificate.read_text())
+    edit(data)
+    certificate.write_text(json.dumps(data))
+    code = main(["check", str(certificate)])
+    out = capsys.readouterr()
+    assert code in (1, 2) and "Traceback" not in out.err
+    assert all(w in out.out + out.err for w in words), out
+
+
+def test_certificate_json_that_is_hostile(certificate, capsys):
+    certificate.write_text("[" * 100000 + "]" * 100000)
+    one_line_error(capsys, ["check", certificate], "nested too deeply")
+    certificate.write_text('{"format": "symtrans-certificate", "version": ' + "9" * 5000 + "}")
+    one_line_error(capsys, ["check", certificate], "4300 digits")
+
+
+def test_check_has_a_time_limit(certificate, capsys, monkeypatch):
+    import symtrans.checking as checking
+
+    def slow(data):
+        import time
+        time.sleep(5)
+
+    monkeypatch.setattr(checking, "_check", slow)
+    assert main(["check", str(certificate), "--timeout", "0.2"]) == 1
+    assert "time limit of 0.2 s reached" in capsys.readouterr().out
+
+
+def test_verify_has_a_time_limit_per_obligation(tmp_path, capsys):
+    spec = tmp_path / "slow.toml"
+    spec.write_text(CUBIC.replace('expr = "x1**2*x2 - 3/4*x2 + 1"', 'expr = "x1**6*x2**5 - x2"'))
+    code = main(["verify", str(spec), "--timeout", "0.001", "--json"])
+    record = json.loads(capsys.readouterr().out.splitlines()[0])
+    assert code == 3 and record["verdict"] == "UNKNOWN"
+
+
+def test_certificate_names_never_collide(tmp_path, capsys):
+    """R2 and R2' used to be written to the same file, one overwriting the other."""
+    from symtrans.cli import certificate_filename
+
+    names = ["R2", "R2'", "R2_", "R 2", "R/2", "..", ""]  # R2 and r2: refused (case-insensitive disks)
+    files = [certificate_filename(n) for n in names]
+    assert len({f.lower() for f in files}) == len(files)
+    assert all("/" not in f and not f.startswith(".") for f in files)
+    mod = tmp_path / "proof.py"
+    mod.write_text(
+        "from symtrans import Claim, MaxoutNet\nfrom symtrans.domains import Box\n"
+        "from symtrans.constructions.gu2026 import maxout_transformer\nfrom symtrans.obligations import Obligation\n"
+        "def obligations(quick=True):\n"
+        "    net, box = MaxoutNet.tent(1), Box([(0, 1)])\n"
+        "    for name in ('R2', \"R2'\"):\n"
+        "        yield Obligation(name, lambda: maxout_transformer(net, box), Claim('emulation', net, domain=box))\n")
+    out = tmp_path / "certs"
+    assert main(["verify", str(mod), "--cert", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == sorted(certificate_filename(n) for n in ("R2", "R2'"))
