@@ -146,6 +146,7 @@ def _check(data) -> CheckResult:
         unit = claim.unit
         _require(cert.method in (unit.name, *unit.aliases),
                  f"method {cert.method!r} is not the claim's kind {unit.name!r}")
+        claim.entry_of(G)
         if cert.verdict is Verdict.UNKNOWN:
             return CheckResult(True, Verdict.UNKNOWN,
                                f"UNKNOWN: nothing to re-check ({unit.name}, graph {cert.fingerprint[:16]})")

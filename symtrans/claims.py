@@ -26,6 +26,7 @@ from dataclasses import dataclass, fields
 
 from .domains import AllReals, Box, domain_from_json
 from .errors import SpecError
+from .graph import OUTPUTS
 from .kinds import KINDS, unit
 from .kinds.base import ENVELOPE
 from .targets import target_from_json
@@ -102,6 +103,27 @@ class Claim:
             raise SpecError(f"a {u.name} claim takes no domain", field="domain")
         if u.validate is not None:
             u.validate(self)
+
+    def entry_of(self, G) -> tuple:
+        """``(node, row, col)``: the output entry this claim is about, checked against ``G``.
+
+        >>> from symtrans import Box, MaxoutNet
+        >>> from symtrans.constructions.gu2026 import maxout_transformer
+        >>> G = maxout_transformer(MaxoutNet.tent(1), Box([(0, 1)]))
+        >>> Claim("emulation", MaxoutNet.tent(1), domain=Box([(0, 1)]), row=1).entry_of(G)
+        Traceback (most recent call last):
+        ...
+        symtrans.errors.SpecError: field 'row': entry (1, 0) of output 'readout', which is 1 x 1 (expected a row below 1 and a column below 1)
+        """
+        node = self.output or G.graph[OUTPUTS][0]
+        if node not in G:
+            raise SpecError(f"output {node!r} is not a node of the graph", field="output")
+        rows, cols = G.nodes[node]["shape"]
+        if not (self.row < rows and self.col < cols):
+            raise SpecError(f"entry ({self.row}, {self.col}) of output {node!r}, which is {rows} x {cols}",
+                            field="row" if self.row >= rows else "col",
+                            expected=f"a row below {rows} and a column below {cols}")
+        return node, self.row, self.col
 
     @property
     def unit(self):

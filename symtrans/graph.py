@@ -283,7 +283,7 @@ def validate(G) -> list:
             except SymtransError as exc:
                 problems.append(str(exc.at(node=n)))
                 continue
-            except (TypeError, KeyError):
+            except (TypeError, KeyError, IndexError):
                 continue  # arity / position problems, already reported
         if stored is None or tuple(stored) != shape:
             problems.append(f"node {n!r}: stored shape {stored} differs from computed shape {shape}")
@@ -479,6 +479,8 @@ def from_json(data) -> nx.DiGraph:
         if not isinstance(data.get(key), list):
             raise GraphError(f"{key!r} is missing or not a list", field=key)
     params = data["parameters"]
+    if not all(isinstance(p, str) for p in params):
+        raise GraphError("parameters must be a list of names", field="parameters")
     G = new_graph(data.get("name") or "graph")
     for item in data["nodes"]:
         if not isinstance(item, dict) or not isinstance(item.get("id"), str):
@@ -496,24 +498,35 @@ def from_json(data) -> nx.DiGraph:
         origin = item.get("origin") or {}
         if not isinstance(origin, dict):
             raise GraphError("origin is not an object", node=nid, field="origin")
+        for key, kinds in (("block", (int,)), ("head", (int, str)), ("role", (str,)), ("part", (str,))):
+            if origin.get(key) is not None and (not isinstance(origin[key], kinds) or isinstance(origin[key], bool)):
+                raise GraphError(f"origin {key} is {str(origin[key])[:40]!r}", node=nid, field=f"origin.{key}",
+                                 expected=" or ".join(k.__name__ for k in kinds))
         G.add_node(nid, **{OP: op, SHAPE: tuple(shape), ORIGIN: origin})
     for e in data["edges"]:
         if not isinstance(e, dict) or not {"source", "target", "positions"} <= set(e):
             raise GraphError(f"edge {str(e)[:60]!r} needs source, target and positions", field="edges")
         for end in ("source", "target"):
-            if e[end] not in G:
+            if not isinstance(e[end], str) or e[end] not in G:
                 raise GraphError(f"edge {end} {e[end]!r} is not a node", field="edges")
         pos = e["positions"]
         if not isinstance(pos, list) or not pos or not all(isinstance(p, int) and p >= 0 for p in pos):
             raise GraphError(f"edge positions {pos!r} are not non-negative integers", field="edges",
                              node=e["target"])
         G.add_edge(e["source"], e["target"], **{POSITIONS: tuple(pos)})
+    for key in ("inputs", "outputs"):
+        bad = [n for n in data[key] if not isinstance(n, str)]
+        if bad:
+            raise GraphError(f"{key} entry {str(bad[0])[:40]!r} is not a node id", field=key)
     G.graph[INPUTS] = list(data["inputs"])
     G.graph[OUTPUTS] = list(data["outputs"])
     if data.get("channels") is not None:
         G.graph[CHANNELS] = Channels.from_json(data["channels"])
     if data.get("stream") is not None:
-        G.graph[STREAM] = tuple(data["stream"])
+        stream = data["stream"]
+        if not (isinstance(stream, list) and len(stream) == 2 and all(type(v) is int and v >= 0 for v in stream)):
+            raise GraphError(f"stream {str(stream)[:40]!r}", field="stream", expected="[tokens, width]")
+        G.graph[STREAM] = tuple(stream)
     declared = set(params)
     used = set(parameters(G))
     if used - declared:  # pragma: no cover - the weight parser only admits declared names

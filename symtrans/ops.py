@@ -845,8 +845,8 @@ def op_from_json(data, parameters=()):
     ...
     symtrans.errors.GraphError: field 'type': unknown op 'Softmax' (expected one of Input, Embed, Linear, Add, MatMul, Hadamard, ReLU, Maximum, Reduce, Scores, Normalize, Sqrt, Div, LayerNorm, Rows)
     """
-    if not isinstance(data, dict) or "type" not in data:
-        raise GraphError("op must be an object with a 'type'", field="op")
+    if not isinstance(data, dict) or not isinstance(data.get("type"), str):
+        raise GraphError("op must be an object with a 'type' string", field="op")
     cls = OPS.get(data["type"])
     if cls is None:
         raise GraphError(f"unknown op {data['type']!r}", field="type", expected="one of " + ", ".join(OPS))

@@ -37,6 +37,7 @@ def verify(G, claim: Claim, name: str = "", crosscheck: int = 0) -> Certificate:
     if isinstance(crosscheck, bool) or not isinstance(crosscheck, int) or not 0 <= crosscheck <= MAX_CROSSCHECK:
         raise SpecError(f"crosscheck = {crosscheck!r}", field="crosscheck",
                         expected=f"an integer from 0 to {MAX_CROSSCHECK}")
+    claim.entry_of(G)
     certificate = claim.unit.prove(G, claim, name=name)
     if crosscheck:
         box = claim.domain if isinstance(claim.domain, Box) else None

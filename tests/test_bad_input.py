@@ -161,3 +161,37 @@ def test_certificate_names_never_collide(tmp_path, capsys):
     out = tmp_path / "certs"
     assert main(["verify", str(mod), "--cert", str(out)]) == 0
     assert sorted(p.name for p in out.iterdir()) == sorted(certificate_filename(n) for n in ("R2", "R2'"))
+
+
+@pytest.mark.parametrize("edit, field", [
+    (lambda g: g["nodes"][1]["op"].update(type=["Linear"]), "op"),
+    (lambda g: g["nodes"][2]["origin"].update(block=[1]), "origin.block"),
+    (lambda g: g["nodes"][2]["origin"].update(block="1"), "origin.block"),
+    (lambda g: g.update(stream=[3]), "stream"),
+    (lambda g: g.update(parameters=[[1]]), "parameters"),
+    (lambda g: g.update(outputs=[["readout"]]), "outputs"),
+    (lambda g: g["edges"][0].update(source=["x"]), "edges"),
+])
+def test_graph_json_of_the_wrong_shape_is_a_field_error(edit, field):
+    """Found by the fuzzer (tests/adversarial/test_fuzz.py): these raised TypeError or IndexError."""
+    from symtrans import Box, MaxoutNet
+    from symtrans.constructions.gu2026 import maxout_transformer
+    from symtrans.errors import GraphError
+    from symtrans.graph import from_json, sizes, to_json
+
+    data = to_json(maxout_transformer(MaxoutNet.tent(1), Box([(0, 1)])))
+    edit(data)
+    with pytest.raises(GraphError) as info:
+        sizes(from_json(data))
+    assert f"field '{field}'" in str(info.value), str(info.value)
+
+
+def test_a_claim_about_an_entry_the_output_does_not_have():
+    """Found by the tamper corpus: a bound claim with row 1 on a 1 x 1 output raised IndexError."""
+    from symtrans import Box, Claim, MaxoutNet, verify
+    from symtrans.constructions.gu2026 import maxout_transformer
+    from symtrans.errors import SpecError
+
+    net, box = MaxoutNet.tent(1), Box([(0, 1)])
+    with pytest.raises(SpecError, match="entry \\(1, 0\\) of output 'readout', which is 1 x 1"):
+        verify(maxout_transformer(net, box, beta=10), Claim("bound", net, domain=box, row=1, expected={"eps": "1/10"}))
