@@ -25,7 +25,8 @@ import threading
 
 from .errors import SymtransError
 
-__all__ = ["MAX_PRECISION", "MAX_LOG10", "MAX_DEGREE", "MAX_SAMPLES", "TimeLimit", "time_limit"]
+__all__ = ["MAX_PRECISION", "MAX_LOG10", "MAX_DEGREE", "MAX_TERMS", "MAX_SAMPLES", "MAX_STREAM_ENTRIES", "TimeLimit",
+           "time_limit"]
 
 #: Bits of working precision a claim or a certificate may ask for.
 MAX_PRECISION = 1 << 16
@@ -33,8 +34,12 @@ MAX_PRECISION = 1 << 16
 MAX_LOG10 = 100_000
 #: Largest total degree of a polynomial target.
 MAX_DEGREE = 1_000
+#: Largest number of terms a polynomial target may expand to (C(degree + names, names) bounds it).
+MAX_TERMS = 20_000
 #: Largest number of float cross-check samples.
 MAX_SAMPLES = 100_000
+#: Largest residual stream (tokens x channels) a construction may build.
+MAX_STREAM_ENTRIES = 20_000_000
 
 
 class TimeLimit(SymtransError):

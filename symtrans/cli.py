@@ -164,7 +164,8 @@ def _summary_line(result) -> str:
     try:
         return unit(cert.method).summarize(cert)
     except (KeyError, TypeError, ValueError, SymtransError):
-        return ""
+        reason = cert.evidence.get("reason")
+        return f"not certified: {reason}" if reason else ""
 
 
 def _verify(args) -> int:

@@ -14,10 +14,13 @@ the verdict.
 
 from __future__ import annotations
 
+import time
+
 from .certificate import Certificate
 from .claims import Claim
 from .domains import Box
-from .errors import SpecError
+from .errors import BackendError, SpecError
+from .provers._certify import STRUCTURE, certify
 from .provers.crosscheck import float_drift
 
 __all__ = ["verify"]
@@ -38,7 +41,12 @@ def verify(G, claim: Claim, name: str = "", crosscheck: int = 0) -> Certificate:
         raise SpecError(f"crosscheck = {crosscheck!r}", field="crosscheck",
                         expected=f"an integer from 0 to {MAX_CROSSCHECK}")
     claim.entry_of(G)
-    certificate = claim.unit.prove(G, claim, name=name)
+    start = time.perf_counter()
+    try:
+        certificate = claim.unit.prove(G, claim, name=name)
+    except BackendError as exc:  # the kind's arithmetic cannot evaluate this graph: nothing decided
+        certificate = certify(G, claim, "UNKNOWN", STRUCTURE, None,
+                              {"reason": f"{claim.kind} cannot evaluate this graph: {exc}"}, None, start, name)
     if crosscheck:
         box = claim.domain if isinstance(claim.domain, Box) else None
         certificate = certificate.with_evidence(

@@ -22,10 +22,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
+from math import comb
 from typing import ClassVar, Protocol, runtime_checkable
 
 import sympy
 
+from .budget import MAX_DEGREE, MAX_TERMS
 from .errors import SpecError
 from .exact import exact, exact_rational, format_exact
 from .expr import parse_expression
@@ -99,6 +101,50 @@ class Target(Protocol):
     def from_json(cls, data): ...
 
 
+
+def _term_bound(expr) -> int:
+    """An upper bound on the number of terms of ``expr`` expanded, without expanding it.
+
+    >>> x, y = sympy.symbols("x y")
+    >>> _term_bound((x + y + 1) ** 300), _term_bound((x + 1) * (y + 1) + 3)
+    (45451, 5)
+    """
+    if expr.is_Atom or not expr.free_symbols:
+        return 1
+    if expr.is_Add:
+        return sum(_term_bound(a) for a in expr.args)
+    if expr.is_Mul:
+        out = 1
+        for a in expr.args:
+            out *= _term_bound(a)
+        return out
+    if expr.is_Pow and expr.exp.is_Integer and expr.exp >= 0:
+        k, n = _term_bound(expr.base), int(expr.exp)
+        names = len(expr.base.free_symbols)
+        return min(comb(n + k - 1, k - 1), comb(n * _degree_bound(expr.base) + names, names))
+    return 1
+
+
+def _degree_bound(expr) -> int:
+    """An upper bound on the total degree of ``expr`` (a SymPy expression), without expanding it.
+
+    >>> x, y = sympy.symbols("x y")
+    >>> _degree_bound((x + y + 1) ** 300 * x), _degree_bound(sympy.Rational(1, 3))
+    (301, 0)
+    """
+    if expr.is_Symbol:
+        return 1
+    if expr.is_Number or not expr.free_symbols:
+        return 0
+    if expr.is_Add:
+        return max(_degree_bound(a) for a in expr.args)
+    if expr.is_Mul:
+        return sum(_degree_bound(a) for a in expr.args)
+    if expr.is_Pow and expr.exp.is_Integer and expr.exp >= 0:
+        return int(expr.exp) * _degree_bound(expr.base)
+    return 0  # not a polynomial part (a negative power): cheap to expand, and refused after expansion
+
+
 @dataclass(frozen=True)
 class Polynomial:
     """A polynomial target in ``variables``, coefficients exact (or parameter polynomials).
@@ -136,7 +182,12 @@ class Polynomial:
             raise SpecError("a polynomial target needs at least one variable", field="variables")
         if len(set(variables)) != len(variables) or set(variables) & set(parameters):
             raise SpecError("variable and parameter names must be distinct", field="variables")
-        expr = sympy.expand(sympy.sympify(self.expr) if not isinstance(self.expr, sympy.Basic) else self.expr)
+        expr = sympy.sympify(self.expr) if not isinstance(self.expr, sympy.Basic) else self.expr
+        degree, terms = _degree_bound(expr), _term_bound(expr)
+        if degree > MAX_DEGREE or terms > MAX_TERMS:
+            raise SpecError(f"the target may expand to a polynomial of degree {degree} with up to {terms} terms",
+                            field="expr", expected=f"degree <= {MAX_DEGREE} and at most {MAX_TERMS} terms")
+        expr = sympy.expand(expr)
         allowed = {sympy.Symbol(n) for n in variables + parameters}
         extra = expr.free_symbols - allowed
         if extra:

@@ -195,3 +195,43 @@ def test_a_claim_about_an_entry_the_output_does_not_have():
     net, box = MaxoutNet.tent(1), Box([(0, 1)])
     with pytest.raises(SpecError, match="entry \\(1, 0\\) of output 'readout', which is 1 x 1"):
         verify(maxout_transformer(net, box, beta=10), Claim("bound", net, domain=box, row=1, expected={"eps": "1/10"}))
+
+
+def test_budgets_refuse_in_one_line(tmp_path, capsys):
+    """x1**1000 through Fang's construction used to run for minutes (D = 1000 blocks); (x1+x2+1)**300 spent
+    a minute expanding before any check; a degree-32 target's float cross-check took 24 GB."""
+    spec = tmp_path / "big.toml"
+    spec.write_text(CUBIC.replace('expr = "x1**2*x2 - 3/4*x2 + 1"', 'expr = "x1**1000"'))
+    one_line_error(capsys, ["verify", spec], "big.toml", "over the budget of 20000000 entries")
+    spec.write_text(CUBIC.replace('expr = "x1**2*x2 - 3/4*x2 + 1"', 'expr = "(x1 + x2 + 1)**300"'))
+    one_line_error(capsys, ["verify", spec], "big.toml", "up to 45451 terms")
+
+
+def test_the_float_cross_check_runs_in_chunks():
+    import numpy as np
+
+    from symtrans import Polynomial
+    from symtrans.constructions.fang2022 import polynomial_transformer
+    from symtrans.provers import crosscheck
+
+    G = polynomial_transformer(Polynomial.parse("x1**3 - x2", ["x1", "x2"]))
+    whole = crosscheck.float_drift(G, points=30)
+    old = crosscheck.FLOAT_BUDGET
+    try:
+        crosscheck.FLOAT_BUDGET = 1  # one point per chunk
+        chunked = crosscheck.float_drift(G, points=30)
+    finally:
+        crosscheck.FLOAT_BUDGET = old
+    assert chunked == whole and np.isfinite(whole["max_abs"])
+
+
+def test_a_graph_the_kind_cannot_evaluate_is_unknown(tmp_path, capsys):
+    """Issue 11: an equivalent / regions claim on a softmax graph ended the run with exit 2."""
+    from symtrans import Box, Claim, MaxoutNet, verify
+    from symtrans.constructions.gu2026 import maxout_transformer
+
+    net, box = MaxoutNet.tent(2), Box([(0, 1)])
+    G = maxout_transformer(net, box, score="softmax", beta=100)
+    for claim in (Claim("equivalent", net, domain=box), Claim("regions", domain=box, expected={"regions": 4})):
+        cert = verify(G, claim)
+        assert cert.verdict == "UNKNOWN" and "cannot compute exp" in cert.evidence["reason"]

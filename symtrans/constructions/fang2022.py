@@ -55,6 +55,7 @@ from __future__ import annotations
 from math import comb
 
 from ..channels import Channels
+from ..budget import MAX_STREAM_ENTRIES
 from ..errors import SpecError
 from ..graph import add_input, new_graph, set_outputs
 from ..layers import Head, block, copy_writes, embedding, positional_writes, readout
@@ -92,9 +93,22 @@ def expected_sizes(d: int, D: int) -> dict:
 
 
 def _check(d, D):
+    """Validate ``d`` and ``D``, and refuse sizes beyond :data:`symtrans.budget.MAX_STREAM_ENTRIES`.
+
+    >>> _check(2, 1000)
+    Traceback (most recent call last):
+    ...
+    symtrans.errors.SpecError: field 'D': d = 2, D = 1000 needs a residual stream of 500500 tokens x 169670501 channels, over the budget of 20000000 entries (expected a smaller degree or dimension)
+    """
     for name, v, lo in (("d", d, 1), ("D", D, 0)):
         if isinstance(v, bool) or not isinstance(v, int) or v < lo:
             raise SpecError(f"{name} = {v!r}", field=name, expected=f"an integer >= {lo}")
+    tokens = token_count(d, D)
+    width = tokens * (d + 2) + comb(d + D + 1, D)  # P, X and R0..RD: stream_channels(d, D).width
+    if tokens * width > MAX_STREAM_ENTRIES:
+        raise SpecError(f"d = {d}, D = {D} needs a residual stream of {tokens} tokens x {width} channels, "
+                        f"over the budget of {MAX_STREAM_ENTRIES} entries", field="D",
+                        expected="a smaller degree or dimension")
 
 
 def _representative(beta, l):

@@ -22,10 +22,13 @@ import numpy as np
 
 from ..backends import FloatBackend, PolyBackend
 from ..domains import Box
-from ..graph import INPUTS, OP, OUTPUTS, parameters
+from ..graph import INPUTS, OP, OUTPUTS, SHAPE, parameters
 from ..interpret import evaluate
 
-__all__ = ["float_drift"]
+__all__ = ["float_drift", "FLOAT_BUDGET"]
+
+#: Bytes of float64 values one chunk of cross-check points may hold.
+FLOAT_BUDGET = 256 * 2 ** 20
 
 
 def float_drift(G, points: int = 200, box: Box = None, seed: int = 0, params=None, output=None,
@@ -51,7 +54,13 @@ def float_drift(G, points: int = 200, box: Box = None, seed: int = 0, params=Non
         r, c = shapes[n]
         batch[n] = samples[:, i:i + r * c].reshape(points, r, c)
         i += r * c
-    floats = evaluate(G, FloatBackend(dtype), batch, params)[node]
+    # evaluate in chunks of points, so that the float values of all nodes of one chunk stay within
+    # FLOAT_BUDGET bytes (a batch of 100 points on a wide graph held 20 GB before)
+    per_point = sum(G.nodes[n][SHAPE][0] * G.nodes[n][SHAPE][1] for n in G) * np.dtype(dtype).itemsize
+    chunk = max(1, FLOAT_BUDGET // max(per_point, 1))
+    floats = np.concatenate([
+        evaluate(G, FloatBackend(dtype), {n: v[k:k + chunk] for n, v in batch.items()}, params)[node]
+        for k in range(0, points, chunk)]) if points else np.zeros((0,) + tuple(G.nodes[node][SHAPE]))
     poly = PolyBackend()
     symbolic = evaluate(G, poly, params=params)[node]
     names = [v for n in inputs for v in G.nodes[n][OP].variables]
