@@ -281,3 +281,32 @@ def test_boltzmann_hypotheses_are_checked_exactly(vectors, delta, needle):
     with pytest.raises(SymtransError, match=needle):
         verify(boltzmann_graph(3), Claim("boltzmann", expected={"vectors": vectors, "r": "10" if "beyond" in needle
                                                                  else "20", "delta": delta}))
+
+
+def test_a_refuted_memorisation_checks_though_other_points_are_undecided():
+    """Issue 11: REFUTED memorisation certificates failed `check` when other data points were still
+    undecided at the precision that decided the wrong one.  Here point (1, 0) is decided at 64 bits,
+    the others need 256."""
+    import json
+    import sys
+    from pathlib import Path
+
+    from symtrans import Claim, check_certificate, verify
+    from symtrans.constructions.kajitsuka2024 import memorizer
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "proofs"))
+    try:
+        import kajitsuka2024 as proof
+    finally:
+        sys.path.pop(0)
+    seqs = proof._random_sequences(302, 3, 2, count=4)
+    labels = proof._equivariant_labels(seqs, 302)
+    G = memorizer(seqs, labels, lam_from="ratio").graph
+    wrong = [list(r) for r in labels]
+    wrong[1][0] += 1
+    cert = verify(G, Claim("memorise", expected={"sequences": seqs, "labels": wrong, "z": "mem.z"}))
+    assert cert.verdict == "REFUTED" and cert.precision == 64
+    data = json.loads(cert.dumps())
+    assert check_certificate(data).holds
+    data["counterexample"]["token"] = 1  # a point that gives its label, or is undecided at 64 bits
+    assert not check_certificate(data).holds
