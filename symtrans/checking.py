@@ -78,7 +78,7 @@ CheckResult(holds=False, verdict=None, reason="field 'format': not a symtrans ce
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .backends import PolyBackend, PWLBackend
 from .budget import TimeLimit, time_limit
@@ -102,6 +102,8 @@ class CheckResult:
     holds: bool
     verdict: Verdict = None
     reason: str = ""
+    #: The input is not a well-formed certificate (the CLI exits 2), rather than one that fails its check.
+    malformed: bool = field(default=False, repr=False)
 
     def __bool__(self):
         return self.holds
@@ -134,16 +136,23 @@ def check_certificate(data, timeout: float = None) -> CheckResult:
 
 
 def _check(data) -> CheckResult:
-    try:
+    try:  # reading: a file that is not a well-formed certificate is malformed input, not a failed check
         cert = Certificate.from_json(data)
         if not isinstance(cert.graph, dict):
             raise SpecError("the certificate embeds no graph", field="graph")
         G = from_json(cert.graph)
-        _require(fingerprint(G) == cert.fingerprint,
-                 f"fingerprint mismatch: the embedded graph hashes to {fingerprint(G)[:16]}..., "
-                 f"the certificate says {str(cert.fingerprint)[:16]}...")
         claim = Claim.from_json(cert.claim)
         unit = claim.unit
+        if fingerprint(G) != cert.fingerprint:  # the file disagrees with itself
+            raise SpecError(f"fingerprint mismatch: the embedded graph hashes to {fingerprint(G)[:16]}..., "
+                            f"the certificate says {str(cert.fingerprint)[:16]}...")
+    except SymtransError as exc:
+        return CheckResult(False, None, str(exc), malformed=True)
+    except RecursionError:
+        return CheckResult(False, None, "malformed certificate: nested too deeply", malformed=True)
+    except Exception as exc:  # noqa: BLE001 - the checker never raises
+        return CheckResult(False, None, f"malformed certificate: {type(exc).__name__}: {exc}", malformed=True)
+    try:
         _require(cert.method in (unit.name, *unit.aliases),
                  f"method {cert.method!r} is not the claim's kind {unit.name!r}")
         claim.entry_of(G)

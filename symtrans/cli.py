@@ -267,7 +267,7 @@ def _check(args) -> int:
     if not isinstance(data, dict) or data.get("format") != "symtrans-certificate":
         raise SymtransError(f"{args.cert}: not a symtrans certificate", expected="a file written by --cert")
     result = check_certificate(data, timeout=args.timeout)
-    if result.reason.startswith("fingerprint mismatch"):
+    if result.malformed:
         raise SymtransError(f"{args.cert}: {result.reason}")
     print(("OK: " if result.holds else "FAILED: ") + result.reason)
     if not result.holds:

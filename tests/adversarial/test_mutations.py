@@ -124,4 +124,5 @@ def test_mutants_quick():
 @pytest.mark.slow
 def test_mutants_1200():
     tally = run_corpus(1200, seed=2)
+    print(dict(tally))
     assert sum(tally.values()) == 1200 and tally["REFUTED"] > 400, tally
