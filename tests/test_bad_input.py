@@ -11,18 +11,9 @@ import pytest
 
 from symtrans.cli import main
 
-CUBIC = """
-[construction]
-builtin = "fang2022.polynomial"
+from test_spec_cli import CUBIC  # the cubic spec the CLI tests use (it also carries a [check] table)
 
-[target]
-kind = "polynomial"
-variables = ["x1", "x2"]
-expr = "x1**2*x2 - 3/4*x2 + 1"
-
-[domain]
-box = [["-1", "1"], ["0", "1/2"]]
-"""
+CUBIC = CUBIC.split("[check]")[0]
 
 
 def one_line_error(capsys, argv, *words):
