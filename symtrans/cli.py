@@ -94,8 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     pl = sub.add_parser("plot", help="draw a spec's network and target (needs matplotlib)")
     pl.add_argument("spec", help="a spec file (.toml) with a maxout/cpwl target and a 1-D or 2-D box")
     pl.add_argument("--regions", required=True, metavar="OUT.png", help="the picture to write")
-    s = sub.add_parser("show", help="validate a graph JSON file and print its sizes and fingerprint")
-    s.add_argument("graph", help="a graph JSON file (as written by symtrans)")
+    s = sub.add_parser("show", help="validate a graph JSON file (or read a model folder) and print its structure")
+    s.add_argument("graph", help="a graph JSON file (as written by symtrans), or a TransformerLens model folder")
     s.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     return parser
 
@@ -328,6 +328,19 @@ def _plot(args) -> int:
 def _show(args) -> int:
     from .graph import NAME, fingerprint, from_json, sizes, validate
 
+    if Path(args.graph).is_dir():  # a model folder (TransformerLens layout)
+        from .transformer_lens import load_model
+
+        model = load_model(args.graph)
+        G = model.graph()
+        if args.json:
+            print(json.dumps({"model": model.name, "config": {k: v for k, v in model.config.items()
+                                                              if k not in ("residual_labels", "source")},
+                              "fingerprint": fingerprint(G), "sizes": sizes(G)}, sort_keys=True))
+        else:
+            print(model.describe())
+            print(f"  graph: {G.number_of_nodes()} nodes, fingerprint {fingerprint(G)[:16]}")
+        return EXIT_OK
     G = from_json(_read_json(args.graph))
     problems = validate(G)
     report = {"graph": G.graph.get(NAME), "fingerprint": fingerprint(G), "valid": not problems,

@@ -657,7 +657,7 @@ class Normalize(Op):
 
     rule
         ``"none"``: the scores themselves (linear attention, no normalisation);
-        ``"softmax"``: ``softmax(beta * S)``; ``"hardmax"``: argmax with ties
+        ``"softmax"``: ``softmax(beta * S / sqrt(root))``; ``"hardmax"``: argmax with ties
         averaged; ``"sum"``: ``S / sum(S)`` (kernel attention).
     axis
         ``"row"``: each row (one query, all keys) is normalised, the usual
@@ -665,6 +665,10 @@ class Normalize(Op):
     mask
         Positions not in the mask get weight 0 and take no part in the
         normalisation.
+    root
+        A positive integer (default 1): the softmax temperature is ``beta / sqrt(root)``,
+        as in attention's ``1 / sqrt(d_head)``.  Exact backends refuse an irrational
+        square root; interval backends enclose it rigorously.
 
     Examples
     --------
@@ -681,9 +685,15 @@ class Normalize(Op):
     beta: Fraction = Fraction(1)
     axis: str = "row"
     mask: Mask = None
-    FIELDS = {"rule": "str", "beta": "rational", "axis": "str", "mask": "mask?"}
+    root: int = None
+    FIELDS = {"rule": "str", "beta": "rational", "axis": "str", "mask": "mask?", "root": "int?"}
 
     def __post_init__(self):
+        if self.root is not None:
+            if isinstance(self.root, bool) or not isinstance(self.root, int) or self.root < 1:
+                raise GraphError(f"root {self.root!r}", field="root", expected="a positive integer")
+            if self.root == 1:
+                object.__setattr__(self, "root", None)
         if self.rule not in _RULES:
             raise GraphError(f"normalisation rule {self.rule!r}", field="rule", expected=" | ".join(_RULES))
         if self.axis not in ("row", "col"):
@@ -697,6 +707,12 @@ class Normalize(Op):
                 raise GraphError(f"mask leaves {'row' if self.axis == 'row' else 'column'} "
                                  f"{mask.empty_rows()[0]} with nothing to attend", field="mask",
                                  expected="at least one allowed position in every normalised row")
+
+    def to_json(self) -> dict:
+        out = super().to_json()
+        if out["root"] is None:  # graphs without a root serialise (and hash) as before the field existed
+            del out["root"]
+        return out
 
     def nonzeros(self) -> int:
         """``beta`` counts only where it is used (softmax)."""
@@ -720,6 +736,8 @@ class Normalize(Op):
         if self.rule == "hardmax":
             return bk.hardmax(s, allowed)
         if self.rule == "softmax":
+            if self.root is not None:  # beta / sqrt(root): rigorous on intervals, refused where inexact
+                s = bk.div(s, bk.sqrt(bk.fill(n, m, self.root)))
             return bk.softmax(s, self.beta, None if mask is None else mask.allowed)
         if mask is not None:
             s = bk.masked(s, allowed)

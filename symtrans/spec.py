@@ -44,9 +44,13 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import itertools
+import json
 import sys
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
+from typing import ClassVar
 
 import networkx as nx
 
@@ -55,7 +59,7 @@ from .claims import Claim
 from .constructions import build_builtin
 from .domains import domain_from_json
 from .errors import SpecError, SymtransError, user_code
-from .exact import suggest_rational
+from .exact import format_exact, suggest_rational
 from .graph import loads
 from .kinds import KINDS, alias_note, default_method, lookup
 from .targets import (
@@ -67,6 +71,7 @@ from .targets import (
     Target,
     cpwl_network,
 )
+from .transformer_lens import load_model
 
 try:  # Python 3.11+
     import tomllib
@@ -82,10 +87,10 @@ COMMON_CHECK_KEYS = {"method": "the claim kind (default: the target kind's first
                      "name": "the obligation's name"}
 
 _SECTIONS = {
-    "construction": {"builtin", "graph", "module", "params"},
+    "construction": {"builtin", "graph", "module", "model", "params"},
     "target": {"kind", "variables", "expr", "degree", "dimension", "layers", "output", "sequences", "labels",
-               "graph"},
-    "domain": {"box"},
+               "graph", "cases", "reference"},
+    "domain": {"box", "max_len"},
     "check": None,  # checked against the method's keys
 }
 
@@ -111,6 +116,8 @@ class Spec:
             return build_builtin(c["builtin"], self.target, params, self.claim.domain)
         if "graph" in c:
             return _load_graph(self.base, c["graph"], "construction.graph")
+        if "model" in c:
+            return load_model(self.base / c["model"]).graph()
         return _call_user_function(c["module"], self.base, self.target, params)
 
 
@@ -230,15 +237,22 @@ def parse_spec(text: str, base: Path = None, name: str = "spec") -> Spec:
     if extra:
         raise SpecError(f"unknown section [{sorted(extra)[0]}]", expected=", ".join(f"[{s}]" for s in _SECTIONS))
     construction = _section(data, "construction", required=True)
-    sources = [k for k in ("builtin", "graph", "module") if k in construction]
+    sources = [k for k in ("builtin", "graph", "module", "model") if k in construction]
     if len(sources) != 1:
-        raise SpecError("[construction] needs exactly one of builtin, graph, module", field="construction",
+        raise SpecError("[construction] needs exactly one of builtin, graph, module, model", field="construction",
                         expected="one source")
     _string(construction, sources[0], "construction")
     if "params" in construction and not isinstance(construction["params"], dict):
         raise SpecError("[construction.params] must be a table", field="construction.params")
     base = Path(base) if base is not None else Path.cwd()  # graph and module files are found relative to it
-    target = _target(_section(data, "target", required=True), base)
+    target_section = _section(data, "target", required=True)
+    if target_section.get("kind") == "decodes":
+        target = _decodes_target(target_section, construction, _section(data, "domain").pop("max_len", None), base)
+    else:
+        if "max_len" in _section(data, "domain"):
+            raise SpecError("max_len is the domain of a decodes target", field="domain.max_len",
+                            expected="box = [[lo, hi], ...]")
+        target = _target(target_section, base)
     check = _section(data, "check")
     method = _string(check, "method", "check", None) or default_method(target.kind)
     notes = tuple(n for n in (alias_note(method, "check.method"),) if n)
@@ -288,7 +302,80 @@ def parse_spec(text: str, base: Path = None, name: str = "spec") -> Spec:
 
 #: How error messages name a spec's target, by its kind.
 _TARGET_WORDS = {"polynomial": "a Polynomial target", "maxout": "a MaxoutNet target", "graph": "a GraphTarget target",
-                 "sequences": "sequences", "dataset": "a dataset"}
+                 "sequences": "sequences", "dataset": "a dataset", "decodes": "a decodes target"}
+
+
+@dataclass(frozen=True)
+class TokenReference:
+    """A spec's ``decodes`` target: a model's tokenizer and output, every input of the domain, the reference."""
+
+    data: dict
+    kind: ClassVar[str] = "decodes"
+    dimension: ClassVar[int] = 0
+
+    def claim_data(self) -> dict:
+        return dict(self.data)
+
+
+def _decodes_target(section, construction, max_len, base: Path) -> TokenReference:
+    """Every sequence over the model's vocabulary (without BOS and PAD) of length 1..max_len, with the
+    reference's outputs from a cases file or a ``file.py:fn`` function."""
+    if "model" not in construction:
+        raise SpecError("a decodes target needs [construction] model", field="construction.model")
+    model = load_model(base / construction["model"])
+    longest = model.n_ctx - 1
+    max_len = longest if max_len is None else max_len
+    if isinstance(max_len, bool) or not isinstance(max_len, int) or not 1 <= max_len <= longest:
+        raise SpecError(f"max_len = {max_len!r}", field="domain.max_len", expected=f"an integer from 1 to {longest}")
+    skip = {model.bos, model.config["tokenizer"].get("pad")}
+    alphabet = [t for t in model.vocab if t not in skip]
+    inputs = [list(seq) for m in range(1, max_len + 1) for seq in itertools.product(alphabet, repeat=m)]
+    sources = [k for k in ("cases", "reference") if k in section]
+    if len(sources) != 1:
+        raise SpecError("a decodes target needs exactly one of cases, reference", field="target",
+                        expected="cases = \"cases.jsonl\" or reference = \"ref.py:fn\"")
+    ref = _string(section, sources[0], "target")
+    if sources[0] == "cases":
+        table = _read_cases(base / ref)
+        missing = [seq for seq in inputs if tuple(seq) not in table]
+        if missing:
+            raise SpecError(f"{ref} has no line for the input {missing[0]}", field="target.cases",
+                            expected=f"every input of length 1..{max_len}, or a reference function")
+        expected = [table[tuple(seq)] for seq in inputs]
+    else:
+        fn = _user_function(ref, base, "target.reference")
+        expected = []
+        for seq in inputs:
+            with user_code(f"{ref} on {seq}", field="target.reference"):
+                out = list(fn(list(seq)))
+            if len(out) != len(seq):
+                raise SpecError(f"{ref} returned {len(out)} values for the input {seq}", field="target.reference",
+                                expected="one value (or None) per token")
+            expected.append(out)
+    numerical = model.output["kind"] == "numerical"
+    if numerical:  # exact: a float reference value is the rational it denotes
+        expected = [[None if v is None else format_exact(Fraction(v)) for v in row] for row in expected]
+    data = {"vocab": model.vocab, "bos": model.bos, "inputs": inputs, "expected": expected,
+            "values": None if numerical else model.output["values"]}
+    return TokenReference(data)
+
+
+def _read_cases(path: Path) -> dict:
+    """``{input tuple: expected list}`` from a cases file (JSON lines; the first describes the file)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SpecError(f"cases file {str(path)!r}: {getattr(exc, 'strerror', None) or 'not UTF-8'}",
+                        field="target.cases") from None
+    table = {}
+    for k, line in enumerate(lines[1:], 2):
+        try:
+            item = json.loads(line)
+            table[tuple(item["input"])] = list(item["expected"])
+        except (ValueError, KeyError, TypeError, RecursionError):
+            raise SpecError(f"{path.name} line {k} is not an object with input and expected lists",
+                            field="target.cases") from None
+    return table
 
 def load_spec(path) -> Spec:
     """Read and parse a spec file; the name is the file's stem unless ``[check] name`` says otherwise."""
@@ -305,27 +392,33 @@ def load_spec(path) -> Spec:
         raise type(exc)(f"{path.name}: {exc}") from None
 
 
-def _call_user_function(ref: str, base: Path, target, params):
-    """Call the user's ``file.py:function`` or ``package.module:function`` (their own code)."""
+def _user_function(ref: str, base: Path, where_field: str):
+    """The user's ``file.py:function`` or ``package.module:function``, imported (their own code runs)."""
     if ":" not in ref:
-        raise SpecError(f"module {ref!r} does not name a function", field="construction.module",
+        raise SpecError(f"module {ref!r} does not name a function", field=where_field,
                         expected="'file.py:function' or 'package.module:function'")
     where, fn_name = ref.rsplit(":", 1)
     if where.endswith(".py"):
         path = base / where
         if not path.exists():
-            raise SpecError(f"{path}: no such file", field="construction.module")
+            raise SpecError(f"{path}: no such file", field=where_field)
         spec = importlib.util.spec_from_file_location(f"symtrans_user.{path.stem}", path)
         module = importlib.util.module_from_spec(spec)
         sys.modules[spec.name] = module
-        with user_code(f"{path}: importing", field="construction.module"):
+        with user_code(f"{path}: importing", field=where_field):
             spec.loader.exec_module(module)
     else:
-        with user_code(f"importing {where!r}", field="construction.module"):
+        with user_code(f"importing {where!r}", field=where_field):
             module = importlib.import_module(where)
     fn = getattr(module, fn_name, None)
     if not callable(fn) or isinstance(fn, type):
-        raise SpecError(f"{where} has no function {fn_name!r}", field="construction.module")
+        raise SpecError(f"{where} has no function {fn_name!r}", field=where_field)
+    return fn
+
+
+def _call_user_function(ref: str, base: Path, target, params):
+    """Call the user's ``file.py:function`` or ``package.module:function`` (their own code)."""
+    fn = _user_function(ref, base, "construction.module")
     with user_code(f"{ref}", field="construction.module"):
         G = fn(target, **params)
     if not isinstance(G, nx.DiGraph):

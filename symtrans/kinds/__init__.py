@@ -20,6 +20,7 @@ from . import (
     bound,
     channels,
     contextual_mapping,
+    decodes,
     emulation,
     equivalent,
     identity,
@@ -38,7 +39,7 @@ __all__ = ["KINDS", "UNITS", "ClaimKind", "lookup", "unit", "register", "unregis
 #: The units, in the order specs look for a default method of a target kind.
 UNITS = (identity.KIND, readout.KIND, channels.KIND, sizes.KIND, equivalent.KIND, emulation.KIND, regions.KIND,
          sup_error.KIND, bound.KIND, contextual_mapping.KIND, logit_gap.KIND, same_output.KIND, boltzmann.KIND,
-         memorise.KIND)
+         memorise.KIND, decodes.KIND)
 
 #: Kind name -> unit.
 KINDS: dict = {}

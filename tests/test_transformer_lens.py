@@ -1,0 +1,234 @@
+"""Models built elsewhere (issue 12): TransformerLens-layout import, token domains, the decodes claim."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from symtrans import Claim, check_certificate, verify
+from symtrans.backends import FloatBackend, IntervalBackend, RationalBackend
+from symtrans.cli import main
+from symtrans.errors import BackendError, SpecError
+from symtrans.interpret import evaluate
+from symtrans.transformer_lens import TLModel, load_model, with_length
+
+ROOT = Path(__file__).resolve().parent.parent
+MODELS = ROOT / "symtrans" / "data" / "tracr"
+EXAMPLES = ROOT / "docs" / "examples" / "tracr"
+
+
+def cases(name):
+    return [json.loads(line) for line in (MODELS / name / "cases.jsonl").read_text().splitlines()[1:]]
+
+
+def floats(model, G, tokens):
+    m = len(tokens) + 1
+    return evaluate(with_length(G, m), FloatBackend(), {"x": np.array(model.encode(tokens), float)})["logits"][0][:m]
+
+
+def test_weights_are_the_float32_values_exactly():
+    model = load_model(MODELS / "hist_abc_L5")
+    G = model.graph()
+    W = G.nodes["b0.ffn.hidden"]["op"].weight
+    T = model.tensors["blocks.0.mlp.W_in"]
+    assert T.dtype == np.float32
+    assert all(W[i, j] == Fraction(float(T[i, j])) for i in range(T.shape[0]) for j in range(T.shape[1]))
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in MODELS.iterdir() if p.is_dir()))
+def test_the_graph_reproduces_tracrs_own_decodes(name):
+    """A float64 run of the imported graph gives tracr's float32 decode on the listed inputs (where the
+    logits are not tied: a tie at an undefined position is decided by rounding noise)."""
+    model = load_model(MODELS / name)
+    G = model.graph()
+    for case in cases(name)[:150]:
+        out = floats(model, G, case["input"])
+        for p, want in enumerate(case["tracr"], 1):
+            if model.output["kind"] == "numerical":
+                assert abs(out[p][0] - want) < 1e-5
+            elif case["expected"][p - 1] is not None:
+                assert model.output["values"][int(np.argmax(out[p]))] == want
+
+
+def test_with_length_is_the_model_on_fewer_positions():
+    """Rows 0..m-1 of the n_ctx graph restricted to m keys equal a model built for m positions."""
+    model = load_model(MODELS / "sort_unique_1to5_L5")
+    tokens = [3, 1, 2]
+    m = len(tokens) + 1
+    short = TLModel("short", dict(model.config, n_ctx=m),
+                    dict(model.tensors, **{"pos_embed.W_pos": model.tensors["pos_embed.W_pos"][:m]}))
+    bk = RationalBackend()
+    with pytest.raises(BackendError, match="sqrt"):  # 1/sqrt(7) is irrational: the exact backend refuses
+        evaluate(with_length(model.graph(), m), bk, {"x": model.encode(tokens)})
+    ib = IntervalBackend(prec=128)
+    a = ib.to_list(evaluate(with_length(model.graph(), m), ib, {"x": model.encode(tokens)})["logits"])[:m]
+    b = ib.to_list(evaluate(short.graph(), ib, {"x": short.encode(tokens)})["logits"])
+    for ra, rb in zip(a, b):
+        for u, v in zip(ra, rb):
+            (lo1, hi1), (lo2, hi2) = ib.bounds(u), ib.bounds(v)
+            assert max(lo1, lo2) <= min(hi1, hi2) and hi1 - lo1 < Fraction(1, 10 ** 20)
+
+
+def test_with_length_refuses_token_mixing_it_does_not_know():
+    from symtrans import add_input, add_op, new_graph, set_outputs
+    from symtrans.ops import Rows
+
+    G = new_graph()
+    x = add_input(G, "x", (3, 1))
+    set_outputs(G, [add_op(G, "r", Rows((2, 0)), [x])])
+    with pytest.raises(SpecError, match="Rows mixes tokens"):
+        with_length(G, 2)
+
+
+def _claim(model, items, **more):
+    data = {"vocab": model.vocab, "bos": model.bos, "values": model.output.get("values"),
+            "inputs": [c["input"] for c in items], "expected": [c["expected"] for c in items], **more}
+    return Claim("decodes", expected=data)
+
+
+def test_decodes_proved_refuted_and_rechecked():
+    model = load_model(MODELS / "length_ab_L5")
+    items = cases("length_ab_L5")
+    cert = verify(model.graph(), _claim(model, items))
+    assert cert.verdict == "PROVED" and cert.evidence["inputs"] == 62 and cert.evidence["positions"] == 258
+    data = json.loads(cert.dumps())
+    assert check_certificate(data).holds
+    wrong = [dict(c, expected=[v + 1 if k == 2 else v for k, v in enumerate(c["expected"])]) for c in items]
+    refuted = verify(model.graph(), _claim(model, wrong))
+    ce = refuted.counterexample
+    assert refuted.verdict == "REFUTED" and ce["actual"] == ce["expected"] - 1 and ce["position"] == 3
+    assert check_certificate(json.loads(refuted.dumps())).holds
+    # tampering: a changed reference value, a moved refutation
+    tampered = json.loads(json.dumps(data))
+    tampered["claim"]["expected"]["expected"][5][0] = 7
+    assert not check_certificate(tampered).holds
+    moved = json.loads(refuted.dumps())
+    moved["counterexample"]["position"] = 1
+    assert not check_certificate(moved).holds
+
+
+def test_numerical_outputs_within_a_tolerance():
+    model = load_model(MODELS / "frac_prevs_ab_L8_causal")
+    items = [dict(c, expected=[None if v is None else str(Fraction(float(v))) for v in c["expected"]])
+             for c in cases("frac_prevs_ab_L8_causal")[:40]]
+    ok = verify(model.graph(), _claim(model, items, tolerance="1/1000"))
+    tight = verify(model.graph(), _claim(model, items, tolerance="1/1000000000"))
+    assert ok.verdict == "PROVED" and tight.verdict == "REFUTED"
+    assert tight.counterexample["input"] == ["a"] and tight.counterexample["actual"].startswith("[0.99999986")
+    assert check_certificate(json.loads(tight.dumps())).holds
+
+
+def test_where_rasp_is_undefined_the_exact_decode_is_not_tracrs_float32_one():
+    """At position 1 of "b a a" RASP's detect_pattern is undefined, and tracr's float32 run decodes
+    False; the weights themselves give the True logit a lead of about 6e-9 (softmax tails), below
+    float32's resolution there.  Asked to confirm False, symtrans refutes it with a certified True."""
+    model = load_model(MODELS / "detect_ab_ab_L5")
+    items = [{"input": ["b", "a", "a"], "expected": [False, False, False]}]
+    cert = verify(model.graph(), _claim(model, items))
+    assert cert.verdict == "REFUTED"
+    assert cert.counterexample == {"input": ["b", "a", "a"], "position": 1, "expected": False, "actual": True}
+    assert check_certificate(json.loads(cert.dumps())).holds
+
+
+@pytest.mark.parametrize("spec, verdict", [("length_ab_L5", "PROVED"), ("frac_prevs_ab_L8_causal_tight", "REFUTED"),
+                                           ("detect_ab_ab_L5", "PROVED")])
+def test_specs(spec, verdict, tmp_path, capsys):
+    out = tmp_path / "c.json"
+    assert main(["verify", str(EXAMPLES / f"{spec}.toml"), "--json", "--cert", str(out)]) == 0
+    record = json.loads(capsys.readouterr().out.splitlines()[0])
+    assert record["verdict"] == verdict
+    assert main(["check", str(out)]) == 0
+
+
+def test_the_reference_functions_agree_with_rasp():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("refs", EXAMPLES / "_refs.py")
+    refs = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(refs)
+    for name, fn in [("length_ab_L12", refs.length), ("hist_abc_L5", refs.hist), ("detect_ab_ab_L5", refs.detect_ab),
+                     ("sort_unique_1to5_L5", refs.sort_unique), ("frac_prevs_ab_L8_causal", refs.frac_prevs_a)]:
+        for c in cases(name):
+            got = fn(c["input"])
+            assert all((g is None and e is None) or abs(Fraction(g) - Fraction(e)) < Fraction(1, 10 ** 12)
+                       if name.startswith("frac") else g == e for g, e in zip(got, c["expected"])), (name, c)
+
+
+# -- bad input: one line naming the key, exit 2 ---------------------------------------------------------
+
+def _broken_model(tmp_path, edit_config=None, edit_tensors=None):
+    from safetensors.numpy import load_file, save_file
+
+    src = MODELS / "length_ab_L5"
+    dst = tmp_path / "model"
+    shutil.copytree(src, dst)
+    for f in dst.iterdir():
+        f.chmod(0o644)
+    if edit_config:
+        config = json.loads((dst / "config.json").read_text())
+        edit_config(config)
+        (dst / "config.json").write_text(json.dumps(config))
+    if edit_tensors:
+        tensors = dict(load_file(str(dst / "model.safetensors")))
+        edit_tensors(tensors)
+        save_file(tensors, str(dst / "model.safetensors"))
+    return dst
+
+
+@pytest.mark.parametrize("config, tensors, words", [
+    (lambda c: c.update(act_fn="gelu"), None, "act_fn"),
+    (lambda c: c.update(positional_embedding_type="rotary"), None, "positional_embedding_type"),
+    (lambda c: c.update(d_model=16), None, "embed.W_E"),
+    (lambda c: c["tokenizer"].update(bos="<s>"), None, "tokenizer.bos"),
+    (lambda c: c.update(attn_scale=3.0), None, "attn_scale"),
+    (None, lambda t: t.pop("blocks.0.mlp.b_in"), "blocks.0.mlp.b_in is missing"),
+    (None, lambda t: t.update({"unembed.W_U": t["unembed.W_U"][:, :3].copy()}), "unembed.W_U has shape"),
+    (None, lambda t: t["blocks.0.attn.W_Q"].__setitem__((0, 0, 0), np.nan), "NaN"),
+])
+def test_bad_models_are_one_line(tmp_path, capsys, config, tensors, words):
+    model = _broken_model(tmp_path, config, tensors)
+    assert main(["show", str(model)]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and words in err, err
+
+
+@pytest.mark.parametrize("body, words", [
+    ("def f(tokens):\n    raise ValueError('no')\n", "ValueError: no"),
+    ("def f(tokens):\n    return [1]\n", "returned 1 values for the input"),
+])
+def test_bad_references_are_one_line(tmp_path, capsys, body, words):
+    (tmp_path / "ref.py").write_text(body)
+    spec = tmp_path / "s.toml"
+    spec.write_text(f'[construction]\nmodel = "{MODELS / "length_ab_L5"}"\n[target]\nkind = "decodes"\n'
+                    f'reference = "ref.py:f"\n[domain]\nmax_len = 3\n')
+    assert main(["verify", str(spec), "--cert", str(tmp_path / "c.json")]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and words in err and "s.toml" in err, err
+    assert not (tmp_path / "c.json").exists()
+
+
+def test_a_cases_file_must_cover_the_domain(tmp_path, capsys):
+    spec = tmp_path / "s.toml"
+    spec.write_text(f'[construction]\nmodel = "{MODELS / "length_ab_L12"}"\n[target]\nkind = "decodes"\n'
+                    f'cases = "{MODELS / "length_ab_L12" / "cases.jsonl"}"\n')
+    assert main(["verify", str(spec)]) == 2
+    assert "has no line for the input" in capsys.readouterr().err
+
+
+def test_a_tie_is_undecided_never_a_guess():
+    from symtrans.kinds.decodes.prove import decide
+
+    ib = IntervalBackend(prec=64)
+    with ib.session():
+        tied = [ib.scalar(1), ib.scalar(1), ib.scalar(0)]
+        lead = [ib.scalar(1), ib.scalar(Fraction(1, 2 ** 60)), ib.scalar(0)]
+        assert decide(ib, tied, ["x", "y", "z"], "x", None) == ("undecided", None)
+        assert decide(ib, lead, ["x", "y", "z"], "y", None) == ("wrong", "x")
+        third = [ib.scalar(Fraction(1, 3))]  # a ball around 1/3 at 64 bits
+        assert decide(ib, third, None, "1/3", Fraction(0)) == ("undecided", None)
+        assert decide(ib, third, None, "1/3", Fraction(1, 10 ** 9)) == ("ok", None)
