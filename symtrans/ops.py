@@ -735,10 +735,8 @@ class Normalize(Op):
         n, m = bk.shape(s)
         if self.rule == "hardmax":
             return bk.hardmax(s, allowed)
-        if self.rule == "softmax":
-            if self.root is not None:  # beta / sqrt(root): rigorous on intervals, refused where inexact
-                s = bk.div(s, bk.sqrt(bk.fill(n, m, self.root)))
-            return bk.softmax(s, self.beta, None if mask is None else mask.allowed)
+        if self.rule == "softmax":  # beta / sqrt(root): rigorous on intervals, refused where inexact
+            return bk.softmax(s, self.beta, None if mask is None else mask.allowed, root=self.root)
         if mask is not None:
             s = bk.masked(s, allowed)
         if self.rule == "none":

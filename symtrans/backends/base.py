@@ -166,8 +166,8 @@ class Backend:
         r, c = self.shape(A)
         return self.div(self.fill(r, c, 1), A)
 
-    def softmax(self, S, beta, allowed=None):
-        """Row-wise softmax weights of ``beta * S`` over the allowed keys (masked positions get 0).
+    def softmax(self, S, beta, allowed=None, root=None):
+        """Row-wise softmax weights of ``beta * S / sqrt(root)`` over the allowed keys (masked positions get 0).
 
         Each backend computes them with :func:`softmax_row`, the one place the formula is
         written; a backend that cannot (its values are not entries) refuses.
@@ -301,8 +301,11 @@ class ScalarBackend(Backend):
         """Lift a user input of ``shape`` (nested lists, or a flat list for one row)."""
         r, c = shape
         grid = _as_grid(value, shape)
-        return self._build(shape, (((i, j), self._s_lift(None if grid is None else grid[i][j],
-                                                         variables[i * c + j]))
+        if grid is not None:  # a given value: its exact zeros (most of a one-hot input) need no lifting
+            return self._build(shape, (((i, j), self._s_lift(grid[i][j], variables[i * c + j]))
+                                       for i in range(r) for j in range(c)
+                                       if not (type(grid[i][j]) is int and grid[i][j] == 0)))
+        return self._build(shape, (((i, j), self._s_lift(None, variables[i * c + j]))
                                    for i in range(r) for j in range(c)))
 
     # -- structure ---------------------------------------------------------------------------------
@@ -397,8 +400,9 @@ class ScalarBackend(Backend):
         just divide)."""
         return self._s_div(self.one(), s)
 
-    def softmax(self, S, beta, allowed=None):
-        """:func:`softmax_row` on every row, with this backend's scalars.
+    def softmax(self, S, beta, allowed=None, root=None):
+        """:func:`softmax_row` on every row, with this backend's scalars (``root``: the temperature
+        is ``beta / sqrt(root)``, one square root per call, refused where this backend cannot take it).
 
         >>> from symtrans.backends import RationalBackend
         >>> from symtrans.weights import Weights
@@ -409,6 +413,8 @@ class ScalarBackend(Backend):
         """
         n, m = S.shape
         b, z0, one = self.scalar(beta), self.zero(), self.one()
+        if root is not None and root != 1:
+            b = self._s_div(b, self._s_sqrt(self.scalar(root)))
         rows = {}
         for i in range(n):
             row = S.rows.get(i, {})

@@ -129,11 +129,11 @@ class FloatBackend(Backend):
         with np.errstate(over="ignore"):
             return np.exp(A)
 
-    def softmax(self, S, beta, allowed=None):
+    def softmax(self, S, beta, allowed=None, root=None):
         """:func:`~symtrans.backends.base.softmax_row` on float vectors: over the batch and
         the rows at once when nothing is masked, row by row otherwise."""
         b = exact_rational(beta)
-        z = S * (b.numerator / b.denominator)
+        z = S * (b.numerator / b.denominator / np.sqrt(root or 1))
         batch, n, m = z.shape
         out = np.zeros_like(z)
         groups = [(slice(None), range(m))] if allowed is None else [

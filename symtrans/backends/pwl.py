@@ -328,10 +328,11 @@ class PWLBackend(Backend):
 
         return self._constant_map(A, "exp", exact_exp)
 
-    def softmax(self, S, beta, allowed=None):
+    def softmax(self, S, beta, allowed=None, root=None):
         """Exact only where it is rational: when every allowed score of a row equals the
-        row's first allowed one (as functions), the weights are uniform; otherwise ``exp``
-        of a non-zero difference is irrational and the backend refuses.
+        row's first allowed one (as functions), the weights are uniform (whatever the
+        temperature, ``root`` included); otherwise ``exp`` of a non-zero difference is
+        irrational and the backend refuses.
 
         >>> from symtrans.weights import Weights
         >>> bk = PWLBackend(0, 1)

@@ -21,9 +21,8 @@ from ...transformer_lens import encode, with_length
 
 def decide(bk, row, values, expected, tolerance):
     """``(status, actual)`` of one position: status "ok", "wrong" or "undecided"."""
-    bounds = [bk.bounds(v) for v in row]
     if values is None:  # numerical: logit 0 within tolerance of the reference
-        lo, hi = bounds[0]
+        lo, hi = bk.bounds(row[0])
         e = Fraction(expected)
         if lo is None:
             return "undecided", None
@@ -32,8 +31,8 @@ def decide(bk, row, values, expected, tolerance):
         if lo > e + tolerance or hi < e - tolerance:
             return "wrong", format_exact(lo) if lo == hi else f"[{float(lo):.9g}, {float(hi):.9g}]"
         return "undecided", None
-    for w, (lo, _) in enumerate(bounds):
-        if lo is not None and all(hi is not None and hi < lo for k, (_, hi) in enumerate(bounds) if k != w):
+    for w, top in enumerate(row):  # the winner: certainly above every other (Arb comparisons, no conversion)
+        if all(bk.lt(other, top) is True for k, other in enumerate(row) if k != w):
             actual = values[w]
             same = actual == expected and isinstance(actual, bool) == isinstance(expected, bool)
             return ("ok" if same else "wrong"), actual
