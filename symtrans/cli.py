@@ -88,9 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("cert", help="a certificate JSON file")
     c.add_argument("--timeout", type=_seconds, default=600, metavar="S",
                    help="time limit in seconds (default 600; 0: none); beyond it the certificate is not accepted")
-    e = sub.add_parser("export", help="write a spec's graph as JSON")
+    e = sub.add_parser("export", help="write a spec's graph as JSON, or a model spec's graph as a TransformerLens folder")
     e.add_argument("spec", help="a spec file (.toml)")
-    e.add_argument("--graph", required=True, metavar="OUT", help="the graph JSON file to write")
+    out = e.add_mutually_exclusive_group(required=True)
+    out.add_argument("--graph", metavar="OUT", help="the graph JSON file to write")
+    out.add_argument("--to", nargs=2, metavar=("FORMAT", "DIR"),
+                     help="transformer-lens DIR: model.safetensors and config.json (a [construction] model spec)")
     pl = sub.add_parser("plot", help="draw a spec's network and target (needs matplotlib)")
     pl.add_argument("spec", help="a spec file (.toml) with a maxout/cpwl target and a 1-D or 2-D box")
     pl.add_argument("--regions", required=True, metavar="OUT.png", help="the picture to write")
@@ -294,8 +297,21 @@ def _export(args) -> int:
     from .graph import check, dumps
     from .spec import load_spec
 
-    G = load_spec(args.spec).build_graph()
+    spec = load_spec(args.spec)
+    G = spec.build_graph()
     check(G)
+    if args.to:
+        from .transformer_lens import export_model, load_model
+
+        fmt, folder = args.to
+        if fmt != "transformer-lens":
+            raise SymtransError(f"export format {fmt!r}", expected="transformer-lens")
+        if "model" not in spec.construction:
+            raise SymtransError(f"{args.spec}: exporting to transformer-lens needs a [construction] model spec "
+                                "(its tokenizer and output description)", expected="model = \"DIR\"")
+        dtype = export_model(G, load_model(spec.base / spec.construction["model"]).config, folder)
+        print(f"wrote {folder} (model.safetensors in {dtype}, config.json)")
+        return EXIT_OK
     text = dumps(G)
     _write_atomic(Path(args.graph), text)
     print(f"wrote {args.graph} ({G.number_of_nodes()} nodes)")

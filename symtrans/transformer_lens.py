@@ -42,7 +42,7 @@ from .graph import INPUTS, OP, add_input, add_op, arguments, new_graph, set_outp
 from .ops import Add, Linear, MatMul, Mask, Normalize, ReLU, Scores
 from .weights import Weights
 
-__all__ = ["TLModel", "load_model", "with_length", "one_hot_rows", "encode"]
+__all__ = ["TLModel", "load_model", "with_length", "one_hot_rows", "encode", "export_model"]
 
 #: Config fields this importer reads, and the values it supports where there is a choice.
 SUPPORTED = {"act_fn": ("relu",), "normalization_type": (None,), "positional_embedding_type": ("standard",),
@@ -308,3 +308,120 @@ def with_length(G, m: int):
         raise SpecError(f"node {node!r}: {type(op).__name__} mixes tokens in a way with_length cannot restrict",
                         node=node, expected="row-wise ops and row-normalised attention")
     return H
+
+
+def _node_weights(G, node, field_="weight"):
+    if node not in G:
+        raise SpecError(f"the graph has no node {node!r}", field="graph",
+                        expected="the layout symtrans.transformer_lens builds")
+    W = getattr(G.nodes[node][OP], field_, None)
+    return W
+
+
+def _dense(W, shape=None):
+    rows, cols = W.shape if W is not None else shape
+    out = [[Fraction(0)] * cols for _ in range(rows)]
+    for (i, j), v in (W.items() if W is not None else ()):
+        if not isinstance(v, Fraction):
+            raise SpecError("a weight has a free parameter", field="graph", expected="numbers only")
+        out[i][j] = v
+    return out
+
+
+def _as_floats(tensors):
+    """float32 arrays when every weight is a float32 exactly, else float64 ones (and the dtype), else refuse."""
+    for dtype in (np.float32, np.float64):
+        arrays = {k: np.array([[float(v) for v in row] for row in t] if isinstance(t[0], list)
+                              else [float(v) for v in t], dtype=dtype) for k, t in tensors.items()}
+        if all(Fraction(float(a)) == v for k, t in tensors.items()
+               for a, v in zip(arrays[k].ravel(), (v for row in t for v in row) if isinstance(t[0], list) else t)):
+            return arrays, np.dtype(dtype).name
+    raise SpecError("a weight is not a float64 exactly (such as 1/3)", field="graph",
+                    expected="weights that are binary fractions, or another format")
+
+
+def export_model(G, config: dict, out) -> str:
+    """Write ``G`` (in the layout :func:`load_model` builds) as a TransformerLens folder ``out``.
+
+    ``config`` supplies what a graph does not hold (the tokenizer and the output description);
+    the dimensions are read from the graph.  Weights are written as float32 when every one is a
+    float32 exactly, else as float64 when every one is a float64 (the config says
+    ``"weights_dtype": "float64"``), else refused: nothing is rounded.  Returns the dtype written.
+
+    >>> import tempfile, pathlib
+    >>> m = load_model(pathlib.Path(__file__).parent / "data" / "tracr" / "length_ab_L5")
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "copy"
+    >>> export_model(m.graph(), m.config, out)
+    'float32'
+    >>> from symtrans.graph import fingerprint
+    >>> fingerprint(load_model(out).graph()) == fingerprint(m.graph())
+    True
+    """
+    out = Path(out)
+    if out.exists() and any(out.iterdir()):
+        raise SpecError(f"{out} exists and is not empty", field="out", expected="a new folder")
+    x = G.graph[INPUTS][0] if len(G.graph[INPUTS]) == 1 else None
+    if x is None:
+        raise SpecError("the graph has several inputs", field="graph", expected="one token input")
+    n, width = G.nodes[x]["shape"]
+    V = width - n
+    emb = _dense(_node_weights(G, "embed"))
+    d = len(emb[0])
+    L = 1 + max((int(k.split(".")[0][1:]) for k in G if k.startswith("b") and k.endswith(".res1")), default=-1)
+    H = 1 + max((int(k.split(".")[2][1:]) for k in G if k.startswith("b0.att.h") and k.endswith(".q")), default=-1)
+    if L < 1 or H < 1:
+        raise SpecError("the graph has no attention block in the importer's layout", field="graph")
+    h = len(_dense(_node_weights(G, "b0.att.h0.q"))[0])
+    weights = G.nodes["b0.att.h0.weights"][OP]
+    if weights.rule != "softmax" or weights.beta != 1 or (weights.root or 1) != h:
+        raise SpecError("attention is not softmax(QK^T / sqrt(d_head))", field="graph")
+    causal = weights.mask is not None
+    attn_only = "b0.ffn.hidden" not in G
+    T = {"embed.W_E": emb[:V], "pos_embed.W_pos": emb[V:]}
+
+    def bias(node, size):
+        B = _node_weights(G, node, "bias")
+        return _dense(B, (1, size))[0]
+
+    for l in range(L):
+        b = f"blocks.{l}.attn"
+        for S, s in (("Q", "q"), ("K", "k"), ("V", "v")):
+            T[f"{b}.W_{S}"] = [_dense(_node_weights(G, f"b{l}.att.h{k}.{s}")) for k in range(H)]
+            T[f"{b}.b_{S}"] = [bias(f"b{l}.att.h{k}.{s}", h) for k in range(H)]
+        T[f"{b}.W_O"] = [_dense(_node_weights(G, f"b{l}.att.h{k}.out")) for k in range(H)]
+        T[f"{b}.b_O"] = bias(f"b{l}.att.bias", d)
+        if not attn_only:
+            m = f"blocks.{l}.mlp"
+            T[f"{m}.W_in"] = _dense(_node_weights(G, f"b{l}.ffn.hidden"))
+            T[f"{m}.b_in"] = bias(f"b{l}.ffn.hidden", len(T[f"{m}.W_in"][0]))
+            T[f"{m}.W_out"] = _dense(_node_weights(G, f"b{l}.ffn.out"))
+            T[f"{m}.b_out"] = bias(f"b{l}.ffn.out", d)
+    T["unembed.W_U"] = _dense(_node_weights(G, "logits"))
+    T["unembed.b_U"] = bias("logits", len(T["unembed.W_U"][0]))
+    flat = {k: ([row for mat in t for row in mat] if isinstance(t[0], list) and isinstance(t[0][0], list) else t)
+            for k, t in T.items()}
+    arrays, dtype = _as_floats(flat)
+    arrays = {k: a.reshape(np.array(T[k], dtype=object).shape) for k, a in arrays.items()}
+    cfg = dict(config, n_layers=L, d_model=d, d_head=h, n_heads=H, d_vocab=V, n_ctx=n,
+               d_vocab_out=len(T["unembed.W_U"][0]), d_mlp=None if attn_only else len(T["blocks.0.mlp.W_in"][0]),
+               attn_only=attn_only, attention_dir="causal" if causal else "bidirectional", act_fn="relu",
+               normalization_type=None, positional_embedding_type="standard", use_attn_scale=True,
+               attn_scale=math.sqrt(h))
+    if dtype != "float32":
+        cfg["weights_dtype"] = dtype
+    from safetensors.numpy import save_file
+
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.mkdir(parents=True, exist_ok=False)
+    try:
+        save_file({k: np.ascontiguousarray(a) for k, a in arrays.items()}, str(tmp / "model.safetensors"))
+        (tmp / "config.json").write_text(json.dumps(cfg, indent=1), encoding="utf-8")
+        if out.exists():
+            out.rmdir()
+        tmp.rename(out)
+    finally:
+        if tmp.exists():
+            for f in tmp.iterdir():
+                f.unlink()
+            tmp.rmdir()
+    return dtype

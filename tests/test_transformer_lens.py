@@ -232,3 +232,54 @@ def test_a_tie_is_undecided_never_a_guess():
         third = [ib.scalar(Fraction(1, 3))]  # a ball around 1/3 at 64 bits
         assert decide(ib, third, None, "1/3", Fraction(0)) == ("undecided", None)
         assert decide(ib, third, None, "1/3", Fraction(1, 10 ** 9)) == ("ok", None)
+
+
+# -- export and other file formats ------------------------------------------------------------------------
+
+def test_export_round_trips_every_fixture(tmp_path):
+    from symtrans.graph import fingerprint
+    from symtrans.transformer_lens import export_model
+
+    for folder in sorted(p for p in MODELS.iterdir() if p.is_dir()):
+        model = load_model(folder)
+        assert export_model(model.graph(), model.config, tmp_path / folder.name) == "float32"
+        again = load_model(tmp_path / folder.name)
+        assert fingerprint(again.graph()) == fingerprint(model.graph())
+        for key, t in model.tensors.items():
+            assert np.array_equal(again.tensors[key], t), key
+
+
+def test_export_never_rounds(tmp_path):
+    from symtrans.graph import replace_weight
+    from symtrans.transformer_lens import export_model
+
+    model = load_model(MODELS / "length_ab_L5")
+    G = replace_weight(model.graph(), "logits", "weight", (0, 0), 1 + Fraction(1, 2 ** 40))  # a float64, not a float32
+    assert export_model(G, model.config, tmp_path / "f64") == "float64"
+    back = load_model(tmp_path / "f64")
+    assert json.loads((tmp_path / "f64" / "config.json").read_text())["weights_dtype"] == "float64"
+    assert back.graph().nodes["logits"]["op"].weight[0, 0] == 1 + Fraction(1, 2 ** 40)
+    third = replace_weight(model.graph(), "logits", "weight", (0, 0), Fraction(1, 3))
+    with pytest.raises(SpecError, match="not a float64 exactly"):
+        export_model(third, model.config, tmp_path / "third")
+    assert not (tmp_path / "third").exists() and not (tmp_path / ".third.tmp").exists()
+
+
+def test_export_from_the_command_line(tmp_path, capsys):
+    from symtrans.graph import fingerprint
+
+    out = tmp_path / "tl"
+    assert main(["export", str(EXAMPLES / "length_ab_L5.toml"), "--to", "transformer-lens", str(out)]) == 0
+    assert fingerprint(load_model(out).graph()) == fingerprint(load_model(MODELS / "length_ab_L5").graph())
+    assert main(["export", str(EXAMPLES / "length_ab_L5.toml"), "--to", "onnx", str(tmp_path / "x")]) == 2
+    assert "export format 'onnx'" in capsys.readouterr().err
+
+
+def test_npz_models_read_like_safetensors(tmp_path):
+    from symtrans.graph import fingerprint
+
+    model = load_model(MODELS / "hist_abc_L5")
+    (tmp_path / "m").mkdir()
+    np.savez(tmp_path / "m" / "model.npz", **model.tensors)
+    shutil.copy(MODELS / "hist_abc_L5" / "config.json", tmp_path / "m" / "config.json")
+    assert fingerprint(load_model(tmp_path / "m").graph()) == fingerprint(model.graph())
