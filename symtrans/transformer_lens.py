@@ -12,7 +12,9 @@ token ``i`` followed by the one-hot of position ``i``; the embedding is one line
 token and positional tables stacked).  Each block is the usual pre-residual sum: attention
 heads ``softmax(Q K^T / attn_scale)`` with ``attn_scale = sqrt(d_head)`` kept exact as
 ``Normalize(root=d_head)`` (enclosed rigorously by interval backends; never a rounded
-rational), an optional causal mask, then a ReLU MLP.  A sequence shorter than ``n_ctx``
+rational), an optional causal mask, then a ReLU MLP; with ``normalization_type`` ``"LN"`` or
+``"LNPre"``, LayerNorm before attention, before the MLP and before the unembedding
+(its square root, like the scale's, is enclosed by interval backends only).  A sequence shorter than ``n_ctx``
 is evaluated on :func:`with_length`'s graph, whose attention only sees its first ``m``
 keys (the rows after them carry padding and are not read), which equals the model run on
 the ``m`` tokens alone because every other op acts row by row.
@@ -39,13 +41,13 @@ import numpy as np
 
 from .errors import SpecError
 from .graph import INPUTS, OP, add_input, add_op, arguments, new_graph, set_outputs
-from .ops import Add, Linear, MatMul, Mask, Normalize, ReLU, Scores
+from .ops import Add, LayerNorm, Linear, MatMul, Mask, Normalize, ReLU, Scores
 from .weights import Weights
 
 __all__ = ["TLModel", "load_model", "with_length", "one_hot_rows", "encode", "export_model"]
 
 #: Config fields this importer reads, and the values it supports where there is a choice.
-SUPPORTED = {"act_fn": ("relu",), "normalization_type": (None,), "positional_embedding_type": ("standard",),
+SUPPORTED = {"act_fn": ("relu",), "normalization_type": (None, "LN", "LNPre"), "positional_embedding_type": ("standard",),
              "attention_dir": ("bidirectional", "causal")}
 
 
@@ -194,6 +196,15 @@ def _validate(model):
         if not attn_only:
             shapes.update({f"{b}.mlp.W_in": (d, m), f"{b}.mlp.b_in": (m,), f"{b}.mlp.W_out": (m, d),
                            f"{b}.mlp.b_out": (d,)})
+    if c.get("normalization_type") == "LN":
+        for l in range(L):
+            for ln in ("ln1",) + (() if attn_only else ("ln2",)):
+                shapes.update({f"blocks.{l}.{ln}.w": (d,), f"blocks.{l}.{ln}.b": (d,)})
+        shapes.update({"ln_final.w": (d,), "ln_final.b": (d,)})
+    if c.get("normalization_type") is not None:
+        eps = c.get("eps", 1e-5)
+        if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not 0 < eps < 1:
+            raise SpecError(f"config eps = {eps!r}", field="eps", expected="a LayerNorm epsilon between 0 and 1")
     for key, shape in shapes.items():
         t = model.tensors.get(key)
         if t is None:
@@ -220,12 +231,24 @@ def _build(model):
                origin={"role": "embed"})
     mask = Mask.causal(n) if c["attention_dir"] == "causal" else None
     root = c["d_head"] if c.get("use_attn_scale", True) else None
+    norm = c.get("normalization_type")
+
+    def layer_norm(h, name, key):
+        """TransformerLens's LayerNorm (LN: learned w and b; LNPre: none), exact epsilon."""
+        if norm is None:
+            return h
+        d = c["d_model"]
+        w = _row(T[f"{key}.w"]) if norm == "LN" else Weights((1, d), {(0, j): 1 for j in range(d)})
+        b = _row(T[f"{key}.b"]) if norm == "LN" else Weights((1, d), {})
+        return add_op(G, name, LayerNorm(w, b, eps=Fraction(c.get("eps", 1e-5))), [h], origin={"role": "norm"})
+
     for l in range(c["n_layers"]):
         b, heads = f"blocks.{l}.attn", []
+        h_in = layer_norm(h, f"b{l}.ln1", f"blocks.{l}.ln1")
         for k in range(H):
             p, org = f"b{l}.att.h{k}", {"block": l, "head": k, "role": "attention"}
             q, kk, v = (add_op(G, f"{p}.{s}", Linear(_exact_matrix(T[f"{b}.W_{S}"][k], f"{b}.W_{S}"),
-                                                     _row(T[f"{b}.b_{S}"][k])), [h], origin=dict(org, part=s))
+                                                     _row(T[f"{b}.b_{S}"][k])), [h_in], origin=dict(org, part=s))
                         for s, S in (("q", "Q"), ("k", "K"), ("v", "V")))
             s_ = add_op(G, f"{p}.scores", Scores(), [q, kk], origin=dict(org, part="scores"))
             w = add_op(G, f"{p}.weights", Normalize("softmax", mask=mask, root=root), [s_],
@@ -238,12 +261,14 @@ def _build(model):
         h = add_op(G, f"b{l}.res1", Add(), [h, *heads, bias], origin={"block": l, "role": "residual"})
         if not c.get("attn_only"):
             m, org = f"blocks.{l}.mlp", {"block": l, "role": "ffn"}
+            h_in = layer_norm(h, f"b{l}.ln2", f"blocks.{l}.ln2")
             hid = add_op(G, f"b{l}.ffn.hidden", Linear(_exact_matrix(T[f"{m}.W_in"], f"{m}.W_in"),
-                                                        _row(T[f"{m}.b_in"])), [h], origin=dict(org, part="hidden"))
+                                                        _row(T[f"{m}.b_in"])), [h_in], origin=dict(org, part="hidden"))
             act = add_op(G, f"b{l}.ffn.relu", ReLU(), [hid], origin=dict(org, part="relu"))
             out = add_op(G, f"b{l}.ffn.out", Linear(_exact_matrix(T[f"{m}.W_out"], f"{m}.W_out"),
                                                      _row(T[f"{m}.b_out"])), [act], origin=dict(org, part="output"))
             h = add_op(G, f"b{l}.res2", Add(), [h, out], origin={"block": l, "role": "residual"})
+    h = layer_norm(h, "ln_final", "ln_final")
     logits = add_op(G, "logits", Linear(_exact_matrix(T["unembed.W_U"], "unembed.W_U"), _row(T["unembed.b_U"])),
                     [h], origin={"role": "readout"})
     set_outputs(G, [logits])
@@ -295,7 +320,7 @@ def with_length(G, m: int):
     H = G.copy()
     for node in nx.topological_sort(G):
         op = G.nodes[node][OP]
-        if node in G.graph[INPUTS] or isinstance(op, (Linear, Add, ReLU, Scores)):
+        if node in G.graph[INPUTS] or isinstance(op, (Linear, Add, ReLU, Scores, LayerNorm)):
             continue
         if isinstance(op, MatMul) and not op.transpose_b and isinstance(G.nodes[arguments(G, node)[0]][OP], Normalize):
             continue  # attention weights times values: the masked keys' rows get weight 0
@@ -396,6 +421,16 @@ def export_model(G, config: dict, out) -> str:
             T[f"{m}.b_in"] = bias(f"b{l}.ffn.hidden", len(T[f"{m}.W_in"][0]))
             T[f"{m}.W_out"] = _dense(_node_weights(G, f"b{l}.ffn.out"))
             T[f"{m}.b_out"] = bias(f"b{l}.ffn.out", d)
+    norm = "LN" if "ln_final" in G else None
+    if norm:
+        eps = G.nodes["ln_final"][OP].eps
+        if Fraction(float(eps)) != eps:
+            raise SpecError(f"LayerNorm eps {eps} is not a float", field="graph", expected="a binary fraction")
+        names = [("ln_final", "ln_final")] + [(f"b{l}.{ln}", f"blocks.{l}.{ln}") for l in range(L)
+                                              for ln in ("ln1",) + (() if attn_only else ("ln2",))]
+        for node, key in names:
+            op = G.nodes[node][OP]
+            T[f"{key}.w"], T[f"{key}.b"] = _dense(op.gamma)[0], _dense(op.beta)[0]
     T["unembed.W_U"] = _dense(_node_weights(G, "logits"))
     T["unembed.b_U"] = bias("logits", len(T["unembed.W_U"][0]))
     flat = {k: ([row for mat in t for row in mat] if isinstance(t[0], list) and isinstance(t[0][0], list) else t)
@@ -405,8 +440,10 @@ def export_model(G, config: dict, out) -> str:
     cfg = dict(config, n_layers=L, d_model=d, d_head=h, n_heads=H, d_vocab=V, n_ctx=n,
                d_vocab_out=len(T["unembed.W_U"][0]), d_mlp=None if attn_only else len(T["blocks.0.mlp.W_in"][0]),
                attn_only=attn_only, attention_dir="causal" if causal else "bidirectional", act_fn="relu",
-               normalization_type=None, positional_embedding_type="standard", use_attn_scale=True,
+               normalization_type=norm, positional_embedding_type="standard", use_attn_scale=True,
                attn_scale=math.sqrt(h))
+    if norm:
+        cfg["eps"] = float(eps)
     if dtype != "float32":
         cfg["weights_dtype"] = dtype
     from safetensors.numpy import save_file

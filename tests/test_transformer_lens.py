@@ -283,3 +283,52 @@ def test_npz_models_read_like_safetensors(tmp_path):
     np.savez(tmp_path / "m" / "model.npz", **model.tensors)
     shutil.copy(MODELS / "hist_abc_L5" / "config.json", tmp_path / "m" / "config.json")
     assert fingerprint(load_model(tmp_path / "m").graph()) == fingerprint(model.graph())
+
+
+def test_layer_norm_models(tmp_path):
+    """normalization_type "LN": LayerNorm before attention, MLP and unembedding, its square root enclosed
+    rigorously; the enclosures contain a float64 NumPy forward pass written from TransformerLens's
+    definitions; export and re-import give the same graph."""
+    from safetensors.numpy import save_file
+
+    from symtrans.graph import fingerprint
+    from symtrans.transformer_lens import export_model
+
+    src = load_model(MODELS / "length_ab_L5")
+    rng = np.random.default_rng(0)
+    d = src.config["d_model"]
+    tensors = dict(src.tensors)
+    for key in ("blocks.0.ln1", "blocks.0.ln2", "ln_final"):
+        tensors[f"{key}.w"] = (1 + rng.normal(0, 0.1, d)).astype(np.float32)
+        tensors[f"{key}.b"] = rng.normal(0, 0.1, d).astype(np.float32)
+    (tmp_path / "ln").mkdir()
+    save_file(tensors, str(tmp_path / "ln" / "model.safetensors"))
+    config = dict(src.config, normalization_type="LN", eps=1e-5)
+    (tmp_path / "ln" / "config.json").write_text(json.dumps(config))
+    model = load_model(tmp_path / "ln")
+    T = {k: v.astype(np.float64) for k, v in tensors.items()}
+
+    def ln(x, key):
+        x = x - x.mean(axis=1, keepdims=True)
+        return x / np.sqrt((x * x).mean(axis=1, keepdims=True) + 1e-5) * T[f"{key}.w"] + T[f"{key}.b"]
+
+    tokens = ["a", "b", "b"]
+    ids = [model.vocab.index(t) for t in [model.bos, *tokens]]
+    h = T["embed.W_E"][ids] + T["pos_embed.W_pos"][:4]
+    x = ln(h, "blocks.0.ln1")
+    q, k, v = (x @ T[f"blocks.0.attn.W_{s}"][0] + T[f"blocks.0.attn.b_{s}"][0] for s in "QKV")
+    s = q @ k.T / 2
+    w = np.exp(s - s.max(axis=1, keepdims=True))
+    w /= w.sum(axis=1, keepdims=True)
+    h = h + w @ v @ T["blocks.0.attn.W_O"][0] + T["blocks.0.attn.b_O"]
+    h = h + np.maximum(ln(h, "blocks.0.ln2") @ T["blocks.0.mlp.W_in"] + T["blocks.0.mlp.b_in"], 0) @ \
+        T["blocks.0.mlp.W_out"] + T["blocks.0.mlp.b_out"]
+    want = ln(h, "ln_final") @ T["unembed.W_U"] + T["unembed.b_U"]
+    ib = IntervalBackend(prec=128)
+    got = ib.to_list(evaluate(with_length(model.graph(), 4), ib, {"x": model.encode(tokens)})["logits"])[:4]
+    for grow, wrow in zip(got, want):
+        for g, f in zip(grow, wrow):
+            lo, hi = ib.bounds(g)
+            assert float(lo) - 1e-9 <= f <= float(hi) + 1e-9 and hi - lo < Fraction(1, 10 ** 20)
+    assert export_model(model.graph(), model.config, tmp_path / "again") == "float32"
+    assert fingerprint(load_model(tmp_path / "again").graph()) == fingerprint(model.graph())
