@@ -44,7 +44,7 @@ from .graph import INPUTS, OP, add_input, add_op, arguments, new_graph, set_outp
 from .ops import Add, LayerNorm, Linear, MatMul, Mask, Normalize, ReLU, Scores
 from .weights import Weights
 
-__all__ = ["TLModel", "load_model", "with_length", "one_hot_rows", "encode", "export_model"]
+__all__ = ["TLModel", "load_model", "with_length", "one_hot_rows", "encode", "export_model", "from_tracr"]
 
 #: Config fields this importer reads, and the values it supports where there is a choice.
 SUPPORTED = {"act_fn": ("relu",), "normalization_type": (None, "LN", "LNPre"), "positional_embedding_type": ("standard",),
@@ -462,3 +462,61 @@ def export_model(G, config: dict, out) -> str:
                 f.unlink()
             tmp.rmdir()
     return dtype
+
+
+def from_tracr(assembled, output: str, name: str = "tracr") -> TLModel:
+    """A tracr ``AssembledTransformerModel`` (in memory) as a :class:`TLModel`, in the layout above.
+
+    tracr is never a dependency: this reads only the compiled model's attributes (``params`` in
+    Haiku's naming, ``residual_labels``, ``input_encoder``, ``output_encoder``, ``model_config``).
+    ``output`` is the RASP program's label: the unembedding reads the residual directions
+    ``"{output}:{value}"`` (categorical, in the output encoder's order) or ``"{output}"``
+    (numerical).  Tested against the shipped fixtures' layout, not against tracr itself (tracr is
+    not installed in CI).
+    """
+    cfg, params, labels = assembled.model_config, assembled.params, list(assembled.residual_labels)
+    H, h, L = cfg.num_heads, cfg.key_size, cfg.num_layers
+    arr = {k: {kk: np.asarray(vv) for kk, vv in v.items()} for k, v in params.items()}
+    d = len(labels)
+    enc = assembled.input_encoder
+    vocab = [t for t, _ in sorted(enc.encoding_map.items(), key=lambda kv: kv[1])]
+    T = {"embed.W_E": arr["token_embed"]["embeddings"], "pos_embed.W_pos": arr["pos_embed"]["embeddings"]}
+    for l in range(L):
+        p, b = f"transformer/layer_{l}", f"blocks.{l}"
+        for S, part in (("Q", "query"), ("K", "key"), ("V", "value")):
+            w = arr[f"{p}/attn/{part}"]
+            T[f"{b}.attn.W_{S}"] = w["w"].reshape(d, H, h).transpose(1, 0, 2)
+            T[f"{b}.attn.b_{S}"] = w["b"].reshape(H, h)
+        T[f"{b}.attn.W_O"] = arr[f"{p}/attn/linear"]["w"].reshape(H, h, d)
+        T[f"{b}.attn.b_O"] = arr[f"{p}/attn/linear"]["b"]
+        T[f"{b}.mlp.W_in"] = arr[f"{p}/mlp/linear_1"]["w"]
+        T[f"{b}.mlp.b_in"] = arr[f"{p}/mlp/linear_1"]["b"]
+        T[f"{b}.mlp.W_out"] = arr[f"{p}/mlp/linear_2"]["w"]
+        T[f"{b}.mlp.b_out"] = arr[f"{p}/mlp/linear_2"]["b"]
+    out_enc = assembled.output_encoder
+    if out_enc is not None and getattr(out_enc, "encoding_map", None):
+        values = [v for v, _ in sorted(out_enc.encoding_map.items(), key=lambda kv: kv[1])]
+        rows = [f"{output}:{v}" for v in values]
+        output_desc = {"kind": "categorical", "values": values}
+    else:
+        rows, output_desc = [output], {"kind": "numerical"}
+    missing = [r for r in rows if r not in labels]
+    if missing:
+        raise SpecError(f"the residual stream has no direction {missing[0]!r}", field="output",
+                        expected="the RASP program's label")
+    W_U = np.zeros((d, len(rows)), dtype=T["embed.W_E"].dtype)
+    for j, r in enumerate(rows):
+        W_U[labels.index(r), j] = 1
+    T["unembed.W_U"], T["unembed.b_U"] = W_U, np.zeros(len(rows), dtype=W_U.dtype)
+    act = getattr(cfg, "activation_function", None)
+    config = {"n_layers": L, "d_model": d, "d_head": h, "n_heads": H, "d_mlp": T["blocks.0.mlp.W_in"].shape[1],
+              "d_vocab": len(vocab), "d_vocab_out": len(rows), "n_ctx": T["pos_embed.W_pos"].shape[0],
+              "act_fn": "relu" if act is None or getattr(act, "__name__", "") == "relu" else str(act),
+              "normalization_type": "LN" if getattr(cfg, "layer_norm", False) else None,
+              "attention_dir": "causal" if cfg.causal else "bidirectional", "attn_only": False,
+              "use_attn_scale": True, "attn_scale": math.sqrt(h), "positional_embedding_type": "standard",
+              "tokenizer": {"vocab": vocab, "bos": enc.bos_token, "pad": getattr(enc, "pad_token", None)},
+              "output": output_desc, "residual_labels": labels}
+    model = TLModel(name, config, T)
+    _validate(model)
+    return model

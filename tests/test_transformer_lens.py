@@ -332,3 +332,43 @@ def test_layer_norm_models(tmp_path):
             assert float(lo) - 1e-9 <= f <= float(hi) + 1e-9 and hi - lo < Fraction(1, 10 ** 20)
     assert export_model(model.graph(), model.config, tmp_path / "again") == "float32"
     assert fingerprint(load_model(tmp_path / "again").graph()) == fingerprint(model.graph())
+
+
+@pytest.mark.parametrize("name, output", [("length_ab_L5", "length_1"), ("frac_prevs_ab_L8_causal", "frac_prevs_32"),
+                                          ("sort_unique_1to5_L5", None)])
+def test_from_tracr_reads_the_compiled_models_layout(name, output):
+    """A stand-in with the attributes of tracr's AssembledTransformerModel (Haiku parameter names,
+    residual labels, encoders), made from a fixture, converts back to the fixture's tensors."""
+    from types import SimpleNamespace
+
+    from symtrans.graph import fingerprint
+    from symtrans.transformer_lens import from_tracr
+
+    model = load_model(MODELS / name)
+    c, T = model.config, model.tensors
+    labels = c["residual_labels"]
+    if output is None:  # sort_unique's output label: the one whose directions the unembedding reads
+        output = labels[int(np.argmax(T["unembed.W_U"][:, 0]))].split(":")[0]
+    d, H, h = c["d_model"], c["n_heads"], c["d_head"]
+    params = {"token_embed": {"embeddings": T["embed.W_E"]}, "pos_embed": {"embeddings": T["pos_embed.W_pos"]}}
+    for l in range(c["n_layers"]):
+        p, b = f"transformer/layer_{l}", f"blocks.{l}"
+        for S, part in (("Q", "query"), ("K", "key"), ("V", "value")):
+            params[f"{p}/attn/{part}"] = {"w": T[f"{b}.attn.W_{S}"].transpose(1, 0, 2).reshape(d, H * h),
+                                          "b": T[f"{b}.attn.b_{S}"].reshape(H * h)}
+        params[f"{p}/attn/linear"] = {"w": T[f"{b}.attn.W_O"].reshape(H * h, d), "b": T[f"{b}.attn.b_O"]}
+        params[f"{p}/mlp/linear_1"] = {"w": T[f"{b}.mlp.W_in"], "b": T[f"{b}.mlp.b_in"]}
+        params[f"{p}/mlp/linear_2"] = {"w": T[f"{b}.mlp.W_out"], "b": T[f"{b}.mlp.b_out"]}
+    tok = c["tokenizer"]
+    out = c["output"]
+    fake = SimpleNamespace(
+        params=params, residual_labels=labels,
+        model_config=SimpleNamespace(num_heads=H, key_size=h, num_layers=c["n_layers"], layer_norm=False,
+                                     causal=c["attention_dir"] == "causal", activation_function=None),
+        input_encoder=SimpleNamespace(encoding_map={t: i for i, t in enumerate(tok["vocab"])}, bos_token=tok["bos"],
+                                      pad_token=tok["pad"]),
+        output_encoder=None if out["kind"] == "numerical" else SimpleNamespace(
+            encoding_map={v: i for i, v in enumerate(out["values"])}))
+    got = from_tracr(fake, output, name=name)
+    assert fingerprint(got.graph()) == fingerprint(model.graph())
+    assert got.output == {k: v for k, v in out.items() if k != "decode"}
