@@ -1,6 +1,7 @@
 """Transformers in the TransformerLens layout, imported as graphs with exact rational weights.
 
-A model folder holds ``model.safetensors`` (or ``model.npz``) with the tensors of a
+A model folder holds ``model.safetensors`` (or ``model.npz``, or ``model.pt`` with the torch
+extra) with the tensors of a
 TransformerLens ``HookedTransformer`` state dict, and ``config.json`` with its
 ``HookedTransformerConfig`` fields plus a ``tokenizer`` (vocabulary, BOS) and an
 ``output`` description (categorical ``values`` or numerical), as in
@@ -150,7 +151,20 @@ def _read_tensors(path):
                 return {k: data[k] for k in data.files}
         except Exception as exc:  # noqa: BLE001
             raise SpecError(f"{npz}: not a readable npz file ({str(exc)[:80]})") from None
-    raise SpecError(f"{path}: no model.safetensors or model.npz", field="model")
+    pt = path / "model.pt"
+    if pt.exists():
+        try:
+            import torch
+        except ImportError:
+            raise SpecError(f"{pt}: reading .pt files needs the torch extra (pip install symtrans[torch]; the "
+                            "CPU-only wheel is enough: pip install torch --index-url "
+                            "https://download.pytorch.org/whl/cpu)") from None
+        try:  # weights_only: a state dict of tensors, never arbitrary pickled code
+            state = torch.load(str(pt), map_location="cpu", weights_only=True)
+            return {k: v.detach().cpu().numpy() for k, v in state.items()}
+        except Exception as exc:  # noqa: BLE001 - a malformed file: one line
+            raise SpecError(f"{pt}: not a readable state dict ({str(exc)[:80]})") from None
+    raise SpecError(f"{path}: no model.safetensors, model.npz or model.pt", field="model")
 
 
 def _int(config, key, lo=1):

@@ -372,3 +372,19 @@ def test_from_tracr_reads_the_compiled_models_layout(name, output):
     got = from_tracr(fake, output, name=name)
     assert fingerprint(got.graph()) == fingerprint(model.graph())
     assert got.output == {k: v for k, v in out.items() if k != "decode"}
+
+
+def test_pt_files_need_the_torch_extra_or_load(tmp_path, capsys):
+    (tmp_path / "m").mkdir()
+    shutil.copy(MODELS / "length_ab_L5" / "config.json", tmp_path / "m" / "config.json")
+    try:
+        import torch
+    except ImportError:
+        (tmp_path / "m" / "model.pt").write_bytes(b"not a pickle")
+        assert main(["show", str(tmp_path / "m")]) == 2
+        assert "needs the torch extra" in capsys.readouterr().err
+        return
+    model = load_model(MODELS / "length_ab_L5")
+    torch.save({k: torch.from_numpy(v) for k, v in model.tensors.items()}, tmp_path / "m" / "model.pt")
+    from symtrans.graph import fingerprint
+    assert fingerprint(load_model(tmp_path / "m").graph()) == fingerprint(model.graph())
