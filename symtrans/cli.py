@@ -161,6 +161,12 @@ def _write_atomic(path: Path, text: str):
         raise
 
 
+def _evidence_summary(evidence: dict) -> dict:
+    """The evidence's scalar entries (counts, precisions, reasons) for ``--json``; bulky trees and
+    region lists stay in the certificate."""
+    return {k: v for k, v in evidence.items() if isinstance(v, (int, float, str, bool)) or v is None}
+
+
 def _summary_line(result) -> str:
     """One line of the evidence behind a verdict, for the text report (the claim kind's own summary)."""
     cert = result.certificate
@@ -190,7 +196,8 @@ def _verify(args) -> int:
                               "as_expected": result.as_expected, "claim": cert.claim,
                               "counterexample": cert.counterexample, "sizes": result.sizes,
                               "seconds": round(cert.seconds, 4),
-                              "float_drift": cert.evidence.get("float_drift")}, sort_keys=True), flush=True)
+                              "float_drift": cert.evidence.get("float_drift"),
+                              "evidence": _evidence_summary(cert.evidence)}, sort_keys=True), flush=True)
         else:
             flag = "" if result.as_expected else f"  UNEXPECTED (expected {ob.expected})"
             note = " (expected)" if result.as_expected and ob.expected != "PROVED" else ""
@@ -301,7 +308,8 @@ def _export(args) -> int:
     G = spec.build_graph()
     check(G)
     if args.to:
-        from .transformer_lens import export_model, load_model
+        from .tl_io import export_model
+        from .transformer_lens import load_model
 
         fmt, folder = args.to
         if fmt != "transformer-lens":

@@ -142,6 +142,10 @@ def test_specs(spec, verdict, tmp_path, capsys):
     assert main(["verify", str(EXAMPLES / f"{spec}.toml"), "--json", "--cert", str(out)]) == 0
     record = json.loads(capsys.readouterr().out.splitlines()[0])
     assert record["verdict"] == verdict
+    if verdict == "PROVED":  # --json carries the number of inputs and positions decided
+        assert record["evidence"]["inputs"] > 0 and record["evidence"]["positions"] > 0
+    else:
+        assert set(record["counterexample"]) == {"input", "position", "expected", "actual"}
     assert main(["check", str(out)]) == 0
 
 
@@ -238,7 +242,7 @@ def test_a_tie_is_undecided_never_a_guess():
 
 def test_export_round_trips_every_fixture(tmp_path):
     from symtrans.graph import fingerprint
-    from symtrans.transformer_lens import export_model
+    from symtrans.tl_io import export_model
 
     for folder in sorted(p for p in MODELS.iterdir() if p.is_dir()):
         model = load_model(folder)
@@ -251,7 +255,7 @@ def test_export_round_trips_every_fixture(tmp_path):
 
 def test_export_never_rounds(tmp_path):
     from symtrans.graph import replace_weight
-    from symtrans.transformer_lens import export_model
+    from symtrans.tl_io import export_model
 
     model = load_model(MODELS / "length_ab_L5")
     G = replace_weight(model.graph(), "logits", "weight", (0, 0), 1 + Fraction(1, 2 ** 40))  # a float64, not a float32
@@ -292,7 +296,7 @@ def test_layer_norm_models(tmp_path):
     from safetensors.numpy import save_file
 
     from symtrans.graph import fingerprint
-    from symtrans.transformer_lens import export_model
+    from symtrans.tl_io import export_model
 
     src = load_model(MODELS / "length_ab_L5")
     rng = np.random.default_rng(0)
@@ -342,7 +346,7 @@ def test_from_tracr_reads_the_compiled_models_layout(name, output):
     from types import SimpleNamespace
 
     from symtrans.graph import fingerprint
-    from symtrans.transformer_lens import from_tracr
+    from symtrans.tl_io import from_tracr
 
     model = load_model(MODELS / name)
     c, T = model.config, model.tensors
