@@ -31,6 +31,9 @@ _EXPORTS = {
     "Target": "targets", "Polynomial": "targets", "MaxoutNet": "targets", "GraphTarget": "targets",
     "Sequences": "targets", "Dataset": "targets", "cpwl_network": "targets", "maxout_graph": "targets",
     "Box": "domains", "AllReals": "domains",
+    # models built elsewhere
+    "load_model": "io.transformer_lens", "TLModel": "io.transformer_lens", "export_model": "io.export",
+    "from_tracr": "io.export",
     # errors
     "SymtransError": "errors", "ExactnessError": "errors", "ExpressionError": "errors", "GraphError": "errors",
     "BackendError": "errors", "EvaluationError": "errors", "Undecided": "errors", "SpecError": "errors",

@@ -308,8 +308,8 @@ def _export(args) -> int:
     G = spec.build_graph()
     check(G)
     if args.to:
-        from .tl_io import export_model
-        from .transformer_lens import load_model
+        from .io.export import export_model
+        from .io.transformer_lens import load_model
 
         fmt, folder = args.to
         if fmt != "transformer-lens":
@@ -353,7 +353,7 @@ def _show(args) -> int:
     from .graph import NAME, fingerprint, from_json, sizes, validate
 
     if Path(args.graph).is_dir():  # a model folder (TransformerLens layout)
-        from .transformer_lens import load_model
+        from .io.transformer_lens import load_model
 
         model = load_model(args.graph)
         G = model.graph()

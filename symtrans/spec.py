@@ -61,6 +61,7 @@ from .domains import domain_from_json
 from .errors import SpecError, SymtransError, user_code
 from .exact import format_exact, suggest_rational
 from .graph import loads
+from .io.transformer_lens import load_model
 from .kinds import KINDS, alias_note, default_method, lookup
 from .targets import (
     Dataset,
@@ -71,7 +72,6 @@ from .targets import (
     Target,
     cpwl_network,
 )
-from .transformer_lens import load_model
 
 try:  # Python 3.11+
     import tomllib

@@ -29,7 +29,7 @@ LAYERS = [
     (r"symtrans\.backends(\..*)?$", 5),
     (r"symtrans\.graph$", 6),
     (r"symtrans\.interpret$", 7),
-    (r"symtrans\.(layers|regions|targets|unitwalk|transformer_lens|tl_io)$", 8),
+    (r"symtrans\.(layers|regions|targets|unitwalk|io(\..*)?)$", 8),
     (r"symtrans\.kinds(\.base|\.[a-z_]+)?$", 9),
     (r"symtrans\.claims$", 10),
     (r"symtrans\.certificate$", 11),

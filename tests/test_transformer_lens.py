@@ -15,7 +15,7 @@ from symtrans.backends import FloatBackend, IntervalBackend, RationalBackend
 from symtrans.cli import main
 from symtrans.errors import BackendError, SpecError
 from symtrans.interpret import evaluate
-from symtrans.transformer_lens import TLModel, load_model, with_length
+from symtrans.io.transformer_lens import TLModel, load_model, with_length
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = ROOT / "symtrans" / "data" / "tracr"
@@ -242,7 +242,7 @@ def test_a_tie_is_undecided_never_a_guess():
 
 def test_export_round_trips_every_fixture(tmp_path):
     from symtrans.graph import fingerprint
-    from symtrans.tl_io import export_model
+    from symtrans.io.export import export_model
 
     for folder in sorted(p for p in MODELS.iterdir() if p.is_dir()):
         model = load_model(folder)
@@ -255,7 +255,7 @@ def test_export_round_trips_every_fixture(tmp_path):
 
 def test_export_never_rounds(tmp_path):
     from symtrans.graph import replace_weight
-    from symtrans.tl_io import export_model
+    from symtrans.io.export import export_model
 
     model = load_model(MODELS / "length_ab_L5")
     G = replace_weight(model.graph(), "logits", "weight", (0, 0), 1 + Fraction(1, 2 ** 40))  # a float64, not a float32
@@ -296,7 +296,7 @@ def test_layer_norm_models(tmp_path):
     from safetensors.numpy import save_file
 
     from symtrans.graph import fingerprint
-    from symtrans.tl_io import export_model
+    from symtrans.io.export import export_model
 
     src = load_model(MODELS / "length_ab_L5")
     rng = np.random.default_rng(0)
@@ -346,7 +346,7 @@ def test_from_tracr_reads_the_compiled_models_layout(name, output):
     from types import SimpleNamespace
 
     from symtrans.graph import fingerprint
-    from symtrans.tl_io import from_tracr
+    from symtrans.io.export import from_tracr
 
     model = load_model(MODELS / name)
     c, T = model.config, model.tensors

@@ -7,7 +7,7 @@ the reference's value; REFUTED with the input, the position, the expected and th
 certified actual value; UNKNOWN (with the input and position) where two logits cannot be
 separated at the largest precision.  For a numerical output (logit 0) the claim is
 ``|output - reference| <= tolerance``, certified the same way.  The inputs are token
-sequences; the model reads ``[BOS] + tokens`` (:mod:`symtrans.transformer_lens`).
+sequences; the model reads ``[BOS] + tokens`` (:mod:`symtrans.io.transformer_lens`).
 
 >>> from symtrans import Claim
 >>> c = Claim("decodes", expected={"vocab": ["BOS", "a"], "bos": "BOS", "values": [0, 1],

@@ -15,7 +15,7 @@ from ...backends.interval import IntervalBackend
 from ...checking import _require
 from ...graph import INPUTS, OUTPUTS
 from ...interpret import evaluate_many
-from ...transformer_lens import encode, with_length
+from ...io.transformer_lens import encode, with_length
 
 
 def _status(bk, row, values, want, tolerance):

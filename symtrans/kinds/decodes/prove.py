@@ -1,6 +1,6 @@
 """Prove a ``decodes`` claim: every input, every defined position, enclosed with Arb at doubling precision.
 
-Inputs are grouped by length; each length's graph (:func:`~symtrans.transformer_lens.with_length`)
+Inputs are grouped by length; each length's graph (:func:`~symtrans.io.transformer_lens.with_length`)
 runs on all its inputs in one :func:`~symtrans.interpret.evaluate_many` call.  Positions decided at
 one precision are done; only the undecided inputs are run again at twice the precision.
 """
@@ -15,8 +15,8 @@ from ...errors import SpecError
 from ...exact import format_exact
 from ...graph import INPUTS, OUTPUTS
 from ...interpret import evaluate_many
+from ...io.transformer_lens import encode, with_length
 from ...provers._certify import certify
-from ...transformer_lens import encode, with_length
 
 
 def decide(bk, row, values, expected, tolerance):

@@ -21,7 +21,7 @@ keys (the rows after them carry padding and are not read), which equals the mode
 the ``m`` tokens alone because every other op acts row by row.
 
 >>> from pathlib import Path
->>> model = load_model(Path(__file__).parent / "data" / "tracr" / "length_ab_L5")
+>>> model = load_model(Path(__file__).parent.parent / "data" / "tracr" / "length_ab_L5")
 >>> model.describe().splitlines()[0]
 'length_ab_L5: 1 layer, d_model 17, 1 head of width 4, MLP width 12, 6 positions, bidirectional, vocabulary BOS PAD a b'
 >>> G = model.graph()
@@ -40,10 +40,10 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 
-from .errors import SpecError
-from .graph import INPUTS, OP, add_input, add_op, arguments, new_graph, set_outputs
-from .ops import Add, LayerNorm, Linear, MatMul, Mask, Normalize, ReLU, Scores
-from .weights import Weights
+from ..errors import SpecError
+from ..graph import INPUTS, OP, add_input, add_op, arguments, new_graph, set_outputs
+from ..ops import Add, LayerNorm, Linear, Mask, MatMul, Normalize, ReLU, Scores
+from ..weights import Weights
 
 __all__ = ["TLModel", "load_model", "with_length", "one_hot_rows", "encode"]
 

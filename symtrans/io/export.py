@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import SpecError
-from .graph import INPUTS, OP
+from ..errors import SpecError
+from ..graph import INPUTS, OP
 from .transformer_lens import TLModel, _validate, load_model  # noqa: F401 - load_model: for the doctests
 
 __all__ = ["export_model", "from_tracr"]
@@ -61,7 +61,7 @@ def export_model(G, config: dict, out) -> str:
     ``"weights_dtype": "float64"``), else refused: nothing is rounded.  Returns the dtype written.
 
     >>> import tempfile, pathlib
-    >>> m = load_model(pathlib.Path(__file__).parent / "data" / "tracr" / "length_ab_L5")
+    >>> m = load_model(pathlib.Path(__file__).parent.parent / "data" / "tracr" / "length_ab_L5")
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "copy"
     >>> export_model(m.graph(), m.config, out)
     'float32'
