@@ -9,7 +9,7 @@ float run does, at every position where the RASP program is defined.  symtrans: 
 (``verify``), which also reports how many positions it certified.  Both run on the same
 inputs; the script prints inputs per second for each and the ratio.
 
-Run: ``python benchmarks/models.py [--fixture NAME] [--max-inputs N]``.
+Run: ``python benchmarks/models.py [--fixture NAME] [--max-inputs N] [--workers N]``.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ import numpy as np
 
 from symtrans import Claim, verify
 from symtrans.io.transformer_lens import load_model
+from symtrans.parallel import process_pool
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs", "examples",
                                 "tracr"))
@@ -74,6 +75,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--fixture", action="append", help="fixture folder name (default: all)")
     ap.add_argument("--max-inputs", type=int, default=None, help="only the first N inputs of each domain")
+    ap.add_argument("--workers", type=int, default=1, help="symtrans's local worker processes (default 1)")
     args = ap.parse_args()
     names = args.fixture or sorted(n for n in os.listdir(ROOT) if os.path.isdir(os.path.join(ROOT, n)))
     print(f"{'fixture':26s} {'inputs':>7s} {'numpy f64 in/s':>15s} {'symtrans in/s':>14s} {'ratio':>7s}  verdict")
@@ -102,9 +104,10 @@ def main():
             data.update(values=None, tolerance="1/1000",
                         expected=[[str(Fraction(v)) for v in row] for row in floats])
         G = model.graph()
-        start = time.perf_counter()
-        cert = verify(G, Claim("decodes", expected=data))
-        t_st = time.perf_counter() - start
+        with process_pool(args.workers):
+            start = time.perf_counter()
+            cert = verify(G, Claim("decodes", expected=data))
+            t_st = time.perf_counter() - start
         print(f"{name:26s} {len(inputs):7d} {len(inputs) / t_np:15.0f} {len(inputs) / t_st:14.0f} "
               f"{t_st / t_np:6.1f}x  {cert.verdict.value}"
               + (f" at {cert.counterexample['input']} position {cert.counterexample['position']}"

@@ -80,6 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--cert", metavar="OUT", help="write certificate(s): a file, or a directory for several")
     v.add_argument("--full", action="store_true", help="run the proof modules' long sweeps (quick=False)")
     v.add_argument("-k", metavar="TEXT", help="only obligations whose name contains TEXT")
+    v.add_argument("--workers", type=int, default=1, metavar="N",
+                   help="run a claim's independent pieces on N local processes (default 1); verdicts do not change")
     v.add_argument("--timeout", type=_seconds, metavar="S",
                    help="time limit per obligation in seconds; beyond it the verdict is UNKNOWN")
     ls = sub.add_parser("list", help="list built-in constructions and the proofs found")
@@ -179,6 +181,7 @@ def _summary_line(result) -> str:
 
 def _verify(args) -> int:
     from .obligations import collect, run
+    from .parallel import process_pool
 
     obligations = collect(args.targets, quick=not args.full)
     if args.k:
@@ -187,22 +190,23 @@ def _verify(args) -> int:
         raise SymtransError("no obligations found", expected="spec files, proof modules or directories of them")
     results, total, start = [], len(obligations), time.perf_counter()
     width = max(len(o.name) for o in obligations)
-    for i, ob in enumerate(obligations, 1):
-        result = run(ob, timeout=args.timeout)
-        results.append(result)
-        cert = result.certificate
-        if args.json:
-            print(json.dumps({"name": ob.name, "verdict": cert.verdict, "expected": ob.expected,
-                              "as_expected": result.as_expected, "claim": cert.claim,
-                              "counterexample": cert.counterexample, "sizes": result.sizes,
-                              "seconds": round(cert.seconds, 4),
-                              "float_drift": cert.evidence.get("float_drift"),
-                              "evidence": _evidence_summary(cert.evidence)}, sort_keys=True), flush=True)
-        else:
-            flag = "" if result.as_expected else f"  UNEXPECTED (expected {ob.expected})"
-            note = " (expected)" if result.as_expected and ob.expected != "PROVED" else ""
-            print(f"[{i:>{len(str(total))}}/{total}] {cert.verdict:<8}{note:<11} {ob.name:<{width}}  "
-                  f"{cert.seconds:7.2f}s  {_summary_line(result)}{flag}", flush=True)
+    with process_pool(args.workers):
+        for i, ob in enumerate(obligations, 1):
+            result = run(ob, timeout=args.timeout)
+            results.append(result)
+            cert = result.certificate
+            if args.json:
+                print(json.dumps({"name": ob.name, "verdict": cert.verdict, "expected": ob.expected,
+                                  "as_expected": result.as_expected, "claim": cert.claim,
+                                  "counterexample": cert.counterexample, "sizes": result.sizes,
+                                  "seconds": round(cert.seconds, 4),
+                                  "float_drift": cert.evidence.get("float_drift"),
+                                  "evidence": _evidence_summary(cert.evidence)}, sort_keys=True), flush=True)
+            else:
+                flag = "" if result.as_expected else f"  UNEXPECTED (expected {ob.expected})"
+                note = " (expected)" if result.as_expected and ob.expected != "PROVED" else ""
+                print(f"[{i:>{len(str(total))}}/{total}] {cert.verdict:<8}{note:<11} {ob.name:<{width}}  "
+                      f"{cert.seconds:7.2f}s  {_summary_line(result)}{flag}", flush=True)
     counts = {v: sum(r.certificate.verdict == v for r in results) for v in ("PROVED", "REFUTED", "UNKNOWN")}
     unexpected = [r for r in results if not r.as_expected]
     if not args.json:

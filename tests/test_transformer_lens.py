@@ -392,3 +392,23 @@ def test_pt_files_need_the_torch_extra_or_load(tmp_path, capsys):
     torch.save({k: torch.from_numpy(v) for k, v in model.tensors.items()}, tmp_path / "m" / "model.pt")
     from symtrans.graph import fingerprint
     assert fingerprint(load_model(tmp_path / "m").graph()) == fingerprint(model.graph())
+
+
+def test_a_process_pool_gives_the_same_certificate():
+    """Pieces run on the executor in scope merge in input order: the certificate does not depend on it."""
+    from symtrans.parallel import process_pool, workers
+
+    model = load_model(MODELS / "hist_abc_L5")
+    claim = _claim(model, cases("hist_abc_L5"))
+    serial = verify(model.graph(), claim)
+    with process_pool(2):
+        assert workers() == 2
+        pooled = verify(model.graph(), claim)
+    assert workers() == 1
+    assert serial.verdict == pooled.verdict == "PROVED"
+    assert (serial.evidence, serial.counterexample) == (pooled.evidence, pooled.counterexample)
+    wrong = [dict(c, expected=[None] * (len(c["input"]) - 1) + [0]) for c in cases("hist_abc_L5")]
+    refuted_serial = verify(model.graph(), _claim(model, wrong))
+    with process_pool(2):
+        refuted_pooled = verify(model.graph(), _claim(model, wrong))
+    assert refuted_serial.counterexample == refuted_pooled.counterexample

@@ -1,6 +1,7 @@
 """Prove a ``decodes`` claim: every input, every defined position, enclosed with Arb at doubling precision.
 
-Inputs are grouped by length; each length's graph (:func:`~symtrans.io.transformer_lens.with_length`)
+Inputs are grouped by length and cut into chunks for the executor in scope
+(:mod:`symtrans.parallel`; serial by default, results merged in input order); each length's graph (:func:`~symtrans.io.transformer_lens.with_length`)
 runs on all its inputs in one :func:`~symtrans.interpret.evaluate_many` call.  Positions decided at
 one precision are done; only the undecided inputs are run again at twice the precision.
 """
@@ -16,6 +17,7 @@ from ...exact import format_exact
 from ...graph import INPUTS, OUTPUTS
 from ...interpret import evaluate_many
 from ...io.transformer_lens import encode, with_length
+from ...parallel import map_ordered, workers
 from ...provers._certify import certify
 
 
@@ -39,6 +41,20 @@ def decide(bk, row, values, expected, tolerance):
     return "undecided", None
 
 
+def decide_chunk(G, m, prec, items, values, tolerance):
+    """Decide every defined position of a chunk of same-length inputs: ``[(position, status, actual)]``
+    per input.  ``items``: ``(input rows, reference row)`` pairs.  A unit of parallel work."""
+    bk = IntervalBackend(prec=prec)
+    name, out = G.graph[INPUTS][0], G.graph[OUTPUTS][0]
+    runs = evaluate_many(with_length(G, m + 1), bk, [{name: rows} for rows, _ in items], nodes=[out])
+    results = []
+    for (_, want_row), values_ in zip(items, runs):
+        logits = bk.to_list(values_[out])
+        results.append([(p, *decide(bk, logits[p], values, want_row[p - 1], tolerance))
+                        for p in range(1, m + 1) if want_row[p - 1] is not None])
+    return results
+
+
 def prove(G, claim, name: str = ""):
     start = time.perf_counter()
     e = claim.expected
@@ -48,35 +64,30 @@ def prove(G, claim, name: str = ""):
     too_long = [seq for seq in e.inputs if len(seq) + 1 > n]
     if too_long:
         raise SpecError(f"an input of {len(too_long[0])} tokens is longer than the model's {n - 1}", field="inputs")
-    out = G.graph[OUTPUTS][0]
     pending = list(range(len(e.inputs)))
-    prec, positions, used = e.start_bits, 0, e.start_bits
-    undecided = []
+    prec, positions, used, undecided = e.start_bits, 0, e.start_bits, []
     while pending:
-        used = prec
-        bk = IntervalBackend(prec=prec)
-        undecided = []
+        used, undecided = prec, []
         by_length = {}
         for i in pending:
             by_length.setdefault(len(e.inputs[i]), []).append(i)
         for m, items in sorted(by_length.items()):
-            Gm = with_length(G, m + 1)
-            runs = evaluate_many(Gm, bk, [{G.graph[INPUTS][0]: encode(e.vocab, e.bos, n, e.inputs[i])}
-                                          for i in items], nodes=[out])
-            for i, values in zip(items, runs):
-                rows = bk.to_list(values[out])
-                for p in range(1, m + 1):
-                    want = e.expected[i][p - 1]
-                    if want is None:
-                        continue
-                    status, actual = decide(bk, rows[p], e.values, want, e.tolerance)
-                    if status == "wrong":
-                        ce = {"input": list(e.inputs[i]), "position": p, "expected": want, "actual": actual}
-                        return certify(G, claim, "REFUTED", "interval", prec, {"bits": prec}, ce, start, name)
-                    if status == "undecided":
-                        undecided.append((i, p))
-                    else:
-                        positions += 1
+            size = max(1, -(-len(items) // (4 * workers()))) if workers() > 1 else len(items)
+            chunks = [items[k:k + size] for k in range(0, len(items), size)]
+            done = map_ordered(decide_chunk, [(G, m, prec, [(encode(e.vocab, e.bos, n, e.inputs[i]), e.expected[i])
+                                                              for i in chunk], e.values, e.tolerance)
+                                              for chunk in chunks])
+            for chunk, results in zip(chunks, done):
+                for i, decided in zip(chunk, results):
+                    for p, status, actual in decided:
+                        if status == "wrong":
+                            ce = {"input": list(e.inputs[i]), "position": p, "expected": e.expected[i][p - 1],
+                                  "actual": actual}
+                            return certify(G, claim, "REFUTED", "interval", prec, {"bits": prec}, ce, start, name)
+                        if status == "undecided":
+                            undecided.append((i, p))
+                        else:
+                            positions += 1
         pending = sorted({i for i, _ in undecided})
         if pending and prec * 2 > e.max_bits:
             break
