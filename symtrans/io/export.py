@@ -41,12 +41,11 @@ def _dense(W, shape=None):
 
 
 def _as_floats(tensors):
-    """float32 arrays when every weight is a float32 exactly, else float64 ones (and the dtype), else refuse."""
+    """float32 arrays when every weight is a float32 exactly, else float64 ones, else refuse (no rounding)."""
+    exact = {k: np.array(t, dtype=object) for k, t in tensors.items()}
     for dtype in (np.float32, np.float64):
-        arrays = {k: np.array([[float(v) for v in row] for row in t] if isinstance(t[0], list)
-                              else [float(v) for v in t], dtype=dtype) for k, t in tensors.items()}
-        if all(Fraction(float(a)) == v for k, t in tensors.items()
-               for a, v in zip(arrays[k].ravel(), (v for row in t for v in row) if isinstance(t[0], list) else t)):
+        arrays = {k: e.astype(np.float64).astype(dtype) for k, e in exact.items()}
+        if all(Fraction(float(a)) == v for k, e in exact.items() for a, v in zip(arrays[k].ravel(), e.ravel())):
             return arrays, np.dtype(dtype).name
     raise SpecError("a weight is not a float64 exactly (such as 1/3)", field="graph",
                     expected="weights that are binary fractions, or another format")
@@ -120,10 +119,7 @@ def export_model(G, config: dict, out) -> str:
             T[f"{key}.w"], T[f"{key}.b"] = _dense(op.gamma)[0], _dense(op.beta)[0]
     T["unembed.W_U"] = _dense(_node_weights(G, "logits"))
     T["unembed.b_U"] = bias("logits", len(T["unembed.W_U"][0]))
-    flat = {k: ([row for mat in t for row in mat] if isinstance(t[0], list) and isinstance(t[0][0], list) else t)
-            for k, t in T.items()}
-    arrays, dtype = _as_floats(flat)
-    arrays = {k: a.reshape(np.array(T[k], dtype=object).shape) for k, a in arrays.items()}
+    arrays, dtype = _as_floats(T)
     cfg = dict(config, n_layers=L, d_model=d, d_head=h, n_heads=H, d_vocab=V, n_ctx=n,
                d_vocab_out=len(T["unembed.W_U"][0]), d_mlp=None if attn_only else len(T["blocks.0.mlp.W_in"][0]),
                attn_only=attn_only, attention_dir="causal" if causal else "bidirectional", act_fn="relu",
