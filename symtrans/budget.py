@@ -51,13 +51,18 @@ def time_limit(seconds, what: str):
     """Raise :class:`TimeLimit` inside the block after ``seconds`` (None or 0: no limit).
 
     Uses the real-time interval timer, so it works in the main thread of a Unix process;
-    elsewhere the block runs without a limit.  An enclosing limit is restored afterwards.
+    elsewhere the block runs without a limit.  Once reached, the limit is raised again every
+    50 ms until it propagates (Python drops an exception raised inside a gc callback).  An
+    enclosing limit is restored afterwards.
     """
     if not seconds or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
         yield
         return
 
     def alarm(signum, frame):
+        # fire again shortly: an exception raised while Python runs a gc or weakref callback is
+        # printed and dropped, and the block would then run on without a limit
+        signal.setitimer(signal.ITIMER_REAL, 0.05)
         raise TimeLimit(f"{what}: time limit of {seconds:g} s reached")
 
     previous = signal.signal(signal.SIGALRM, alarm)
