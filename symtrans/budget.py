@@ -2,31 +2,29 @@
 
 A request beyond a budget is refused in one line (a claim) or not accepted (a
 certificate); a run beyond its time limit stops with :class:`TimeLimit` (UNKNOWN
-for an obligation, not re-checked for a certificate).  The time limit works
-between Python steps: one long native call (a single enormous FLINT product)
-finishes first, which is why the size budgets exist too.
+for an obligation, not re-checked for a certificate) at the next :func:`checkpoint`.
 
 >>> import time
 >>> try:
-...     with time_limit(0.05, "a nap"):
-...         time.sleep(1)
+...     with time_limit(0.05, "a busy loop"):
+...         while True:
+...             checkpoint()
 ... except TimeLimit as exc:
 ...     print(exc)
-a nap: time limit of 0.05 s reached
+a busy loop: time limit of 0.05 s reached
 >>> with time_limit(None, "no limit"):
 ...     pass
 """
 
 from __future__ import annotations
 
-import contextlib
-import signal
-import threading
+import contextvars
+import time
 
 from .errors import SymtransError
 
 __all__ = ["MAX_PRECISION", "MAX_LOG10", "MAX_DEGREE", "MAX_TERMS", "MAX_SAMPLES", "MAX_STREAM_ENTRIES", "TimeLimit",
-           "time_limit"]
+           "time_limit", "checkpoint"]
 
 #: Bits of working precision a claim or a certificate may ask for.
 MAX_PRECISION = 1 << 16
@@ -46,32 +44,38 @@ class TimeLimit(SymtransError):
     """The time limit of a :func:`time_limit` block was reached."""
 
 
-@contextlib.contextmanager
-def time_limit(seconds, what: str):
-    """Raise :class:`TimeLimit` inside the block after ``seconds`` (None or 0: no limit).
+_DEADLINE = contextvars.ContextVar("symtrans_deadline", default=None)
 
-    Uses the real-time interval timer, so it works in the main thread of a Unix process;
-    elsewhere the block runs without a limit.  Once reached, the limit is raised again every
-    50 ms until it propagates (Python drops an exception raised inside a gc callback).  An
-    enclosing limit is restored afterwards.
+
+class time_limit:
+    """Stop work inside the ``with`` block with :class:`TimeLimit` after ``seconds`` (None or 0: no limit).
+
+    Cooperative: the interpreter (every node it evaluates) and the provers' long loops call
+    :func:`checkpoint`, which raises once the deadline has passed.  No signal is involved, so
+    nothing can be raised from a random place (a gc callback, a ``finally``) or outlive the
+    block; one long native call (a single enormous FLINT product) finishes first, which is
+    why the size budgets exist too.  Nested limits keep the earliest deadline.
     """
-    if not seconds or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
-        return
 
-    def alarm(signum, frame):
-        # fire again shortly: an exception raised while Python runs a gc or weakref callback is
-        # printed and dropped, and the block would then run on without a limit
-        signal.setitimer(signal.ITIMER_REAL, 0.05)
-        raise TimeLimit(f"{what}: time limit of {seconds:g} s reached")
+    def __init__(self, seconds, what: str):
+        self.seconds, self.what = seconds, what
 
-    previous = signal.signal(signal.SIGALRM, alarm)
-    outer, _ = signal.getitimer(signal.ITIMER_REAL)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-        if outer:
-            signal.setitimer(signal.ITIMER_REAL, outer)
+    def __enter__(self):
+        self.token = None
+        if self.seconds:
+            mine = (time.monotonic() + self.seconds, self.what, self.seconds)
+            outer = _DEADLINE.get()
+            self.token = _DEADLINE.set(mine if outer is None or mine[0] < outer[0] else outer)
+        return self
+
+    def __exit__(self, *exc):
+        if self.token is not None:
+            _DEADLINE.reset(self.token)
+        return False
+
+
+def checkpoint():
+    """Raise :class:`TimeLimit` if the innermost :class:`time_limit` in force has expired."""
+    d = _DEADLINE.get()
+    if d is not None and time.monotonic() > d[0]:
+        raise TimeLimit(f"{d[1]}: time limit of {d[2]:g} s reached")

@@ -19,6 +19,7 @@ import contextlib
 import networkx as nx
 
 from .backends import RationalBackend
+from .budget import checkpoint
 from .errors import SpecError, SymtransError
 from .graph import (
     INPUTS,
@@ -133,6 +134,7 @@ def _symbols(G):
 def _run(G, backend, steps, wanted, inputs):
     values = {}
     for n, op, args, is_input in steps:
+        checkpoint()  # a time limit in force stops here, between nodes
         try:
             if is_input:
                 values[n] = backend.lift_input(inputs.get(n), G.nodes[n][SHAPE], op.variables)

@@ -25,6 +25,7 @@ ties, one dimension lower, down to points.
 from __future__ import annotations
 
 from ._flint import flint
+from .budget import checkpoint
 from .backends.cells import Affine, CellBackend, Split
 from .errors import SymtransError
 from .graph import input_variables
@@ -78,6 +79,7 @@ def enumerate_cells(G, nodes, cell, embed=None, path=(), variables=None, steps=N
     stack = [(cell, {}, 0, (), tuple(path), ())]
     leaves = []
     while stack:
+        checkpoint()  # a time limit in force stops here, between cells
         P, values, start, trace, cuts, ties = stack.pop()
         bk = CellBackend(P, variables, embed, cache)
         bk.trace = list(trace)
