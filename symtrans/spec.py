@@ -347,7 +347,8 @@ def _decodes_target(section, construction, max_len, base: Path) -> TokenReferenc
         expected = []
         for seq in inputs:
             with user_code(f"{ref} on {seq}", field="target.reference"):
-                out = list(fn(list(seq)))
+                # NumPy scalars (np.int64, np.bool_) become the Python values they hold
+                out = [v.item() if hasattr(v, "item") and not isinstance(v, Fraction) else v for v in fn(list(seq))]
             if len(out) != len(seq):
                 raise SpecError(f"{ref} returned {len(out)} values for the input {seq}", field="target.reference",
                                 expected="one value (or None) per token")

@@ -412,3 +412,12 @@ def test_a_process_pool_gives_the_same_certificate():
     with process_pool(2):
         refuted_pooled = verify(model.graph(), _claim(model, wrong))
     assert refuted_serial.counterexample == refuted_pooled.counterexample
+
+
+def test_a_reference_may_return_numpy_scalars(tmp_path, capsys):
+    (tmp_path / "ref.py").write_text("import numpy as np\ndef f(tokens):\n    return [np.int64(len(tokens))] * len(tokens)\n")
+    spec = tmp_path / "s.toml"
+    spec.write_text(f'[construction]\nmodel = "{MODELS / "length_ab_L5"}"\n[target]\nkind = "decodes"\n'
+                    f'reference = "ref.py:f"\n[domain]\nmax_len = 3\n')
+    assert main(["verify", str(spec)]) == 0
+    assert "PROVED" in capsys.readouterr().out
