@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import time
 
+from .budget import MAX_SAMPLES
 from .certificate import Certificate
 from .claims import Claim
 from .domains import Box
@@ -26,7 +27,7 @@ from .provers.crosscheck import float_drift
 __all__ = ["verify"]
 
 #: Largest number of float cross-check points (each one a float64 evaluation of the graph).
-MAX_CROSSCHECK = 100_000
+MAX_CROSSCHECK = MAX_SAMPLES
 
 
 def verify(G, claim: Claim, name: str = "", crosscheck: int = 0) -> Certificate:

@@ -310,3 +310,27 @@ def test_a_refuted_memorisation_checks_though_other_points_are_undecided():
     assert check_certificate(data).holds
     data["counterexample"]["token"] = 1  # a point that gives its label, or is undecided at 64 bits
     assert not check_certificate(data).holds
+
+
+def test_boltzmann_never_records_more_bits_than_a_certificate_may_hold(monkeypatch):
+    """max_bits may say 2^20, but check refuses certificates over budget.MAX_PRECISION bits; the
+    prover caps its precision there (here a cap of 64 bits, where n=8's family needs 128)."""
+    import json
+
+    import sys
+    from pathlib import Path
+
+    import symtrans.kinds.boltzmann.prove as prove
+    from symtrans.constructions.kajitsuka2024 import boltzmann_graph
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "proofs"))
+    try:
+        from kajitsuka2024 import adversarial_family
+    finally:
+        sys.path.pop(0)
+    vectors, r, delta = adversarial_family(8)
+    monkeypatch.setattr(prove, "MAX_PRECISION", 64)
+    cert = verify(boltzmann_graph(8), Claim("boltzmann", expected={"vectors": vectors, "r": r, "delta": delta,
+                                                                    "max_bits": 1 << 20}))
+    assert cert.precision <= 64 and cert.verdict == "UNKNOWN", (cert.verdict, cert.precision)
+    assert check_certificate(json.loads(cert.dumps())).verdict == "UNKNOWN"

@@ -28,6 +28,7 @@ import math
 from fractions import Fraction
 
 from ..backends import FloatBackend, IntervalBackend
+from ..budget import MAX_PRECISION
 from ..exact import exact_rational
 from ..graph import INPUTS, OUTPUTS
 from ..interpret import evaluate, evaluate_many
@@ -37,8 +38,9 @@ __all__ = ["float_separations",
            "separation_claim_data", "claim_sequences",
            "MAX_BITS_CAP"]
 
-#: Largest precision the verifier will use, whatever the claim asks (it says so when capping).
-MAX_BITS_CAP = 1 << 16
+#: Largest precision the verifier will use, whatever the claim asks (it says so when capping): the
+#: precision budget a certificate may record (:data:`symtrans.budget.MAX_PRECISION`).
+MAX_BITS_CAP = MAX_PRECISION
 
 
 def claim_sequences(claim) -> list:

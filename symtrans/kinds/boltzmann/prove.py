@@ -5,6 +5,7 @@ import time
 
 from ..._flint import flint
 from ...backends import IntervalBackend
+from ...budget import MAX_PRECISION
 from ...certificate import Certificate
 from ...errors import SpecError
 from ...graph import INPUTS, OUTPUTS, check
@@ -57,7 +58,7 @@ def prove(G, claim, name: str = "") -> Certificate:
         if not flint.arb(flint.fmpq(delta.numerator, delta.denominator)) > 2 * flint.arb(n).log() + 3:
             raise SpecError(f"delta = {delta} is not certainly above 2 log {n} + 3", field="delta",
                             expected="delta > 2 log n + 3")
-    prec, max_bits = 64, exp.max_bits
+    prec, max_bits = 64, min(exp.max_bits, MAX_PRECISION)  # a certificate records at most MAX_PRECISION bits
     while True:
         bk = IntervalBackend(prec=prec)
         values = [bk.to_list(evaluate(G, bk, {G.graph[INPUTS][0]: [v]}, validate=False)[G.graph[OUTPUTS][0]])[0][0]

@@ -13,6 +13,7 @@ Fraction(1, 10)
 from dataclasses import dataclass
 from fractions import Fraction
 
+from ...budget import MAX_PRECISION
 from ..base import ClaimKind, Params, integer, param, point_text, rational
 
 
@@ -20,7 +21,7 @@ from ..base import ClaimKind, Params, integer, param, point_text, rational
 class BoundParams(Params):
     eps: Fraction = param(rational(positive=True), doc="the tolerance, a rational > 0")
     max_boxes: int = param(integer(lo=1, hi=10 ** 6), default=4000, doc="boxes to evaluate before UNKNOWN")
-    prec: int = param(integer(lo=10, hi=1 << 16), default=64, doc="Arb working precision in bits")
+    prec: int = param(integer(lo=10, hi=MAX_PRECISION), default=64, doc="Arb working precision in bits")
 
 
 def _summarize(cert):

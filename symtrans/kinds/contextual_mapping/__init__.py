@@ -20,6 +20,7 @@ symtrans.errors.SpecError: field 'r': r = -51/20 (expected r >= 0)
 from dataclasses import dataclass
 from fractions import Fraction
 
+from ...budget import MAX_LOG10
 from ...errors import SpecError
 from ..base import ClaimKind, Params, choice, integer, param, rational, rational_rows
 
@@ -45,7 +46,7 @@ class ContextualMappingParams(Params):
     r: Fraction = param(rational(nonnegative=True, optional=True), default=None, doc="bound on every output norm")
     delta: Fraction = param(rational(nonnegative=True, optional=True), default=None,
                             doc="required separation of every required pair")
-    delta_log10: Fraction = param(rational(optional=True, integral=True, bound=10 ** 6), default=None,
+    delta_log10: Fraction = param(rational(optional=True, integral=True, bound=MAX_LOG10), default=None,
                                   doc="required separation as an integer power of 10")
     max_bits: int = param(integer(lo=53), default=8192, doc="largest Arb precision to try (the prover caps it)")
     start_bits: int = param(integer(lo=10, hi=MAX_BITS), default=64, doc="first Arb precision")
