@@ -41,7 +41,7 @@ import time
 from pathlib import Path
 
 from . import __version__
-from .errors import SymtransError
+from .errors import SymtransError, read_json
 from .kinds import unit
 
 __all__ = ["main", "build_parser"]
@@ -293,15 +293,10 @@ def _read_json(path):
     """A JSON file's data, or one line saying why it cannot be read (never a traceback)."""
     try:
         with open(path, encoding="utf-8") as fh:
-            return json.loads(fh.read())
+            text = fh.read()
     except UnicodeDecodeError as exc:
         raise SymtransError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    except json.JSONDecodeError as exc:
-        raise SymtransError(f"{path}: not valid JSON: {exc.msg} at line {exc.lineno}") from None
-    except RecursionError:
-        raise SymtransError(f"{path}: JSON nested too deeply") from None
-    except ValueError as exc:  # an integer over Python's 4,300-digit conversion limit
-        raise SymtransError(f"{path}: {str(exc).split('; use sys.')[0]}") from None
+    return read_json(text, str(path))
 
 
 def _export(args) -> int:

@@ -24,6 +24,7 @@ __all__ = [
     "Undecided",
     "SpecError",
     "user_code",
+    "read_json",
 ]
 
 
@@ -100,6 +101,27 @@ class Undecided(SymtransError):
 
 class SpecError(SymtransError, ValueError):
     """A user-written spec or input file is invalid."""
+
+
+def read_json(text: str, where: str):
+    """JSON ``text`` as data; invalid JSON, nesting too deep for Python and integers over its
+    4,300-digit conversion limit are each one :class:`SpecError` line naming ``where``.
+
+    >>> read_json("[" * 100000, "x.json")
+    Traceback (most recent call last):
+    ...
+    symtrans.errors.SpecError: x.json: JSON nested too deeply
+    """
+    import json
+
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SpecError(f"{where}: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except RecursionError:
+        raise SpecError(f"{where}: JSON nested too deeply") from None
+    except ValueError as exc:  # an integer over Python's 4,300-digit conversion limit
+        raise SpecError(f"{where}: {str(exc).split('; use sys.')[0]}") from None
 
 
 @contextlib.contextmanager

@@ -43,7 +43,7 @@ import json
 import networkx as nx
 
 from .channels import Channels
-from .errors import ExactnessError, GraphError, SymtransError
+from .errors import ExactnessError, GraphError, SpecError, SymtransError, read_json
 from .exact import exact
 from .ops import (
     Add,
@@ -552,9 +552,9 @@ def loads(text: str) -> nx.DiGraph:
     ['x']
     """
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise GraphError(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+        data = read_json(text, "graph")
+    except SpecError as exc:  # nested too deeply, huge integers, invalid JSON: one line
+        raise GraphError(exc.message.removeprefix("graph: ")) from None
     return from_json(data)
 
 

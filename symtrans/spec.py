@@ -128,6 +128,8 @@ def _load_graph(base: Path, name: str, where: str):
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise SpecError(f"graph file {str(path)!r}: {exc.strerror}", field=where) from None
+    except UnicodeDecodeError as exc:
+        raise SpecError(f"graph file {str(path)!r}: not UTF-8 text (byte {exc.start})", field=where) from None
     try:
         return loads(text)
     except SymtransError as exc:

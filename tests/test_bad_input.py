@@ -277,3 +277,14 @@ def test_time_limits_are_cooperative_and_leave_nothing_behind():
     time.sleep(0.02)
     checkpoint()  # the block is over: nothing fires
     assert signal.getsignal(signal.SIGALRM) == handler and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+@pytest.mark.parametrize("content, words", [(b"[" * 100000, "nested too deeply"), (b"\xff{}", "not UTF-8"),
+                                            (b'{"version": ' + b"9" * 5000 + b"}", "4300 digits")])
+def test_a_spec_graph_file_that_is_hostile(tmp_path, capsys, content, words):
+    """A [construction] graph file goes through the same JSON reader as certificates (these escaped as
+    RecursionError / UnicodeDecodeError and came out as the CLI's last-resort line without the file)."""
+    (tmp_path / "g.json").write_bytes(content)
+    spec = tmp_path / "s.toml"
+    spec.write_text(CUBIC.replace('builtin = "fang2022.polynomial"', 'graph = "g.json"'))
+    one_line_error(capsys, ["verify", spec], "g.json", words)
