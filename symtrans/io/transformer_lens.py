@@ -45,7 +45,7 @@ from ..graph import INPUTS, OP, add_input, add_op, arguments, new_graph, set_out
 from ..ops import Add, LayerNorm, Linear, Mask, MatMul, Normalize, ReLU, Scores
 from ..weights import Weights
 
-__all__ = ["TLModel", "load_model", "with_length", "one_hot_rows", "encode"]
+__all__ = ["TLModel", "load_model", "with_length", "encode"]
 
 #: Config fields this importer reads, and the values it supports where there is a choice.
 SUPPORTED = {"act_fn": ("relu",), "normalization_type": (None, "LN", "LNPre"), "positional_embedding_type": ("standard",),
@@ -108,8 +108,8 @@ class TLModel:
         return self._graph
 
     def encode(self, tokens) -> list:
-        """``[BOS] + tokens`` as the graph's input rows (padded to ``n_ctx`` with the BOS one-hot)."""
-        return one_hot_rows(self, tokens)
+        """``[BOS] + tokens`` as the graph's input rows (see :func:`encode`)."""
+        return encode(self.vocab, self.bos, self.n_ctx, tokens)
 
 
 def load_model(path) -> TLModel:
@@ -232,7 +232,7 @@ def _validate(model):
 
 
 def _row(v):
-    return Weights((1, len(v)), {(0, j): Fraction(float(x)) for j, x in enumerate(v) if x != 0})
+    return _exact_matrix(np.asarray(v)[None, :], "bias")
 
 
 def _build(model):
@@ -287,11 +287,6 @@ def _build(model):
                     [h], origin={"role": "readout"})
     set_outputs(G, [logits])
     return G
-
-
-def one_hot_rows(model, tokens) -> list:
-    """The input rows of ``model`` for ``[BOS] + tokens`` (see :func:`encode`)."""
-    return encode(model.vocab, model.bos, model.n_ctx, tokens)
 
 
 def encode(vocab, bos, n: int, tokens) -> list:
