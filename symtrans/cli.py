@@ -308,15 +308,14 @@ def _export(args) -> int:
     check(G)
     if args.to:
         from .io.export import export_model
-        from .io.transformer_lens import load_model
 
         fmt, folder = args.to
         if fmt != "transformer-lens":
             raise SymtransError(f"export format {fmt!r}", expected="transformer-lens")
-        if "model" not in spec.construction:
+        if spec.model is None:
             raise SymtransError(f"{args.spec}: exporting to transformer-lens needs a [construction] model spec "
                                 "(its tokenizer and output description)", expected="model = \"DIR\"")
-        dtype = export_model(G, load_model(spec.base / spec.construction["model"]).config, folder)
+        dtype = export_model(G, spec.model.config, folder)
         print(f"wrote {folder} (model.safetensors in {dtype}, config.json)")
         return EXIT_OK
     text = dumps(G)

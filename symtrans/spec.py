@@ -107,6 +107,8 @@ class Spec:
     crosscheck: int = 0
     base: Path = field(default_factory=Path.cwd)
     notes: tuple = ()
+    #: The model a ``[construction] model`` names, read once (None for other constructions).
+    model: object = None
 
     def build_graph(self):
         """Build (or load) the graph the spec names."""
@@ -116,8 +118,8 @@ class Spec:
             return build_builtin(c["builtin"], self.target, params, self.claim.domain)
         if "graph" in c:
             return _load_graph(self.base, c["graph"], "construction.graph")
-        if "model" in c:
-            return load_model(self.base / c["model"]).graph()
+        if self.model is not None:
+            return self.model.graph()
         return _call_user_function(c["module"], self.base, self.target, params)
 
 
@@ -247,9 +249,10 @@ def parse_spec(text: str, base: Path = None, name: str = "spec") -> Spec:
     if "params" in construction and not isinstance(construction["params"], dict):
         raise SpecError("[construction.params] must be a table", field="construction.params")
     base = Path(base) if base is not None else Path.cwd()  # graph and module files are found relative to it
+    model = load_model(base / construction["model"]) if "model" in construction else None
     target_section = _section(data, "target", required=True)
     if target_section.get("kind") == "decodes":
-        target = _decodes_target(target_section, construction, _section(data, "domain").pop("max_len", None), base)
+        target = _decodes_target(target_section, model, _section(data, "domain").pop("max_len", None), base)
     else:
         if "max_len" in _section(data, "domain"):
             raise SpecError("max_len is the domain of a decodes target", field="domain.max_len",
@@ -299,7 +302,7 @@ def parse_spec(text: str, base: Path = None, name: str = "spec") -> Spec:
             exc = SpecError(exc.message, field=f"{section}.{exc.field}", expected=exc.expected)
         raise exc from None
     return Spec(_string(check, "name", "check", name), construction, target, claim, expected,
-                _integer(check, "crosscheck", "check", 0), base, notes)
+                _integer(check, "crosscheck", "check", 0), base, notes, model)
 
 
 #: How error messages name a spec's target, by its kind.
@@ -319,12 +322,11 @@ class TokenReference:
         return dict(self.data)
 
 
-def _decodes_target(section, construction, max_len, base: Path) -> TokenReference:
+def _decodes_target(section, model, max_len, base: Path) -> TokenReference:
     """Every sequence over the model's vocabulary (without BOS and PAD) of length 1..max_len, with the
     reference's outputs from a cases file or a ``file.py:fn`` function."""
-    if "model" not in construction:
+    if model is None:
         raise SpecError("a decodes target needs [construction] model", field="construction.model")
-    model = load_model(base / construction["model"])
     longest = model.n_ctx - 1
     max_len = longest if max_len is None else max_len
     if isinstance(max_len, bool) or not isinstance(max_len, int) or not 1 <= max_len <= longest:
