@@ -27,7 +27,7 @@ from pathlib import Path
 
 from .certificate import VERDICTS
 from .budget import TimeLimit, time_limit
-from .errors import SpecError, SymtransError, user_code
+from .errors import SpecError, user_code
 from .graph import sizes
 from .pipeline import verify
 from .provers._certify import STRUCTURE, certify
@@ -126,14 +126,7 @@ def load_proof_module(path: Path):
 def _from_file(path: Path, quick: bool):
     if path.suffix == ".toml":
         spec = load_spec(path)
-
-        def build(spec=spec, path=path):
-            try:
-                return spec.build_graph()
-            except SymtransError as exc:  # name the file, as load_spec does
-                raise type(exc)(f"{path.name}: {exc}") from None
-
-        return [Obligation(spec.name, build, spec.claim, spec.expected, spec.crosscheck,
+        return [Obligation(spec.name, spec.build_graph, spec.claim, spec.expected, spec.crosscheck,
                            note=f"spec {spec.name}", notes=spec.notes)]
     if path.suffix == ".py":
         module = load_proof_module(path)

@@ -109,9 +109,19 @@ class Spec:
     notes: tuple = ()
     #: The model a ``[construction] model`` names, read once (None for other constructions).
     model: object = None
+    #: The spec file's name (set by :func:`load_spec`); errors building the graph name it.
+    source: str = ""
 
     def build_graph(self):
-        """Build (or load) the graph the spec names."""
+        """Build (or load) the graph the spec names; an error names the spec file."""
+        try:
+            return self._build_graph()
+        except SymtransError as exc:
+            if not self.source:
+                raise
+            raise type(exc)(f"{self.source}: {exc}") from None
+
+    def _build_graph(self):
         c = self.construction
         params = dict(c.get("params", {}))
         if "builtin" in c:
@@ -392,9 +402,11 @@ def load_spec(path) -> Spec:
     except UnicodeDecodeError as exc:
         raise SpecError(f"{path}: not UTF-8 text (byte {exc.start})") from None
     try:
-        return parse_spec(text, path.parent, path.stem)
+        spec = parse_spec(text, path.parent, path.stem)
     except SymtransError as exc:
         raise type(exc)(f"{path.name}: {exc}") from None
+    spec.source = path.name
+    return spec
 
 
 def _user_function(ref: str, base: Path, where_field: str):
