@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import hashlib
 import json
 import platform
 from dataclasses import dataclass, field
@@ -37,7 +38,7 @@ from .claims import Claim
 from .budget import MAX_PRECISION
 from .errors import SpecError
 
-__all__ = ["Certificate", "Verdict", "VERDICTS", "FORMAT", "VERSION"]
+__all__ = ["Certificate", "Verdict", "VERDICTS", "FORMAT", "VERSION", "claim_fingerprint"]
 
 FORMAT = "symtrans-certificate"
 VERSION = 1
@@ -69,6 +70,21 @@ class Verdict(str, Enum):
 
 
 VERDICTS = tuple(v.value for v in Verdict)
+
+
+def claim_fingerprint(claim_json: dict) -> str:
+    """The fingerprint of a graph-free claim: SHA-256 of its canonical JSON.
+
+    A claim about no graph (a scalar proof step, a matrix's spectrum) is its own subject;
+    its certificate records this hash where others record the graph's, and the checker
+    recomputes it.
+
+    >>> a = claim_fingerprint({"kind": "scalar", "expected": {"relation": "1 < 2"}})
+    >>> a == claim_fingerprint({"expected": {"relation": "1 < 2"}, "kind": "scalar"}), len(a)
+    (True, 64)
+    """
+    text = json.dumps(claim_json, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(("claim:" + text).encode()).hexdigest()
 
 
 def _versions():

@@ -82,7 +82,7 @@ from dataclasses import dataclass, field
 
 from .backends import PolyBackend, PWLBackend
 from .budget import TimeLimit, time_limit
-from .certificate import Certificate, Verdict
+from .certificate import Certificate, Verdict, claim_fingerprint
 from .claims import Claim
 from .errors import SpecError, SymtransError
 from .exact import exact_rational
@@ -138,13 +138,20 @@ def check_certificate(data, timeout: float = None) -> CheckResult:
 def _check(data) -> CheckResult:
     try:  # reading: a file that is not a well-formed certificate is malformed input, not a failed check
         cert = Certificate.from_json(data)
-        if not isinstance(cert.graph, dict):
-            raise SpecError("the certificate embeds no graph", field="graph")
-        G = from_json(cert.graph)
         claim = Claim.from_json(cert.claim)
         unit = claim.unit
-        if fingerprint(G) != cert.fingerprint:  # the file disagrees with itself
-            raise SpecError(f"fingerprint mismatch: the embedded graph hashes to {fingerprint(G)[:16]}..., "
+        if not unit.graph:  # a graph-free claim: no graph, fingerprinted by the claim itself
+            if cert.graph is not None:
+                raise SpecError(f"a {unit.name} certificate embeds a graph; its claim is about none", field="graph")
+            G, subject = None, claim_fingerprint(cert.claim)
+        else:
+            if not isinstance(cert.graph, dict):
+                raise SpecError("the certificate embeds no graph", field="graph")
+            G = from_json(cert.graph)
+            subject = fingerprint(G)
+        if subject != cert.fingerprint:  # the file disagrees with itself
+            what = "the embedded graph" if G is not None else "the claim"
+            raise SpecError(f"fingerprint mismatch: {what} hashes to {subject[:16]}..., "
                             f"the certificate says {str(cert.fingerprint)[:16]}...")
     except SymtransError as exc:
         return CheckResult(False, None, str(exc), malformed=True)
@@ -155,10 +162,11 @@ def _check(data) -> CheckResult:
     try:
         _require(cert.method in (unit.name, *unit.aliases),
                  f"method {cert.method!r} is not the claim's kind {unit.name!r}")
-        claim.entry_of(G)
+        if G is not None:
+            claim.entry_of(G)
+        about = f"{'graph' if G is not None else 'claim'} {cert.fingerprint[:16]}"
         if cert.verdict is Verdict.UNKNOWN:
-            return CheckResult(True, Verdict.UNKNOWN,
-                               f"UNKNOWN: nothing to re-check ({unit.name}, graph {cert.fingerprint[:16]})")
+            return CheckResult(True, Verdict.UNKNOWN, f"UNKNOWN: nothing to re-check ({unit.name}, {about})")
         verdict = Verdict.of(unit.check(G, claim, cert), "the checker's verdict")
         _require(verdict is cert.verdict, f"the certificate says {cert.verdict}, the evidence gives {verdict}")
     except _Fail as exc:
@@ -169,7 +177,7 @@ def _check(data) -> CheckResult:
         return CheckResult(False, None, "malformed certificate: nested too deeply")
     except Exception as exc:  # noqa: BLE001 - the checker never raises; anything unexpected fails the check
         return CheckResult(False, None, f"malformed evidence: {type(exc).__name__}: {exc}")
-    return CheckResult(True, verdict, f"{verdict} re-checked ({unit.name}, graph {cert.fingerprint[:16]})")
+    return CheckResult(True, verdict, f"{verdict} re-checked ({unit.name}, {about})")
 
 
 def _point(claim, ce, variables):

@@ -141,9 +141,30 @@ def exact(value, what: str = "value"):
                 return exact_rational(expr, what) if expr.is_Rational else expr
         if not symbols and value.is_Rational:
             return exact_rational(value, what)
+        if not symbols and _log_linear(value):
+            return sympy.expand(value)
         raise ExactnessError(f"{what} {value} is not a rational number or a polynomial in parameters",
                              expected=_EXPECTED)
     return exact_rational(value, what)
+
+
+def _log_linear(value) -> bool:
+    """A constant ``a + sum c_i log(r_i)`` (rational ``a``, ``c_i``; rationals ``r_i > 0``): an exact weight.
+
+    Such a weight is exact: the exact backends keep logarithms symbolic and make
+    ``exp(log r) = r`` (:mod:`symtrans.loglinear`).
+
+    >>> import sympy
+    >>> _log_linear(sympy.log(2) - sympy.Rational(1, 2)), _log_linear(sympy.log(-2)), _log_linear(sympy.sqrt(2))
+    (True, False, False)
+    """
+    for term in sympy.Add.make_args(sympy.expand(value)):
+        coeff, rest = term.as_coeff_Mul()
+        if not coeff.is_Rational:
+            return False
+        if rest != 1 and not (isinstance(rest, sympy.log) and rest.args[0].is_Rational and rest.args[0] > 0):
+            return False
+    return True
 
 
 def is_symbolic(value) -> bool:
@@ -195,6 +216,10 @@ def bit_size(value) -> int:
                    value.denominator.bit_length() if value.numerator else 0)
     if isinstance(value, sympy.Basic):
         symbols = sorted(value.free_symbols, key=str)
-        coeffs = sympy.Poly(value, *symbols).coeffs() if symbols else [value]
+        if not symbols:  # a constant such as 1/2 + 3*log(5): its rational coefficients and arguments
+            parts = [a for t in sympy.Add.make_args(value) for a in (t.as_coeff_Mul()[0], *(
+                f.args[0] for f in t.atoms(sympy.log)))]
+            return max((bit_size(exact_rational(c)) for c in parts if c.is_Rational), default=0)
+        coeffs = sympy.Poly(value, *symbols).coeffs()
         return max((bit_size(exact_rational(c)) for c in coeffs), default=0)
     return bit_size(exact(value))

@@ -32,13 +32,16 @@ import sympy
 from .errors import ExpressionError
 from .exact import format_exact
 
-__all__ = ["parse_expression", "FUNCTIONS", "MAX_LENGTH", "MAX_POWER"]
+__all__ = ["parse_expression", "parse_relation", "FUNCTIONS", "CONSTANTS", "RELATIONS", "MAX_LENGTH", "MAX_POWER",
+           "MAX_SUM_TERMS"]
 
 #: Longest expression accepted, in characters.
 MAX_LENGTH = 100_000
 #: Largest integer exponent accepted in ``a**n``.
 MAX_POWER = 1000
 _MAX_DEPTH = 200
+#: Most terms a finite ``sum(body, k, lo, hi)`` may expand to.
+MAX_SUM_TERMS = 100_000
 
 
 def _relu(arg):
@@ -53,10 +56,20 @@ FUNCTIONS = {
     "min": sympy.Min,
     "abs": sympy.Abs,
     "relu": _relu,
+    "log": sympy.log,
+    # sum(body, k, lo, hi): a finite sum over the integers lo..hi, expanded exactly (a special form)
+    "sum": None,
 }
 
+#: Named constants a caller may allow.
+CONSTANTS = {"pi": sympy.pi}
 
-def parse_expression(text: str, variables, *, functions=(), divide_by_variables: bool = False):
+#: Relations :func:`parse_relation` reads, by Python operator.
+RELATIONS = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
+
+
+def parse_expression(text: str, variables, *, functions=(), divide_by_variables: bool = False,
+                     constants=(), rational_powers: bool = False, bindings=None):
     """Parse ``text`` into a SymPy expression over the allowed ``variables``.
 
     Parameters
@@ -70,6 +83,13 @@ def parse_expression(text: str, variables, *, functions=(), divide_by_variables:
     divide_by_variables : bool
         Allow ``/`` with a non-constant divisor (kernel formulas); otherwise
         only division by a nonzero constant is accepted.
+    constants : iterable of str
+        Names from :data:`CONSTANTS` that may appear (``pi``).
+    rational_powers : bool
+        Allow any rational constant exponent (``m**(-1/2)``), not only small
+        non-negative integers.
+    bindings : dict, optional
+        Names read as the given exact rationals (values of a proof step's symbols).
 
     Returns
     -------
@@ -83,13 +103,51 @@ def parse_expression(text: str, variables, *, functions=(), divide_by_variables:
     Traceback (most recent call last):
     ...
     symtrans.errors.ExpressionError: in "x/y": division by a non-constant 'y' (expected a constant divisor)
+    >>> parse_expression("sum(1/k**2, k, 1, 3)", [], functions=["sum"])
+    49/36
     """
+    tree, walker = _walker(text, variables, functions, divide_by_variables, constants, rational_powers, bindings)
+    return walker.visit(tree.body, 0)
+
+
+def parse_relation(text: str, variables, **options):
+    """Parse ``"lhs OP rhs"`` (one of ``== != < <= > >=``) into ``(lhs, op, rhs)``.
+
+    The options are :func:`parse_expression`'s.
+
+    >>> parse_relation("sum(k, k, 1, 4) <= 2*n", ["n"], functions=["sum"])
+    (10, '<=', 2*n)
+    >>> parse_relation("1 < 2 < 3", [])
+    Traceback (most recent call last):
+    ...
+    symtrans.errors.ExpressionError: in "1 < 2 < 3": a relation compares exactly two sides (expected lhs OP rhs with OP one of == != < <= > >=)
+    """
+    tree, walker = _walker(text, variables, options.get("functions", ()), options.get("divide_by_variables", False),
+                           options.get("constants", ()), options.get("rational_powers", False),
+                           options.get("bindings"))
+    node = tree.body
+    expected = "lhs OP rhs with OP one of " + " ".join(RELATIONS.values())
+    if not isinstance(node, ast.Compare):
+        walker.fail("not a relation", expected=expected)
+    if len(node.ops) != 1 or type(node.ops[0]) not in RELATIONS:
+        walker.fail("a relation compares exactly two sides", expected=expected)
+    return walker.visit(node.left, 0), RELATIONS[type(node.ops[0])], walker.visit(node.comparators[0], 0)
+
+
+def _walker(text, variables, functions, divide_by_variables, constants, rational_powers, bindings=None):
     if not isinstance(text, str):
         raise ExpressionError(f"expression {text!r} is not a string", expected="a string")
     if len(text) > MAX_LENGTH:
         raise ExpressionError(f"expression of {len(text)} characters is too long",
                               expected=f"at most {MAX_LENGTH}")
     names = {str(v): sympy.Symbol(str(v)) for v in variables}
+    for c in constants:
+        if c not in CONSTANTS:
+            raise ExpressionError(f"constant {c!r} is not supported", expected=", ".join(CONSTANTS))
+        names[c] = CONSTANTS[c]
+    for name, value in (bindings or {}).items():
+        names[str(name)] = sympy.Rational(value.numerator, value.denominator) if hasattr(value, "denominator") \
+            else sympy.Rational(value)
     allowed = {}
     for f in functions:
         if f not in FUNCTIONS:
@@ -101,8 +159,7 @@ def parse_expression(text: str, variables, *, functions=(), divide_by_variables:
         detail = "" if exc.msg in ("invalid syntax", None) else f" ({exc.msg.split(';')[0]})"
         raise ExpressionError(f'in "{_short(text)}": syntax error at column {exc.offset or 0}{detail}',
                               expected="an arithmetic expression") from None
-    walker = _Walker(text.strip(), names, allowed, divide_by_variables)
-    return walker.visit(tree.body, 0)
+    return tree, _Walker(text.strip(), names, allowed, divide_by_variables, rational_powers)
 
 
 def _short(text: str) -> str:
@@ -111,8 +168,10 @@ def _short(text: str) -> str:
 
 
 class _Walker:
-    def __init__(self, source, names, functions, divide_by_variables):
+    def __init__(self, source, names, functions, divide_by_variables, rational_powers=False):
         self.source = source
+        self.rational_powers = rational_powers
+        self.bound = set()  # the indices of the finite sums being read (integers, substituted afterwards)
         self.names = names
         self.functions = functions
         self.divide_by_variables = divide_by_variables
@@ -167,12 +226,22 @@ class _Walker:
         if isinstance(op, ast.Mult):
             return left * right
         if isinstance(op, ast.Div):
-            if right.free_symbols and not self.divide_by_variables:
+            if right.free_symbols - self.bound and not self.divide_by_variables:
                 segment = ast.get_source_segment(self.source, node.right)
                 self.fail(f"division by a non-constant {segment!r}", expected="a constant divisor")
             if right == 0:
                 self.fail("division by zero", expected="a nonzero divisor")
             return left / right
+        if isinstance(op, ast.Pow) and right.free_symbols and right.free_symbols <= self.bound:
+            return left ** right  # an exponent in a sum's index: checked term by term
+        if isinstance(op, ast.Pow) and self.rational_powers:
+            if right.free_symbols or not right.is_Rational or max(abs(right.p), right.q) > MAX_POWER:
+                segment = ast.get_source_segment(self.source, node.right)
+                self.fail(f"exponent {segment!r} is not a rational constant of at most {MAX_POWER} in size",
+                          expected="a constant exponent such as -1/2")
+            if left == 0 and right < 0:
+                self.fail("0 to a negative power", expected="a nonzero base")
+            return left ** right
         if isinstance(op, ast.Pow):
             if not (right.is_Integer and 0 <= int(right) <= MAX_POWER):
                 segment = ast.get_source_segment(self.source, node.right)
@@ -190,10 +259,41 @@ class _Walker:
                       expected="one of: " + (", ".join(sorted(self.functions)) or "none allowed here"))
         if node.keywords:
             self.fail(f"keyword arguments in {name}()", expected="positional arguments")
+        if name == "sum":
+            return self._finite_sum(node, depth)
         args = [self.visit(a, depth) for a in node.args]
-        arity = {"exp": 1, "sqrt": 1, "abs": 1, "relu": 1}.get(name)
+        arity = {"exp": 1, "sqrt": 1, "abs": 1, "relu": 1, "log": 1}.get(name)
         if arity is not None and len(args) != arity:
             self.fail(f"{name}() takes {arity} argument, got {len(args)}")
         if arity is None and len(args) < 1:
             self.fail(f"{name}() needs at least one argument")
         return self.functions[name](*args)
+
+    def _finite_sum(self, node, depth):
+        """``sum(body, k, lo, hi)``: body with k = lo, lo + 1, ..., hi, added exactly."""
+        usage = "sum(body, k, lo, hi) with k a new name and lo, hi integer constants"
+        if len(node.args) != 4 or not isinstance(node.args[1], ast.Name):
+            self.fail("sum() takes four arguments", expected=usage)
+        k = node.args[1].id
+        if k in self.names:
+            self.fail(f"sum() index {k!r} is already a name", expected=usage)
+        lo, hi = self.visit(node.args[2], depth), self.visit(node.args[3], depth)
+        if not (lo.is_Integer and hi.is_Integer):
+            self.fail("sum() bounds are not integer constants", expected=usage)
+        if int(hi) - int(lo) + 1 > MAX_SUM_TERMS:
+            self.fail(f"sum() of {int(hi) - int(lo) + 1} terms", expected=f"at most {MAX_SUM_TERMS} terms")
+        symbol = sympy.Symbol(k)
+        self.names[k] = symbol
+        self.bound.add(symbol)
+        try:
+            body = self.visit(node.args[0], depth)
+        finally:
+            del self.names[k]
+            self.bound.discard(symbol)
+        terms = []
+        for i in range(int(lo), int(hi) + 1):
+            term = body.subs(symbol, sympy.Integer(i))
+            if term.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) or term.has(sympy.I):
+                self.fail(f"sum() term at {k} = {i} is not a finite real number", expected="a finite term")
+            terms.append(term)
+        return sympy.Add(*terms)

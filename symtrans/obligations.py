@@ -43,8 +43,9 @@ class Obligation:
     Parameters
     ----------
     name : str
-    graph : networkx.DiGraph or callable
-        The graph, or a function of no arguments building it (built when run).
+    graph : networkx.DiGraph or callable or None
+        The graph, or a function of no arguments building it (built when run);
+        ``None`` for a graph-free claim.
     claim : Claim
     expected : {"PROVED", "REFUTED", "UNKNOWN"}
     crosscheck : int
@@ -105,7 +106,7 @@ def run(obligation: Obligation, timeout: float = None) -> Result:
     except TimeLimit as exc:
         cert = certify(G, obligation.claim, "UNKNOWN", STRUCTURE, None, {"reason": str(exc)}, None, start,
                        obligation.name)
-    return Result(obligation, cert, sizes(G))
+    return Result(obligation, cert, sizes(G) if G is not None else {})
 
 
 def load_proof_module(path: Path):

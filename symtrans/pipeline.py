@@ -33,6 +33,8 @@ MAX_CROSSCHECK = MAX_SAMPLES
 def verify(G, claim: Claim, name: str = "", crosscheck: int = 0) -> Certificate:
     """Check ``claim`` about graph ``G``; returns a Certificate (PROVED, REFUTED or UNKNOWN).
 
+    ``G`` is ``None`` for a graph-free kind (``scalar``, ``spectrum``): the claim is its own subject.
+
     ``crosscheck=N`` also evaluates the graph in float64 at ``N`` random points of the
     claim's box (``[-1, 1]^d`` by default) and records the drift (never a proof).
     """
@@ -41,14 +43,17 @@ def verify(G, claim: Claim, name: str = "", crosscheck: int = 0) -> Certificate:
     if isinstance(crosscheck, bool) or not isinstance(crosscheck, int) or not 0 <= crosscheck <= MAX_CROSSCHECK:
         raise SpecError(f"crosscheck = {crosscheck!r}", field="crosscheck",
                         expected=f"an integer from 0 to {MAX_CROSSCHECK}")
-    claim.entry_of(G)
+    if claim.unit.graph:
+        claim.entry_of(G)
+    elif G is not None:
+        raise SpecError(f"a {claim.kind} claim is about no graph; pass None", field="graph")
     start = time.perf_counter()
     try:
         certificate = claim.unit.prove(G, claim, name=name)
     except BackendError as exc:  # the kind's arithmetic cannot evaluate this graph: nothing decided
         certificate = certify(G, claim, "UNKNOWN", STRUCTURE, None,
                               {"reason": f"{claim.kind} cannot evaluate this graph: {exc}"}, None, start, name)
-    if crosscheck:
+    if crosscheck and G is not None:
         box = claim.domain if isinstance(claim.domain, Box) else None
         certificate = certificate.with_evidence(
             float_drift=float_drift(G, points=crosscheck, box=box, output=claim.output))

@@ -224,9 +224,9 @@ def _parse_entry(text, parameters, where):
     try:
         return exact(text)
     except ExactnessError as exc:
-        if not parameters or not exc.message.endswith("is not a rational number"):
+        if not (parameters or "log(" in text) or not exc.message.endswith("is not a rational number"):
             raise ExactnessError(f"entry {where}: {exc.message}", expected=exc.expected) from None
-    try:
-        return exact(parse_expression(text, parameters))
+    try:  # a polynomial in the parameters, or an exact logarithm (log(2): exp(log 2) = 2 exactly)
+        return exact(parse_expression(text, parameters, functions=["log"]))
     except SymtransError as exc:
         raise ExactnessError(f"entry {where}: {exc.message}", expected=exc.expected) from None

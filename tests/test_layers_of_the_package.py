@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent / "symtrans"
 LAYERS = [
     (r"symtrans\.(errors|_flint|_version|budget|parallel)$", 0),
     (r"symtrans\.(exact|channels)$", 1),
-    (r"symtrans\.expr$", 2),
+    (r"symtrans\.(expr|scalars|loglinear)$", 2),
     (r"symtrans\.(weights|polys|polytope|domains)$", 3),
     (r"symtrans\.ops$", 4),
     (r"symtrans\.backends(\..*)?$", 5),
@@ -31,6 +31,7 @@ LAYERS = [
     (r"symtrans\.interpret$", 7),
     (r"symtrans\.(layers|regions|targets|unitwalk|io(\..*)?)$", 8),
     (r"symtrans\.kinds(\.base|\.[a-z_]+)?$", 9),
+    (r"symtrans\.kinds\.[a-z_]+\.(?!prove$|check$)[a-z_]+$", 9),  # a kind's shared reading (its prover and checker)
     (r"symtrans\.claims$", 10),
     (r"symtrans\.certificate$", 11),
     (r"symtrans\.(checking|provers(\..*)?|constructions(\..*)?)$", 12),

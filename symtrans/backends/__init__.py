@@ -1,4 +1,4 @@
-"""Backends: one protocol, six arithmetics (see :mod:`symtrans.backends.base`).
+"""Backends: one protocol, seven arithmetics (see :mod:`symtrans.backends.base`).
 
 =========  ========================================  =========  ===========
 name       values                                    is_exact   is_rigorous
@@ -10,6 +10,8 @@ mp         mpmath points at N digits                 no         no
 floats     numpy float64 batches                     no         no
 pwl        exact piecewise-affine functions of x     yes        yes
            on a rational interval
+formal     rational functions, exp / max / sqrt      yes        yes
+           uninterpreted (symmetry claims)
 =========  ========================================  =========  ===========
 
 >>> from symtrans.backends import get_backend
@@ -20,6 +22,7 @@ IntervalBackend(prec=300, engine='arb')
 from ..errors import SymtransError
 from .base import UNDECIDED, Backend, ScalarBackend, SparseMatrix
 from .floats import FloatBackend
+from .formal import FormalBackend
 from .interval import IntervalBackend
 from .mp import MpBackend
 from .poly import PolyBackend
@@ -27,7 +30,7 @@ from .pwl import PWLBackend
 from .rational import RationalBackend
 
 __all__ = ["Backend", "ScalarBackend", "SparseMatrix", "UNDECIDED", "PolyBackend",
-           "RationalBackend", "IntervalBackend", "MpBackend", "FloatBackend", "PWLBackend", "BACKENDS",
+           "RationalBackend", "IntervalBackend", "MpBackend", "FloatBackend", "PWLBackend", "FormalBackend", "BACKENDS",
            "get_backend"]
 
 #: Backend classes by name.
@@ -38,6 +41,7 @@ BACKENDS = {
     "mp": MpBackend,
     "floats": FloatBackend,
     "pwl": PWLBackend,
+    "formal": FormalBackend,
 }
 
 
@@ -49,7 +53,7 @@ def get_backend(name: str, **options):
     >>> get_backend("gpu")
     Traceback (most recent call last):
     ...
-    symtrans.errors.SymtransError: unknown backend 'gpu' (expected one of poly, rational, interval, mp, floats, pwl)
+    symtrans.errors.SymtransError: unknown backend 'gpu' (expected one of poly, rational, interval, mp, floats, pwl, formal)
     """
     if name not in BACKENDS:
         raise SymtransError(f"unknown backend {name!r}", expected="one of " + ", ".join(BACKENDS))

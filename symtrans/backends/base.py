@@ -33,6 +33,8 @@ from __future__ import annotations
 import contextlib
 from fractions import Fraction
 
+import sympy
+
 from ..errors import BackendError, EvaluationError, SpecError, Undecided
 from ..exact import exact_rational, is_symbolic
 
@@ -227,6 +229,10 @@ class ScalarBackend(Backend):
                      f"{value} has free parameters; bind them (evaluate(..., params=...)) "
                      "or use the poly backend")
 
+    def _s_from_constant(self, value):
+        raise refuse(self, f"the weight {value}", "an irrational constant; the rational and interval backends "
+                     "take logarithms of rationals")
+
     def _s_lift(self, value, variable):
         if value is None:
             raise refuse(self, f"the symbolic input {variable}",
@@ -250,6 +256,8 @@ class ScalarBackend(Backend):
         """Lift an exact rational (or a symbolic weight) to a scalar."""
         if is_symbolic(value):
             return self._s_from_symbolic(value)
+        if isinstance(value, sympy.Basic) and not value.is_Rational:  # an exact constant: log(2)
+            return self._s_from_constant(value)
         return self._s_from_fraction(exact_rational(value))
 
     def _build(self, shape, items):

@@ -36,6 +36,7 @@ from fractions import Fraction
 
 from .._flint import flint
 from ..errors import BackendError, EvaluationError, SymtransError
+from ..loglinear import from_sympy
 from .base import ScalarBackend, refuse
 from .rational import exact_exp, exact_sqrt
 
@@ -184,6 +185,9 @@ class CellBackend(ScalarBackend):
     # -- scalar hooks --------------------------------------------------------------------------------
     def _s_from_fraction(self, f: Fraction):
         return Affine.constant(_Q(f.numerator, f.denominator), self.m)
+
+    def _s_from_constant(self, value):
+        return Affine.constant(from_sympy(value), self.m)  # log(2) kept exact: exp(log 2) = 2
 
     def _s_lift(self, value, variable):
         if value is not None:

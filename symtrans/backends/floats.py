@@ -53,7 +53,7 @@ class FloatBackend(Backend):
         for (i, j), v in W.items():
             if is_symbolic(v):
                 raise refuse(self, "a symbolic weight", f"{v} has free parameters; bind them first")
-            out[0, i, j] = v.numerator / v.denominator
+            out[0, i, j] = float(v) if not hasattr(v, "denominator") else v.numerator / v.denominator
         return out
 
     def fill(self, rows, cols, value):

@@ -38,6 +38,7 @@ from fractions import Fraction
 from .._flint import flint
 from ..errors import EvaluationError, SymtransError
 from ..exact import exact_rational
+from ..scalars import enclose
 from .base import UNDECIDED, ScalarBackend
 
 __all__ = ["IntervalBackend", "MIN_PREC", "MAX_PREC"]
@@ -101,6 +102,11 @@ class IntervalBackend(ScalarBackend):
     # -- scalar hooks ------------------------------------------------------------------------------
     def _s_from_fraction(self, f: Fraction):
         return self._impl.from_fraction(f)
+
+    def _s_from_constant(self, value):
+        # an enclosure of log(2) and the like, rounded outward to rational bounds
+        ball = enclose(value, self.prec + 16)
+        return self._impl.from_bounds(_arf_to_fraction(ball.lower()), _arf_to_fraction(ball.upper()))
 
     def _s_lift(self, value, variable):
         if isinstance(value, tuple):

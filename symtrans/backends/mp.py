@@ -67,6 +67,9 @@ class MpBackend(ScalarBackend):
     def _s_from_fraction(self, f: Fraction):
         return self.ctx.mpf(f.numerator) / f.denominator
 
+    def _s_from_constant(self, value):
+        return self.ctx.mpf(str(value.evalf(self.ctx.dps + 5)))  # approximate, as everything here
+
     def _s_is_zero(self, s):
         return s == 0
 

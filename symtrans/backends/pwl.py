@@ -176,6 +176,8 @@ class PWLBackend(Backend):
         for key, v in W.items():
             if is_symbolic(v):
                 raise refuse(self, "a symbolic weight", f"{v} has free parameters; bind them first")
+            if not isinstance(v, Fraction):
+                raise refuse(self, f"the weight {v}", "an irrational constant")
             entries[key] = (Fraction(0), v)
         return self._single(W.shape, entries)
 

@@ -1,8 +1,9 @@
 """Exact evaluation at rational points (python-flint ``fmpq``).
 
 Everything a rational point admits is computed exactly: ``+ - * /``, max,
-ReLU, hardmax (exact comparisons, ties averaged), ``exp(0) = 1`` and square
-roots of rational squares.  Anything irrational (``exp(1/2)``, ``sqrt(2)``)
+ReLU, hardmax (exact comparisons, ties averaged), ``exp(0) = 1``, square
+roots of rational squares, and weights ``log r`` (:mod:`symtrans.loglinear`:
+``exp(log r) = r`` exactly, so a softmax over such scores is rational).  Anything irrational (``exp(1/2)``, ``sqrt(2)``)
 is refused with :class:`~symtrans.errors.BackendError`.
 
 >>> from symtrans.backends.rational import RationalBackend
@@ -24,19 +25,22 @@ from fractions import Fraction
 
 from .._flint import flint
 from ..errors import EvaluationError
+from ..loglinear import LogLinear, exp_exact, from_sympy
 from .base import ScalarBackend, refuse
 
 __all__ = ["RationalBackend", "exact_exp", "exact_sqrt"]
 
 
 def exact_exp(backend, q):
-    """``exp(q)`` for a rational ``q`` when it is rational (only ``q = 0``), else refuse.
+    """``exp(q)`` when it is rational (``q = 0``, or ``q`` a sum of integer multiples of logs), else refuse.
 
-    >>> exact_exp(RationalBackend(), flint.fmpq(0))
-    1
+    >>> from symtrans.loglinear import log_of
+    >>> exact_exp(RationalBackend(), flint.fmpq(0)), exact_exp(RationalBackend(), log_of(2) - log_of(3))
+    (1, 2/3)
     """
-    if q == 0:
-        return flint.fmpq(1)
+    value = exp_exact(q)
+    if value is not None:
+        return value
     raise refuse(backend, "exp", f"exp({q}) is irrational")
 
 
@@ -50,6 +54,8 @@ def exact_sqrt(backend, q):
     ...
     symtrans.errors.EvaluationError: square root of the negative number -1 (expected a non-negative argument)
     """
+    if isinstance(q, LogLinear):
+        raise refuse(backend, "sqrt", f"sqrt({q}) is not a rational combination of logarithms")
     if q < 0:
         raise EvaluationError(f"square root of the negative number {q}", expected="a non-negative argument")
     p, d = int(q.p), int(q.q)
@@ -82,6 +88,9 @@ class RationalBackend(ScalarBackend):
 
     def _s_from_fraction(self, f: Fraction):
         return flint.fmpq(f.numerator, f.denominator)
+
+    def _s_from_constant(self, value):
+        return from_sympy(value)  # log(r) kept exact: exp(log r) = r
 
     def _s_is_zero(self, s):
         return s == 0

@@ -23,12 +23,14 @@ from . import (
     decodes,
     emulation,
     equivalent,
+    equivariant,
     identity,
     logit_gap,
     memorise,
     readout,
     regions,
     same_output,
+    scalar,
     sizes,
     sup_error,
 )
@@ -39,7 +41,7 @@ __all__ = ["KINDS", "UNITS", "ClaimKind", "lookup", "unit", "register", "unregis
 #: The units, in the order specs look for a default method of a target kind.
 UNITS = (identity.KIND, readout.KIND, channels.KIND, sizes.KIND, equivalent.KIND, emulation.KIND, regions.KIND,
          sup_error.KIND, bound.KIND, contextual_mapping.KIND, logit_gap.KIND, same_output.KIND, boltzmann.KIND,
-         memorise.KIND, decodes.KIND)
+         memorise.KIND, decodes.KIND, scalar.KIND, equivariant.KIND)
 
 #: Kind name -> unit.
 KINDS: dict = {}

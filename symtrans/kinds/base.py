@@ -47,7 +47,7 @@ from ..errors import SpecError, SymtransError
 from ..exact import exact_rational, format_exact
 
 __all__ = ["ClaimKind", "Params", "NoParams", "param", "rational", "integer", "text", "rational_rows",
-           "choice", "jsonable"]
+           "choice", "names", "rational_map", "jsonable"]
 
 #: Largest number of digits a rational in a claim may have (numerator or denominator).
 MAX_DIGITS = 4000
@@ -122,6 +122,37 @@ def rational_rows(depth, nonempty=True):
         if not isinstance(value, (list, tuple)) or (nonempty and not value):
             raise SpecError(f"{_short(value)} is not a non-empty list", field=where)
         return tuple(convert(v, name, level - 1, f"{where}[{i}]") for i, v in enumerate(value))
+    return convert
+
+
+def names(optional=True):
+    """A converter to a tuple of distinct identifiers (symbol names)."""
+    def convert(value, name):
+        if value is None and optional:
+            return ()
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and v.isidentifier() for v in value):
+            raise SpecError(f"{_short(value)} is not a list of names", field=name, expected="names such as ['m', 'a']")
+        if len(set(value)) != len(value):
+            raise SpecError("a name appears twice", field=name, expected="distinct names")
+        return tuple(value)
+    return convert
+
+
+def rational_map():
+    """A converter to a sorted tuple of ``(name, Fraction)`` pairs, from a mapping name -> rational."""
+    def convert(value, name):
+        if value is None:
+            return ()
+        if isinstance(value, tuple):  # already converted (a frozen claim rebuilt)
+            value = dict(value)
+        if not isinstance(value, Mapping):
+            raise SpecError(f"{_short(value)} is not a table", field=name, expected="a table name -> rational")
+        out = []
+        for key in sorted(value):
+            if not isinstance(key, str) or not key.isidentifier():
+                raise SpecError(f"{key!r} is not a name", field=name, expected="names such as m, alpha")
+            out.append((key, rational()(value[key], f"{name}.{key}")))
+        return tuple(out)
     return convert
 
 
@@ -252,6 +283,10 @@ class ClaimKind:
     validate : callable, optional
         ``validate(claim)``: checks across the data, target and domain; raises
         :class:`~symtrans.errors.SpecError` naming the field.
+    graph : bool
+        Whether the claim is about a graph.  A graph-free kind (a scalar proof step,
+        the spectrum of a matrix) is proved from its claim alone: ``prove(None, claim)``,
+        its certificate embeds no graph and is fingerprinted by the claim itself.
     """
 
     name: str
@@ -269,6 +304,7 @@ class ClaimKind:
     check_keys: tuple = None
     from_target: Callable = None
     validate: Callable = None
+    graph: bool = True
 
     def prove(self, G, claim, name: str = ""):
         """Run the unit's prover (``<package>.prove.prove``)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from ..backends import BACKENDS
-from ..certificate import Certificate, Verdict
+from ..certificate import Certificate, Verdict, claim_fingerprint
 from ..errors import ExactnessError
 from ..graph import fingerprint, to_json
 
@@ -17,6 +17,8 @@ STRUCTURE = "structure"
 
 def certify(G, claim, verdict, backend: str, precision, evidence, counterexample, start, name) -> Certificate:
     """A certificate for ``claim`` about ``G``: claim and graph embedded, the fingerprint, the time since ``start``.
+
+    ``G`` is ``None`` for a graph-free claim: nothing is embedded, the fingerprint is the claim's.
 
     ``backend`` names the backends the evidence came from (``"poly"``, ``"poly+interval"`` ...,
     or ``"structure"``).  PROVED is refused unless every one of them is exact or rigorous:
@@ -38,5 +40,9 @@ def certify(G, claim, verdict, backend: str, precision, evidence, counterexample
             cls = BACKENDS.get(part)
             if cls is None or not (cls.is_exact or cls.is_rigorous):
                 raise ExactnessError(f"PROVED from the {part} backend, which is neither exact nor rigorous")
-    return Certificate(verdict, claim.to_json(), fingerprint(G), claim.kind, backend, precision, evidence,
+    data = claim.to_json()
+    if G is None:  # a graph-free claim is fingerprinted by itself
+        return Certificate(verdict, data, claim_fingerprint(data), claim.kind, backend, precision, evidence,
+                           counterexample, time.perf_counter() - start, None, name)
+    return Certificate(verdict, data, fingerprint(G), claim.kind, backend, precision, evidence,
                        counterexample, time.perf_counter() - start, to_json(G), name)

@@ -1,0 +1,174 @@
+"""Jiang & Li (NeurIPS 2024, arXiv:2305.18475): the checkable steps of the representation and rate proofs.
+
+The obligations are JL-1 .. JL-11 of ``shared/papers/jiang_li_cheng_obligations.md``; each suspected
+error of the paper is an obligation whose docstring-comment says what the paper prints, what is
+true, and why.  Checked here (every verdict exact or certified; see ``docs/jiang2024.rst``):
+
+* **JL-1** the Eq. (5) model (ReLU ``f^`` and ``F^`` around one softmax head) is permutation
+  equivariant: an exact identity for the generators of ``S_tau`` with ``exp`` and ReLU left
+  uninterpreted (``tau = 2, 3``; ``tau = 4`` in the full run).  Control: with a causal mask it is
+  not, REFUTED at an input.
+* **JL-2** Theorem 4.1's weights: ``rho = log 2`` on equal positions gives softmax weights exactly
+  ``2/(tau+1)`` and ``1/(tau+1)`` for ``tau = 3``, ``I^(s) = [s, s + 1/2]``, on the *whole* domain
+  ``X^(E)`` (exact polytope cells; ``exp(log 2) = 2``).  ``1/tau`` REFUTED.
+* **JL-3** Eq. (23) lists ``2 tau d + 2`` components of ``f``; the text's ``n = 2 tau d + 1`` REFUTED.
+* **JL-6** a rank-``r`` coupling is represented with zero attention error once ``m_h = r`` (every score
+  an identity); ``m_h = r - 1`` REFUTED at a rational point.
+* **JL-7** the printed key index ``e_(k + m_h + 1)`` makes the last key read the value block: REFUTED;
+  ``e_(k + m_h)`` PROVED.
+* **JL-8** the rate step: (a) on the Haar example the printed ``int |rho - rho~| <= sum_(k>1) sigma_k^2``
+  REFUTED, the Cauchy-Schwarz form PROVED with equality; (b) ``sigma_k = 10/k``, ``m = 1``:
+  ``sum_(k>m) sigma_k^2 <= C_1 m^-(2a-1)`` REFUTED by a partial sum.
+* **JL-9** the temporal-mixing example's singular values: the characteristic polynomial of the Gram
+  form, ``sqrt((7 +- sqrt 33)/8)`` and ``1/2``; the printed ``1.265`` REFUTED to three decimals.
+* **JL-10** Prop. 6.3: ``rho(s) = e^(-s/gamma)`` gives ``C_RNN = 1 + gamma``; "``C_RNN <= gamma``" REFUTED.
+
+Not yet checked here (issue 13, next slice): JL-4 (needs the ``factors_through`` kind), JL-5 (the
+corrected representation end to end), JL-8 (c) and the L1 norms by exact integration over cells,
+JL-9 derived from the coupling by a ``spectrum`` kind rather than from its Gram matrices, JL-11.
+
+>>> obs = list(obligations())
+>>> len(obs), sum(o.expected == "REFUTED" for o in obs)
+(35, 11)
+"""
+
+from __future__ import annotations
+
+from symtrans import Box, Claim, Obligation, Weights
+from symtrans.constructions.jiang2024 import (
+    Tokenwise,
+    coupling_model,
+    eq5_model,
+    paper_f_components,
+    representation_weights,
+)
+from symtrans.graph import add_input, add_op, new_graph, set_outputs
+from symtrans.kinds.equivariant import symmetric_generators
+from symtrans.ops import Linear, Mask
+from symtrans.targets import GraphTarget, Polynomial
+
+INTERVALS = [("1", "3/2"), ("2", "5/2"), ("3", "7/2")]  # I^(s) = [s, s + 1/2], tau = 3
+
+
+def _eq5(tau, mask=None):
+    """An Eq. (5) model with small rational weights: f^ and F^ ReLU FFNs, one softmax head, d = 2."""
+    f = Tokenwise(Weights.from_rows([[1, "1/2", 0], [-1, 1, 2]]), Weights.from_rows([[0, "-1/3", 1]]),
+                  Weights.from_rows([[1, 0], [2, 1], [0, -1]]))
+    F = Tokenwise(Weights.from_rows([[1, -1], [1, 1]]), None, Weights.from_rows([[1], [-2]]))
+    G = eq5_model(tau, 2, f, Weights.from_rows([[1], ["1/2"]]), Weights.from_rows([["2/3"], [-1]]),
+                  Weights.from_rows([[1, 0], [1, 1]]), F)
+    if mask is not None:
+        G.nodes["head.weights"]["op"] = type(G.nodes["head.weights"]["op"])("softmax", 1, "row", mask)
+    return G
+
+
+def _constant_target(value, dimension):
+    """A target graph: the constant ``value`` on R^dimension."""
+    T = new_graph("constant")
+    x = add_input(T, "x", (1, dimension))
+    set_outputs(T, [add_op(T, "c", Linear(Weights.zeros(dimension, 1), Weights.from_rows([[value]])), [x])])
+    return GraphTarget(T)
+
+
+def _score_target(G, t, s, sigma, m):
+    """``sum_(k < m) sigma_k phi_k(h_t) psi_k(h_s)`` over the input variables of the coupling model."""
+    r = len(sigma)
+    n = 2 * r + 1
+    names = [f"X_{i + 1}_{j + 1}" for i in range(G.nodes["X"]["shape"][0]) for j in range(n)]
+    terms = " + ".join(f"({sigma[k]})*X_{t + 1}_{k + 1}*X_{s + 1}_{r + k + 1}" for k in range(m))
+    return Polynomial.parse(terms, names)
+
+
+def obligations(quick: bool = True):
+    # JL-1: Appendix A.1, equivariance of Eq. (5), exactly, exp and ReLU uninterpreted.
+    for tau in ((2, 3) if quick else (2, 3, 4)):
+        yield Obligation(f"jiang2024/JL-1 Eq. (5) is permutation equivariant, tau={tau}", lambda tau=tau: _eq5(tau),
+                         Claim("equivariant", output="F_hat.out", expected={"generators": symmetric_generators(tau)}))
+    yield Obligation("jiang2024/JL-1 control: with a causal mask Eq. (5) is not equivariant",
+                     lambda: _eq5(3, Mask.causal(3)),
+                     Claim("equivariant", output="F_hat.out", expected={"generators": symmetric_generators(3)}),
+                     expected="REFUTED")
+
+    # JL-2: the representation's softmax weights, on the whole encoded domain X^(E) = I1 x I2 x I3.
+    box = Box(INTERVALS)
+    tau = len(INTERVALS)
+    for t in range(tau):
+        for s in range(tau):
+            value = f"2/{tau + 1}" if s == t else f"1/{tau + 1}"
+            yield Obligation(f"jiang2024/JL-2 softmax weight ({t + 1},{s + 1}) is exactly {value} on X^(E)",
+                             lambda: representation_weights(INTERVALS),
+                             Claim("equivalent", _constant_target(value, tau), output="weights", row=t, col=s,
+                                   domain=box))
+    yield Obligation("jiang2024/JL-2 negative: the weights are not uniform (1/tau)",
+                     lambda: representation_weights(INTERVALS),
+                     Claim("equivalent", _constant_target(f"1/{tau}", tau), output="weights", domain=box),
+                     expected="REFUTED")
+
+    # JL-3: Eq. (23) prints f(x(s)) = (psi_{0,s}, ..., psi_{2 tau d, s}, b_s): q runs over 0..2 tau d.
+    for n, verdict in (("2*tau*d + 1", "REFUTED"), ("2*tau*d + 2", "PROVED")):
+        yield Obligation(f"jiang2024/JL-3 Eq. (23) has n = {n} components (tau=3, d=1)", None,
+                         Claim("scalar", expected={"relation": f"sum(1, q, 0, 2*tau*d) + 1 == {n}",
+                                                   "values": {"tau": 3, "d": 1}}), expected=verdict)
+    assert paper_f_components(3, 1) == 8  # the construction's count agrees with the sum above
+
+    # JL-6 / JL-7: rank-r positional coupling, sigma = (3, 2), tau = 3; scores as polynomials of h.
+    sigma = ["3", "2"]
+    for m_h, offset, verdict, what in ((2, 0, "PROVED", "JL-6 m_h = r: every score equals the coupling"),
+                                       (1, 0, "REFUTED", "JL-6 m_h = r - 1: the score misses sigma_2 phi_2 psi_2"),
+                                       (2, 1, "REFUTED", "JL-7 printed key index e_(k+m_h+1) reads the value block")):
+        for t, s in ((0, 1), (2, 2)) if verdict == "PROVED" else ((0, 1),):
+            def build(m_h=m_h, offset=offset):
+                return coupling_model(3, sigma, m_h, key_offset=offset)
+            yield Obligation(f"jiang2024/{what}, score ({t + 1},{s + 1})", build,
+                             Claim("identity", _score_target(build(), t, s, sigma, len(sigma)), output="head.scores",
+                                   row=t, col=s), expected=verdict)
+
+    # JL-8 (a): Haar example rho = 1(x)1 + (1/10) h(x)h on [0,1]^2, m_h = 1: rho - rho~ = (1/10) h(u) h(v),
+    # |h| = 1 everywhere but a null set, so int |rho - rho~| = 1/10; the tail is sigma_2^2 = (1/10)^2.
+    # The paper inserts the squared L2 tail linearly (43)-(47); Cauchy-Schwarz gives |I| (tail)^(1/2).
+    haar = {"L1": "1/10", "sigma2": "1/10", "area": 1}
+    yield Obligation("jiang2024/JL-8a printed step: int|rho - rho~| <= sum_{k>1} sigma_k^2 (Haar example)", None,
+                     Claim("scalar", expected={"relation": "L1 <= sigma2**2", "values": haar}), expected="REFUTED")
+    yield Obligation("jiang2024/JL-8a Cauchy-Schwarz repair: int|rho - rho~| <= |I| (sum_{k>1} sigma_k^2)^(1/2)",
+                     None, Claim("scalar", expected={"relation": "L1 <= area*sqrt(sigma2**2)", "values": haar}))
+    yield Obligation("jiang2024/JL-8a the repair is tight on this example", None,
+                     Claim("scalar", expected={"relation": "L1 == area*sqrt(sigma2**2)", "values": haar}))
+    # JL-8 (b): sigma_k = C1 k^-a with C1 = 10, a = 1, m = 1: the printed bound C1 m^-(2a-1) = 10, but the
+    # tail already exceeds it after nine terms (the terms are positive, so the infinite tail is larger still).
+    yield Obligation("jiang2024/JL-8b sum_{k>m} sigma_k^2 <= C1 m^-(2a-1) at sigma_k = 10/k, m = 1", None,
+                     Claim("scalar", expected={"relation": "sum((C1*k**(-a))**2, k, m + 1, 10) <= C1*m**(-(2*a - 1))",
+                                               "values": {"C1": 10, "a": 1, "m": 1}}), expected="REFUTED")
+    # The whole tail is C1^2 (pi^2/6 - 1) = 64.5 (Euler), within the Cauchy-Schwarz-corrected C1^2 m^-(2a-1)/(2a-1).
+    yield Obligation("jiang2024/JL-8b the infinite tail C1^2 (pi^2/6 - 1) is within C1^2 m^-(2a-1)/(2a-1)", None,
+                     Claim("scalar", expected={"relation": "C1**2*(pi**2/6 - 1) <= C1**2*m**(-(2*a - 1))/(2*a - 1)",
+                                               "values": {"C1": 10, "a": 1, "m": 1}}))
+
+    # JL-9: rho~(x1, x2) = rho(x1, x1 + x2) = 1 + 2 sin(a) sin(a + b) = 1 + 2 sin^2(a) cos(b) + 2 sin(a)cos(a) sin(b)
+    # (a = 2 pi x1, b = 2 pi x2): coefficients C = diag(1, 2, 2) in the bases u = (1, sin^2 a, sin a cos a),
+    # v = (1, cos b, sin b), Gram matrices G_u = [[1, 1/2, 0], [1/2, 3/8, 0], [0, 0, 1/8]], G_v = diag(1, 1/2, 1/2).
+    # The squared singular values are the eigenvalues of C G_v C^T G_u = [[1, 1/2, 0], [1, 3/4, 0], [0, 0, 1/4]].
+    yield Obligation("jiang2024/JL-9 characteristic polynomial of the 2x2 block is (4 l^2 - 7 l + 1)/4", None,
+                     Claim("scalar", expected={"relation": "(1 - l)*(3/4 - l) - (1/2)*1 == (4*l**2 - 7*l + 1)/4",
+                                               "free": ["l"]}))
+    for root in ("(7 + sqrt(33))/8", "(7 - sqrt(33))/8"):
+        yield Obligation(f"jiang2024/JL-9 l = {root} is a root", None,
+                         Claim("scalar", expected={"relation": f"4*({root})**2 - 7*({root}) + 1 == 0"}))
+    yield Obligation("jiang2024/JL-9 sigma_1 = sqrt((7 + sqrt 33)/8) rounds to 1.262", None,
+                     Claim("scalar", expected={"relation": "abs(sqrt((7 + sqrt(33))/8) - 1262/1000) < 5/10000"}))
+    yield Obligation("jiang2024/JL-9 printed sigma_1 = 1.265 (three decimals)", None,
+                     Claim("scalar", expected={"relation": "abs(sqrt((7 + sqrt(33))/8) - 1265/1000) < 5/10000"}),
+                     expected="REFUTED")
+    yield Obligation("jiang2024/JL-9 sigma_3 = sqrt((7 - sqrt 33)/8) rounds to 0.396 (printed 0.4)", None,
+                     Claim("scalar", expected={"relation": "abs(sqrt((7 - sqrt(33))/8) - 396/1000) < 5/10000"}))
+    yield Obligation("jiang2024/JL-9 sigma_3 < 1/2: the order is sigma_1 > 1/2 > sigma_3", None,
+                     Claim("scalar", expected={"relation": "sqrt((7 - sqrt(33))/8) < sqrt(1/4)"}))
+
+    # JL-10: Prop. 6.3 with rho(s) = e^(-s/gamma): C1 = 1 + inf{beta : e^(t/beta) rho(t) -> 0} = 1 + gamma
+    # (the exponent t (1/beta - 1/gamma) -> -inf exactly when beta > gamma), C2 = sup_t e^(t/C1) rho(t) = 1
+    # (the exponent t (1/(1 + gamma) - 1/gamma) is decreasing), so C_RNN = C1 C2 = 1 + gamma.
+    yield Obligation("jiang2024/JL-10 C2's exponent 1/(1+g) - 1/g = -1/(g(1+g)) (decreasing in t)", None,
+                     Claim("scalar", expected={"relation": "1/(1 + g) - 1/g == -1/(g*(1 + g))", "free": ["g"]}))
+    for gamma in ("1/2", "2", "10"):
+        yield Obligation(f"jiang2024/JL-10 printed C_RNN <= gamma at gamma = {gamma}", None,
+                         Claim("scalar", expected={"relation": "(1 + g)*1 <= g", "values": {"g": gamma}}),
+                         expected="REFUTED")

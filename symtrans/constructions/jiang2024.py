@@ -1,0 +1,222 @@
+"""Jiang & Li (NeurIPS 2024, arXiv:2305.18475), "Approximation theory of transformer networks for
+sequence modeling": the one-layer, one-head model of Eq. (5) and the pieces of its proofs.
+
+Notes: ``shared/papers/softmax_and_uap.md`` section 2; obligations JL-1 .. JL-11 in
+``shared/papers/jiang_li_cheng_obligations.md``.  Tokens are rows, maps act by ``H @ W``.
+
+**Eq. (5)** (:func:`eq5_model`): ``H_t = F^( sum_s softmax_s[(W_Q h_t)^T W_K h_s] W_V h_s )`` with
+``h = f^(x)``; single layer, single head, no residual, no LayerNorm, no ``1/sqrt(m_h)``.  ``f^`` and
+``F^`` are token-wise ReLU FFNs.  The model is permutation equivariant (Appendix A.1): every part
+is token-wise except the softmax mixing, whose scores permute with the tokens.
+
+**Theorem 4.1's weights** (:func:`representation_weights`): with pairwise disjoint token ranges
+``I^(s)`` and ``rho = log 2`` when both arguments lie in the same ``I^(s)``, else 0, the softmax
+weights are exactly ``2/(tau+1)`` (itself) and ``1/(tau+1)`` (the others): ``e^(log 2) = 2``.  Here
+``f^`` is the exact indicator of each ``I^(s)`` (ReLU ramps in the gaps) and ``W_Q = log 2 * I``:
+the exact backends keep ``log 2`` symbolic (:mod:`symtrans.loglinear`).
+
+**Eq. (23), as printed** (:func:`paper_f_components`): ``f(x(s)) = (psi^_{0,s}, ..., psi^_{2 tau d,s},
+b_s)``, which has ``2 tau d + 2`` components, while the text says ``n = 2 tau d + 1`` (JL-3).
+
+**The gap in ``F_1``** (:func:`f1_gap_model`, JL-4): ``F`` sees only the attention output, which
+for ``tau = 2`` and the weights above is ``(2 psi_t(x_t) + psi_other(x_other)) / 3`` per component;
+the printed ``F_1`` subtracts ``psi_t(x_t)``, which is not determined by that output.
+
+**Low-rank coupling** (:func:`coupling_model`, JL-6, JL-7): a hidden vector
+``h = (phi_1..phi_m | psi_1..psi_m | v)`` of width ``n = 2 m_h + m_v`` and
+``[W_Q]_k = e_k``, ``[W_K]_k = sigma_k e_(k + m_h)`` give scores ``sum_k sigma_k phi_k(u) psi_k(v)``:
+a rank-``m_h`` coupling is represented with zero attention error once ``m_h >= r``.  The paper
+prints the key index as ``e_(k + m_h + 1)``, which reads ``v_1`` for ``k = m_h``.
+
+>>> G = representation_weights([("1", "3/2"), ("2", "5/2"), ("3", "7/2")])
+>>> from symtrans.interpret import evaluate
+>>> from symtrans.backends import RationalBackend
+>>> bk = RationalBackend()
+>>> bk.to_list(evaluate(G, bk, {"X": [["5/4"], ["2"], ["7/2"]]})["weights"])
+[[1/2, 1/4, 1/4], [1/4, 1/2, 1/4], [1/4, 1/4, 1/2]]
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import sympy
+
+from ..errors import SpecError
+from ..exact import exact_rational
+from ..graph import STREAM, add_input, add_op, new_graph, set_outputs
+from ..layers import Head, attention_head
+from ..ops import Linear, ReLU
+from ..weights import Weights
+
+__all__ = ["eq5_model", "indicator_ffn", "representation_weights", "paper_f_components", "f1_gap_model",
+           "coupling_model", "Tokenwise"]
+
+
+class Tokenwise:
+    """A token-wise ReLU FFN ``x -> ReLU(x W1 + b1) W2 + b2`` (``W2 = None``: the affine map ``x W1 + b1``).
+
+    >>> Tokenwise(Weights.identity(2)).widths
+    (2, 2)
+    """
+
+    def __init__(self, w1: Weights, b1: Weights = None, w2: Weights = None, b2: Weights = None):
+        self.w1, self.b1, self.w2, self.b2 = w1, b1, w2, b2
+        out = w2.shape[1] if w2 is not None else w1.shape[1]
+        if w2 is not None and w2.shape[0] != w1.shape[1]:
+            raise SpecError(f"hidden widths {w1.shape[1]} and {w2.shape[0]} differ", field="w2")
+        self.widths = (w1.shape[0], out)
+
+    def add(self, G, H, name: str) -> str:
+        origin = {"role": "tokenwise", "part": name}
+        h = add_op(G, f"{name}.hidden", Linear(self.w1, _row_bias(self.b1, self.w1.shape[1])), [H], origin)
+        if self.w2 is None:
+            return h
+        a = add_op(G, f"{name}.relu", ReLU(), [h], origin)
+        return add_op(G, f"{name}.out", Linear(self.w2, _row_bias(self.b2, self.w2.shape[1])), [a], origin)
+
+
+def _row_bias(b, width):
+    if b is None:
+        return None
+    if b.shape != (1, width):
+        raise SpecError(f"bias of shape {b.shape}", field="bias", expected=f"(1, {width})")
+    return b
+
+
+def eq5_model(tau: int, d: int, f_hat: Tokenwise, query: Weights, key: Weights, value: Weights,
+              F_hat: Tokenwise = None, *, score: str = "softmax", name: str = "eq5"):
+    """The Eq. (5) model on ``tau`` tokens of dimension ``d``: ``F^(softmax(Q K^T) V)`` over ``h = f^(x)``.
+
+    ``query``, ``key``: ``n x m_h``; ``value``: ``n x m_v``.  Nodes: ``X`` (input), ``h`` (the
+    hidden tokens), ``head.scores``, ``weights`` (the softmax weights), ``mix`` (the attention
+    output) and ``out`` (after ``F^``, or the mix itself).  The stream width is ``n``.
+
+    >>> I = Weights.identity(2)
+    >>> G = eq5_model(3, 2, Tokenwise(I), I, I, I)
+    >>> from symtrans.graph import sizes
+    >>> sizes(G)["width"], sizes(G)["tokens"]
+    (2, 3)
+    """
+    if f_hat.widths[0] != d:
+        raise SpecError(f"f^ reads {f_hat.widths[0]} inputs", field="f_hat", expected=f"{d} (the token dimension)")
+    n = f_hat.widths[1]
+    for field, W in (("query", query), ("key", key), ("value", value)):
+        if W.shape[0] != n:
+            raise SpecError(f"{field} has {W.shape[0]} rows", field=field, expected=f"{n} (the width of f^)")
+    G = new_graph(name)
+    X = add_input(G, "X", (tau, d))
+    h = f_hat.add(G, X, "f_hat")
+    h = add_op(G, "h", Linear(Weights.identity(n)), [h], {"role": "tokenwise", "part": "h"})
+    m_v = value.shape[1]
+    head = Head(query, key, value, Weights.identity(m_v), score=score)
+    out = attention_head(G, h, head, name="head", block=1)
+    weights = add_op(G, "weights", Linear(Weights.identity(tau)), ["head.weights"], {"role": "attention"})
+    mix = add_op(G, "mix", Linear(Weights.identity(m_v)), [out], {"role": "attention"})
+    outputs = [mix]
+    if F_hat is not None:
+        if F_hat.widths[0] != m_v:
+            raise SpecError(f"F^ reads {F_hat.widths[0]} inputs", field="F_hat", expected=f"{m_v} (m_v)")
+        outputs = [F_hat.add(G, mix, "F_hat")]
+    G.graph[STREAM] = (tau, n)
+    set_outputs(G, outputs + [weights])
+    return G
+
+
+def indicator_ffn(intervals) -> Tokenwise:
+    """The exact indicators of disjoint intervals ``[a_s, b_s]`` (sorted), as one ReLU layer on ``R``.
+
+    ``up_s(x) = clamp((x - b_(s-1)) / (a_s - b_(s-1)), 0, 1)`` ramps in the gap before ``I^(s)``
+    (``up_0 = 1``); the indicator of ``I^(s)`` is ``up_s - up_(s+1)``: exactly 1 on ``I^(s)`` and 0
+    on the other intervals.
+
+    >>> from symtrans.backends import RationalBackend
+    >>> from symtrans.interpret import evaluate
+    >>> f = indicator_ffn([(0, 1), (2, 4)])
+    >>> G = new_graph(); x = add_input(G, "x", (3, 1)); set_outputs(G, [f.add(G, x, "f")])
+    >>> RationalBackend().to_list(evaluate(G, RationalBackend(), {"x": [[1], [2], ["3/2"]]})["f.out"])
+    [[1, 0], [0, 1], [1/2, 1/2]]
+    """
+    iv = [(exact_rational(a), exact_rational(b)) for a, b in intervals]
+    for (a, b), (c, _) in zip(iv, iv[1:]):
+        if not (a <= b < c):
+            raise SpecError(f"intervals [{a}, {b}] and [{c}, ...] are not disjoint and sorted", field="intervals")
+    tau = len(iv)
+    hidden = 2 * (tau - 1)
+    w1 = Weights((1, hidden), {(0, j): 1 for j in range(hidden)})
+    b1 = Weights((1, hidden), {(0, 2 * (s - 1) + k): -edge
+                               for s in range(1, tau) for k, edge in enumerate((iv[s - 1][1], iv[s][0]))})
+    w2, b2 = {}, {(0, 0): Fraction(1)}
+    for s in range(1, tau):  # up_s = (relu(x - b_(s-1)) - relu(x - a_s)) / gap, added to s, taken from s - 1
+        gap = iv[s][0] - iv[s - 1][1]
+        for k, sign in ((2 * (s - 1), 1), (2 * (s - 1) + 1, -1)):
+            w2[(k, s)] = w2.get((k, s), 0) + sign / gap
+            w2[(k, s - 1)] = w2.get((k, s - 1), 0) - sign / gap
+    return Tokenwise(w1, b1, Weights((hidden, tau), w2), Weights((1, tau), b2))
+
+
+def representation_weights(intervals, score_when_equal=None):
+    """Theorem 4.1's attention (``rho = log 2`` on equal positions, else 0) on one-dimensional tokens.
+
+    ``f^`` is :func:`indicator_ffn`; ``W_Q = log 2 * I``, ``W_K = W_V = I``; the output ``weights``
+    is the softmax weight matrix (``mix`` equals it too, since the values are the indicators).
+    """
+    tau = len(intervals)
+    rho = sympy.log(2) if score_when_equal is None else score_when_equal
+    f = indicator_ffn(intervals)
+    I = Weights.identity(tau)
+    return eq5_model(tau, 1, f, Weights((tau, tau), {(i, i): rho for i in range(tau)}), I, I,
+                     name="jiang2024_representation_weights")
+
+
+def paper_f_components(tau: int, d: int) -> int:
+    """The number of components of ``f(x(s))`` in Eq. (23) as printed: ``psi_0 .. psi_(2 tau d)`` and ``b_s``.
+
+    >>> paper_f_components(3, 1)
+    8
+    """
+    return len(range(0, 2 * tau * d + 1)) + 1
+
+
+def f1_gap_model():
+    """JL-4's instance: ``tau = 2``, ``d = 1``, ``I1 = [0, 1]``, ``I2 = [2, 4]``, ``psi = x`` on ``I1`` and
+    ``(4 - x)/2`` on ``I2`` (one inner function, ``g = id``); the output is ``(tau + 1)`` times the
+    attention output at each position, which is ``2 psi(x_t) + psi(x_other)``.
+
+    The target the printed ``F_1`` needs is ``H_t = psi(x_1) + psi(x_2)`` (the inner sum); at
+    ``x = (0, 2)`` and ``x' = (1/4, 3)`` the output at ``t = 1`` is 1 for both, while ``H_1`` is 1 and 3/4.
+    """
+    # psi^ on I = I1 u I2, continuous and piecewise linear: x - relu(x - 1) - relu(x - 2)/2
+    # indicator of I2: relu(x - 1) - relu(x - 2) (0 on I1, 1 on I2)
+    w1 = Weights((1, 3), {(0, 0): 1, (0, 1): 1, (0, 2): 1})
+    b1 = Weights((1, 3), {(0, 1): -1, (0, 2): -2})
+    # outputs: psi^, 1_{I1}, 1_{I2}; hidden: relu(x), relu(x - 1), relu(x - 2) (x >= 0 on I)
+    w2 = Weights((3, 3), {(0, 0): 1, (1, 0): -1, (2, 0): Fraction(-1, 2),
+                          (1, 1): -1, (2, 1): 1, (1, 2): 1, (2, 2): -1})
+    b2 = Weights((1, 3), {(0, 1): 1})
+    f = Tokenwise(w1, b1, w2, b2)
+    log2 = sympy.log(2)
+    query = Weights((3, 2), {(1, 0): 1, (2, 1): 1})
+    key = Weights((3, 2), {(1, 0): log2, (2, 1): log2})
+    value = Weights((3, 1), {(0, 0): 3})  # (tau + 1) psi^
+    return eq5_model(2, 1, f, query, key, value, name="jiang2024_f1_gap")
+
+
+def coupling_model(tau: int, sigma, m_h: int, m_v: int = 1, key_offset: int = 0):
+    """JL-6 / JL-7: hidden tokens ``h = (phi_1..phi_r | psi_1..psi_r | v_1..v_m_v)`` given as the input.
+
+    The coupling has rank ``r = len(sigma)``: ``rho(u, v) = sum_k sigma_k phi_k(u) psi_k(v)``; the
+    model keeps ``m_h`` terms: ``[W_Q]_k = e_k``, ``[W_K]_k = sigma_k e_(k + r + key_offset)``
+    (``key_offset = 1`` is the index printed in the paper, 1-based ``e_(k + m_h + 1)``).  The input
+    ``X`` is ``tau x (2 r + m_v)``; node ``head.scores`` holds the scores ``(W_Q h_t)^T W_K h_s``.
+    """
+    sigma = [exact_rational(s, "sigma") for s in sigma]
+    r = len(sigma)
+    if not 1 <= m_h <= r:
+        raise SpecError(f"m_h = {m_h}", field="m_h", expected=f"1 <= m_h <= r = {r}")
+    n = 2 * r + m_v
+    query = Weights((n, m_h), {(k, k): 1 for k in range(m_h)})
+    key = Weights((n, m_h), {(k + r + key_offset, k): sigma[k] for k in range(m_h)})
+    value = Weights((n, m_v), {(2 * r + j, j): 1 for j in range(m_v)})
+    f = Tokenwise(Weights.identity(n))
+    return eq5_model(tau, n, f, query, key, value, score="linear", name=f"jiang2024_coupling_mh{m_h}")

@@ -1,0 +1,179 @@
+"""Issue 13's engine pieces: graph-free scalar claims, exact logarithms, formal equivariance."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+import sympy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from symtrans import Claim, Weights, verify
+from symtrans.backends import IntervalBackend, RationalBackend
+from symtrans.checking import check_certificate
+from symtrans.constructions.jiang2024 import coupling_model, eq5_model, f1_gap_model, indicator_ffn, Tokenwise
+from symtrans.errors import BackendError, SpecError, SymtransError
+from symtrans.graph import dumps, fingerprint, loads
+from symtrans.interpret import evaluate
+from symtrans.kinds.equivariant import cyclic_generators, dihedral_generators, symmetric_generators
+from symtrans.loglinear import exp_exact, log_of
+from symtrans.ops import Mask
+
+
+def scalar(relation, **more):
+    return Claim("scalar", expected={"relation": relation, **more})
+
+
+# -- scalar claims --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("relation, more, verdict", [
+    ("exp(log(3)) == 3", {}, "PROVED"),
+    ("sqrt(2 + sqrt(3)) == (sqrt(6) + sqrt(2))/2", {}, "PROVED"),
+    ("sqrt(2 + sqrt(3)) == (sqrt(6) + sqrt(3))/2", {}, "REFUTED"),
+    ("pi < 355/113", {}, "PROVED"),
+    ("sum(1/k**2, k, 1, 1000) < pi**2/6", {}, "PROVED"),
+    ("m**(-1/2) >= 1/2", {"values": {"m": 4}}, "PROVED"),
+    ("m**(-1/2) > 1/2", {"values": {"m": 4}}, "REFUTED"),
+    ("(a + b)**2 == a**2 + 2*a*b + b**2", {"free": ["a", "b"]}, "PROVED"),
+    ("1/(1 + g) == 1 - g/(1 + g)", {"free": ["g"]}, "PROVED"),
+    ("(a + b)**2 == a**2 + b**2", {"free": ["a", "b"]}, "REFUTED"),
+])
+def test_scalar_verdicts_and_their_certificates_recheck(relation, more, verdict):
+    cert = verify(None, scalar(relation, **more))
+    assert cert.verdict == verdict, cert.evidence
+    assert cert.graph is None
+    result = check_certificate(cert.to_json())
+    assert result.holds and result.verdict == verdict, result.reason
+
+
+def test_an_undecidable_transcendental_equality_is_unknown_not_a_guess():
+    cert = verify(None, scalar("exp(1) + pi == pi + exp(1) + 0*log(2)", max_bits=128))
+    assert cert.verdict in ("PROVED", "UNKNOWN")  # SymPy may cancel it; it is never REFUTED
+    cert = verify(None, scalar("exp(pi) - pi == exp(pi) - pi + (sqrt(2) - sqrt(2))", max_bits=128))
+    assert cert.verdict != "REFUTED"
+
+
+@pytest.mark.parametrize("data, field", [
+    ({"relation": "1 + 1"}, "relation"),
+    ({"relation": "1 < 2 < 3"}, "relation"),
+    ({"relation": "x != 1", "free": ["x"]}, "relation"),
+    ({"relation": "x == 1", "free": ["x"], "values": {"x": 1}}, "free"),
+    ({"relation": "sum(k, k, 1, n) == 1", "free": ["n"]}, "relation"),
+    ({"relation": "y == 1"}, "relation"),
+    ({"relation": "1 == 1", "values": {"x": "0.5"}}, "values.x"),
+    ({"relation": "sum(1, k, 1, 10**9) == 1"}, "relation"),
+])
+def test_scalar_bad_input_is_one_line_naming_the_field(data, field):
+    with pytest.raises(SymtransError) as info:
+        Claim("scalar", expected=data)
+    assert "\n" not in str(info.value)
+    assert getattr(info.value, "field", None) in (field, None) or field in str(info.value)
+
+
+def test_graph_free_certificates_are_checked_from_their_claim():
+    cert = verify(None, scalar("(1 + g)**2 == 1 + g**2", free=["g"])).to_json()
+    assert check_certificate(cert).holds
+    moved = copy.deepcopy(cert)
+    moved["counterexample"]["point"] = {"g": "0"}  # the difference is 0 there
+    assert not check_certificate(moved).holds
+    changed = copy.deepcopy(cert)
+    changed["claim"]["expected"]["relation"] = "(1 + g)**2 == 1 + 2*g + g**2"
+    result = check_certificate(changed)
+    assert not result.holds and "fingerprint" in result.reason  # the claim no longer hashes as recorded
+    with_graph = copy.deepcopy(cert)
+    with_graph["graph"] = {"nodes": []}
+    assert check_certificate(with_graph).malformed
+    flipped = verify(None, scalar("2 < 3")).to_json()
+    flipped["verdict"] = "REFUTED"
+    assert not check_certificate(flipped).holds
+
+
+def test_a_graph_free_claim_takes_no_graph():
+    with pytest.raises(SpecError, match="about no graph"):
+        verify(f1_gap_model(), scalar("1 == 1"))
+
+
+# -- exact logarithms -----------------------------------------------------------------------------------
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 10 ** 6), st.integers(1, 10 ** 6), st.integers(-3, 3))
+def test_exp_of_log_is_exact(p, q, k):
+    r = sympy.Rational(p, q)
+    x = k * log_of(r.p) - k * log_of(r.q)
+    value = exp_exact(x)
+    assert value == (r ** k if k >= 0 else 1 / r ** (-k))
+
+
+def test_log_linear_values_compare_exactly_and_refuse_what_is_not_exact():
+    two, three = log_of(2), log_of(3)
+    assert (two + three) == log_of(6) and two < three and not (two == three)
+    assert exp_exact(two / 2) is None  # sqrt(2): irrational
+    with pytest.raises(BackendError):
+        _ = two * three
+
+
+def test_log_weights_survive_a_file_and_evaluate_exactly_and_rigorously():
+    G = f1_gap_model()
+    H = loads(dumps(G))
+    assert fingerprint(H) == fingerprint(G)
+    bk = RationalBackend()
+    assert bk.to_list(evaluate(H, bk, {"X": [["1/4"], [3]]})["mix"]) == [[1], [sympy.Rational(5, 4)]]
+    ib = IntervalBackend(prec=80)
+    with ib.session():
+        v = ib.to_list(evaluate(H, ib, {"X": [["1/4"], [3]]})["mix"])[0][0]
+    assert ib.contains(v, 1)
+
+
+def test_indicators_are_exact_on_their_intervals_and_refuse_overlaps():
+    f = indicator_ffn([(0, 1), (2, 3), (5, 6)])
+    assert f.widths == (1, 3)
+    with pytest.raises(SpecError):
+        indicator_ffn([(0, 2), (1, 3)])
+
+
+# -- equivariance -----------------------------------------------------------------------------------------
+def _model(tau, mask=None):
+    I2 = Weights.identity(2)
+    G = eq5_model(tau, 2, Tokenwise(I2, None, Weights.from_rows([[1, -1], [2, 1]])), I2,
+                  Weights.from_rows([["1/2", 0], [0, -1]]), I2)
+    if mask is not None:
+        op = G.nodes["head.weights"]["op"]
+        G.nodes["head.weights"]["op"] = type(op)("softmax", 1, "row", mask)
+    return G
+
+
+@pytest.mark.parametrize("gens", [symmetric_generators(3), cyclic_generators(3), dihedral_generators(3)])
+def test_eq5_is_equivariant_and_the_certificate_rechecks(gens):
+    cert = verify(_model(3), Claim("equivariant", output="mix", expected={"generators": gens}))
+    assert cert.verdict == "PROVED"
+    assert check_certificate(cert.to_json()).holds
+
+
+def test_a_masked_head_is_refuted_with_a_checkable_input_and_tampering_is_caught():
+    cert = verify(_model(3, Mask.causal(3)), Claim("equivariant", output="mix",
+                                                  expected={"generators": symmetric_generators(3)}))
+    assert cert.verdict == "REFUTED"
+    data = cert.to_json()
+    assert check_certificate(data).holds
+    bad = copy.deepcopy(data)
+    bad["counterexample"]["permutation"] = [0, 1, 2]
+    assert not check_certificate(bad).holds
+    same = copy.deepcopy(data)
+    same["counterexample"]["input"] = [["1", "1"], ["1", "1"], ["1", "1"]]  # equal tokens: no difference
+    assert not check_certificate(same).holds
+
+
+@pytest.mark.parametrize("gens, match", [([[0, 0, 1]], "not a permutation"), ([[0, 1], [0, 1, 2]], "lengths"),
+                                         ([], "non-empty"), ([[0, 1, "2"]], "positions")])
+def test_bad_permutations_are_refused(gens, match):
+    with pytest.raises(SpecError, match=match):
+        Claim("equivariant", expected={"generators": gens})
+
+
+def test_generators_must_permute_the_models_tokens():
+    with pytest.raises(SpecError, match="4 positions for an input of 3 tokens"):
+        verify(_model(3), Claim("equivariant", output="mix", expected={"generators": cyclic_generators(4)}))
+
+
+def test_the_coupling_model_refuses_a_head_larger_than_the_rank():
+    with pytest.raises(SpecError, match="m_h"):
+        coupling_model(3, ["1", "2"], 3)
