@@ -34,17 +34,21 @@ JL-9 derived from the coupling by a ``spectrum`` kind rather than from its Gram 
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from symtrans import Box, Claim, Obligation, Weights
 from symtrans.constructions.jiang2024 import (
     Tokenwise,
+    corrected_representation,
     coupling_model,
     eq5_model,
+    f1_gap_model,
     paper_f_components,
     representation_weights,
 )
 from symtrans.graph import add_input, add_op, new_graph, set_outputs
 from symtrans.kinds.equivariant import symmetric_generators
-from symtrans.ops import Linear, Mask
+from symtrans.ops import Linear, Mask, ReLU
 from symtrans.targets import GraphTarget, Polynomial
 
 INTERVALS = [("1", "3/2"), ("2", "5/2"), ("3", "7/2")]  # I^(s) = [s, s + 1/2], tau = 3
@@ -68,6 +72,26 @@ def _constant_target(value, dimension):
     x = add_input(T, "x", (1, dimension))
     set_outputs(T, [add_op(T, "c", Linear(Weights.zeros(dimension, 1), Weights.from_rows([[value]])), [x])])
     return GraphTarget(T)
+
+
+def _relu_target(rows, out, name):
+    """A target graph on R^2: ``relu(x W + b) out`` (each hidden unit one row ``(w1, w2, b)``)."""
+    T = new_graph(name)
+    x = add_input(T, "x", (1, 2))
+    W = Weights((2, len(rows)), {(i, j): r[i] for j, r in enumerate(rows) for i in range(2) if r[i]})
+    b = Weights((1, len(rows)), {(0, j): r[2] for j, r in enumerate(rows) if r[2]})
+    h = add_op(T, "h", Linear(W, b), [x])
+    a = add_op(T, "a", ReLU(), [h])
+    set_outputs(T, [add_op(T, "H", Linear(Weights((len(rows), 1), {(j, 0): c for j, c in enumerate(out) if c})),
+                           [a])])
+    return GraphTarget(T)
+
+
+# JL-5's target H_t(x) = max(x1, x2 - 2) - x_t on I1 x I2 = [0, 1] x [2, 4] (there x1, x2 >= 0):
+# H_1 = relu(x2 - 2 - x1), H_2 = x1 - x2 + relu(x2 - 2 - x1).
+H_UNITS = [(-1, 1, -2), (1, 0, 0), (0, 1, 0)]
+H_OUT = {1: [1, 0, 0], 2: [1, 1, -1]}
+JL45_BOX = Box([(0, 1), (2, 4)])
 
 
 def _score_target(G, t, s, sigma, m):
@@ -110,6 +134,35 @@ def obligations(quick: bool = True):
                          Claim("scalar", expected={"relation": f"sum(1, q, 0, 2*tau*d) + 1 == {n}",
                                                    "values": {"tau": 3, "d": 1}}), expected=verdict)
     assert paper_f_components(3, 1) == 8  # the construction's count agrees with the sum above
+
+    # JL-4: the printed F_1 subtracts psi_t(x_t) from the attention output, which does not determine it.
+    # tau = 2, d = 1, psi = x on I1 = [0, 1] and (4 - x)/2 on I2 = [2, 4], g = id: the output at t = 1 is
+    # 2 psi(x1) + psi(x2), and F_1 must recover the inner sum H_1 = psi(x1) + psi(x2) = x1 + (4 - x2)/2.
+    inner = Polynomial.parse("X_1_1 + (4 - X_2_1)/2", ["X_1_1", "X_2_1"])
+    yield Obligation("jiang2024/JL-4 the attention output at t=1 determines H_1 (the printed F_1): exact pair",
+                     f1_gap_model, Claim("factors_through", inner, output="mix",
+                                         expected={"points": [[0, 2], ["1/4", 3]]}), expected="REFUTED")
+    yield Obligation("jiang2024/JL-4 the same, searched on I1 x I2", f1_gap_model,
+                     Claim("factors_through", inner, output="mix", domain=JL45_BOX), expected="REFUTED")
+
+    # JL-5: Theorem 4.1's statement holds on the instance, through the corrected construction (n = tau d + 1).
+    for t in (1, 2):
+        yield Obligation(f"jiang2024/JL-5 corrected representation computes H_{t} on I1 x I2", corrected_representation,
+                         Claim("equivalent", _relu_target(H_UNITS, H_OUT[t], f"H_{t}"), output="F_hat.out",
+                               row=t - 1, domain=JL45_BOX))
+        yield Obligation(f"jiang2024/JL-5 the position label of the attention output at t={t} is {t}/3 "
+                         "(disjoint image sets)", corrected_representation,
+                         Claim("equivalent", _constant_target(f"{t}/3", 2), output="mix", row=t - 1, col=2,
+                               domain=JL45_BOX))
+    grid = [[Fraction(i, 4), 2 + Fraction(j, 2)] for i in range(5) for j in range(5)]
+    yield Obligation("jiang2024/JL-5 its attention output at t=1 determines x itself (H = x1 x2, 25 grid points)",
+                     corrected_representation,
+                     Claim("factors_through", Polynomial.parse("X_1_1*X_2_1", ["X_1_1", "X_2_1"]), output="mix",
+                           expected={"points": [[str(v) for v in p] for p in grid]}))
+    yield Obligation("jiang2024/JL-5 negative: the construction does not compute H_1 with x1 and x2 swapped",
+                     corrected_representation,
+                     Claim("equivalent", _relu_target([(1, -1, 2), (1, 0, 0), (0, 1, 0)], [1, 0, 0], "wrong"),
+                           output="F_hat.out", row=0, domain=JL45_BOX), expected="REFUTED")
 
     # JL-6 / JL-7: rank-r positional coupling, sigma = (3, 2), tau = 3; scores as polynomials of h.
     sigma = ["3", "2"]

@@ -99,6 +99,8 @@ class Claim:
             if dim is not None and self.domain.dimension != dim:
                 raise SpecError(f"a box of dimension {self.domain.dimension} for a target on R^{dim}",
                                 field="domain", expected=f"{dim} intervals")
+        elif u.domain == "box_or_none" and self.domain is not None and not isinstance(self.domain, Box):
+            raise SpecError(f"a {u.name} claim takes a box domain or none", field="domain")
         elif u.domain is None and self.domain is not None:
             raise SpecError(f"a {u.name} claim takes no domain", field="domain")
         if u.validate is not None:

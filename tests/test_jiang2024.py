@@ -177,3 +177,43 @@ def test_generators_must_permute_the_models_tokens():
 def test_the_coupling_model_refuses_a_head_larger_than_the_rank():
     with pytest.raises(SpecError, match="m_h"):
         coupling_model(3, ["1", "2"], 3)
+
+
+# -- factors through ------------------------------------------------------------------------------------
+def _inner():
+    from symtrans import Polynomial
+    return Polynomial.parse("X_1_1 + (4 - X_2_1)/2", ["X_1_1", "X_2_1"])
+
+
+def test_the_printed_f1_gap_is_refuted_by_an_exact_pair_that_rechecks():
+    cert = verify(f1_gap_model(), Claim("factors_through", _inner(), output="mix",
+                                        expected={"points": [[0, 2], ["1/4", 3]]}))
+    assert cert.verdict == "REFUTED" and cert.counterexample["H"] == ["1", "3/4"]
+    data = cert.to_json()
+    assert check_certificate(data).holds
+    moved = copy.deepcopy(data)
+    moved["counterexample"]["points"][1] = ["1/2", "3"]  # not in the finite domain
+    assert not check_certificate(moved).holds
+
+
+def test_a_box_search_finds_a_pair_and_a_finite_proof_rechecks():
+    from symtrans import Box, Polynomial
+    cert = verify(f1_gap_model(), Claim("factors_through", _inner(), output="mix", domain=Box([(0, 1), (2, 4)])))
+    assert cert.verdict == "REFUTED" and check_certificate(cert.to_json()).holds
+    whole = Polynomial.parse("2*X_1_1 + (4 - X_2_1)/2", ["X_1_1", "X_2_1"])  # h itself: determined
+    pts = [[i, j] for i in ("0", "1/2", "1") for j in ("2", "3", "4")]
+    cert = verify(f1_gap_model(), Claim("factors_through", whole, output="mix", expected={"points": pts}))
+    assert cert.verdict == "PROVED" and check_certificate(cert.to_json()).holds
+    cert = verify(f1_gap_model(), Claim("factors_through", whole, output="mix", domain=Box([(0, 1), (2, 4)])))
+    assert cert.verdict == "UNKNOWN"  # no pair on the grid, and no proof on a continuum is attempted
+
+
+@pytest.mark.parametrize("data, domain, match", [
+    ({}, None, "needs points or a box"),
+    ({"points": [[0, 2, 1]]}, None, "3 coordinates"),
+    ({"points": [[0, 2]]}, "box", "one domain"),
+])
+def test_factors_through_bad_input(data, domain, match):
+    from symtrans import Box
+    with pytest.raises(SpecError, match=match):
+        Claim("factors_through", _inner(), expected=data, domain=Box([(0, 1), (2, 4)]) if domain else None)

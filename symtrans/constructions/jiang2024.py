@@ -56,24 +56,44 @@ __all__ = ["eq5_model", "indicator_ffn", "representation_weights", "paper_f_comp
 class Tokenwise:
     """A token-wise ReLU FFN ``x -> ReLU(x W1 + b1) W2 + b2`` (``W2 = None``: the affine map ``x W1 + b1``).
 
+    :meth:`deep` chains more layers: affine maps with a ReLU between each two.
+
     >>> Tokenwise(Weights.identity(2)).widths
     (2, 2)
+    >>> Tokenwise.deep([(Weights.identity(2), None), (Weights.ones(2, 3), None), (Weights.ones(3, 1), None)]).widths
+    (2, 1)
     """
 
     def __init__(self, w1: Weights, b1: Weights = None, w2: Weights = None, b2: Weights = None):
-        self.w1, self.b1, self.w2, self.b2 = w1, b1, w2, b2
-        out = w2.shape[1] if w2 is not None else w1.shape[1]
-        if w2 is not None and w2.shape[0] != w1.shape[1]:
-            raise SpecError(f"hidden widths {w1.shape[1]} and {w2.shape[0]} differ", field="w2")
-        self.widths = (w1.shape[0], out)
+        self.maps = [(w1, b1)] + ([(w2, b2)] if w2 is not None else [])
+        self._check()
+
+    @classmethod
+    def deep(cls, maps) -> "Tokenwise":
+        """Affine maps ``[(W, b), ...]`` with a ReLU between each two."""
+        self = cls.__new__(cls)
+        self.maps = list(maps)
+        self._check()
+        return self
+
+    def _check(self):
+        if not self.maps:
+            raise SpecError("no layers", field="maps")
+        for k, ((w, _), (v, _)) in enumerate(zip(self.maps, self.maps[1:])):
+            if v.shape[0] != w.shape[1]:
+                raise SpecError(f"layer {k + 1} reads {v.shape[0]} values, layer {k} gives {w.shape[1]}",
+                                field="maps")
+        self.widths = (self.maps[0][0].shape[0], self.maps[-1][0].shape[1])
 
     def add(self, G, H, name: str) -> str:
         origin = {"role": "tokenwise", "part": name}
-        h = add_op(G, f"{name}.hidden", Linear(self.w1, _row_bias(self.b1, self.w1.shape[1])), [H], origin)
-        if self.w2 is None:
-            return h
-        a = add_op(G, f"{name}.relu", ReLU(), [h], origin)
-        return add_op(G, f"{name}.out", Linear(self.w2, _row_bias(self.b2, self.w2.shape[1])), [a], origin)
+        last = len(self.maps) - 1
+        for k, (w, b) in enumerate(self.maps):
+            label = "out" if k == last and k else ("hidden" if k == 0 else f"hidden{k}")
+            H = add_op(G, f"{name}.{label}", Linear(w, _row_bias(b, w.shape[1])), [H], origin)
+            if k < last:
+                H = add_op(G, f"{name}.relu{k if k else ''}", ReLU(), [H], origin)
+        return H
 
 
 def _row_bias(b, width):
@@ -220,3 +240,56 @@ def coupling_model(tau: int, sigma, m_h: int, m_v: int = 1, key_offset: int = 0)
     value = Weights((n, m_v), {(2 * r + j, j): 1 for j in range(m_v)})
     f = Tokenwise(Weights.identity(n))
     return eq5_model(tau, n, f, query, key, value, score="linear", name=f"jiang2024_coupling_mh{m_h}")
+
+
+def corrected_representation():
+    """JL-5: Theorem 4.1 on an instance, through a corrected construction with ``n = tau d + 1``.
+
+    Instance: ``tau = 2``, ``d = 1``, ``I1 = [0, 1]``, ``I2 = [2, 4]``, target
+    ``H_t(x) = max(x_1, x_2 - 2) - x_t``.
+
+    * ``f(x(s)) = (e_s (x) x(s), b_s)``: ``(1_I1(x) x, 1_I2(x) x, 1_I2(x))``, three components
+      (``n = tau d + 1``), each exact on ``I = I1 u I2`` with ReLU ramps in the gap:
+      ``1_I1(x) x = x - 2 relu(x - 1) + relu(x - 2)``, ``1_I2(x) x = 2 relu(x - 1) - relu(x - 2)``,
+      ``1_I2(x) = relu(x - 1) - relu(x - 2)`` (for ``x >= 0``).
+    * ``rho = log 2`` on the same interval, else 0, computed from the indicators (``rho`` is separate
+      from ``f`` in Theorem 4.1); the weights are ``2/3`` (itself) and ``1/3`` (the other).
+    * The attention output at ``t`` is ``a = (2/3 or 1/3) x_1, (1/3 or 2/3) x_2, b``-mix; its third
+      component is ``1/3`` at ``t = 1`` and ``2/3`` at ``t = 2``: the image sets are disjoint, so ``F``
+      can tell ``t``, and then ``x`` (each ``x_s`` sits in its own slot, scaled by a known weight).
+    * ``F^`` computes both candidates ``y_1(a)`` (reading ``a`` as position 1) and ``y_2(a)`` and
+      keeps one by Gu et al.'s big-M gate (R2): ``relu(y - M g) - relu(-y - M g)`` is ``y`` at
+      ``g = 0`` and ``0`` at ``g = 1`` when ``|y| <= M``; ``g = 3 a_3 - 1``, ``M = 8``.
+
+    This repairs the printed proof's gap (JL-4: ``F_1`` needs ``psi_t(x_t)``, which the attention
+    output does not determine) by giving each position its own slot, at ``n = tau d + 1``.
+    Outputs: ``out`` (``H_t`` per row), ``mix`` (the attention output), ``weights``.
+    """
+    # f^ hidden: relu(x), relu(x - 1), relu(x - 2); outputs (1_I1 x, 1_I2 x, 1_I2, 1_I1)
+    w1 = Weights((1, 3), {(0, 0): 1, (0, 1): 1, (0, 2): 1})
+    b1 = Weights((1, 3), {(0, 1): -1, (0, 2): -2})
+    w2 = Weights((3, 4), {(0, 0): 1, (1, 0): -2, (2, 0): 1, (1, 1): 2, (2, 1): -1,
+                          (1, 2): 1, (2, 2): -1, (1, 3): -1, (2, 3): 1})
+    b2 = Weights((1, 4), {(0, 3): 1})
+    f = Tokenwise(w1, b1, w2, b2)
+    log2 = sympy.log(2)
+    query = Weights((4, 2), {(3, 0): log2, (2, 1): log2})  # (1_I1, 1_I2) scaled by log 2
+    key = Weights((4, 2), {(3, 0): 1, (2, 1): 1})
+    value = Weights((4, 3), {(0, 0): 1, (1, 1): 1, (2, 2): 1})  # f: the first three components
+    half, M = Fraction(3, 2), 8
+    # F^ layer 1: u1 = relu(3 a2 - 2 - 3/2 a1), u2 = relu(3/2 a2 - 2 - 3 a1), and a1, a2, a3 (>= 0) passed on
+    L1 = Weights((3, 5), {(0, 0): -half, (1, 0): 3, (0, 1): -3, (1, 1): half, (0, 2): 1, (1, 3): 1, (2, 4): 1})
+    c1 = Weights((1, 5), {(0, 0): -2, (0, 1): -2})
+    # y1 = u1, y2 = 3 a1 - 3/2 a2 + u2, g = 3 a3 - 1; layer 2: relu(+-y1 - M g), relu(+-y2 - M (1 - g))
+    y1 = {0: Fraction(1)}
+    y2 = {2: Fraction(3), 3: -half, 1: Fraction(1)}
+    L2, c2 = {}, {}
+    for col, (y, sign, gate) in enumerate(((y1, 1, 1), (y1, -1, 1), (y2, 1, -1), (y2, -1, -1))):
+        for row, coeff in y.items():
+            L2[(row, col)] = sign * coeff
+        L2[(4, col)] = L2.get((4, col), 0) - M * gate * 3  # - M g = - M (3 a3 - 1);  - M (1 - g) = + M (3 a3 - 2)
+        c2[(0, col)] = M * gate * 1 if gate == 1 else -2 * M
+    F = Tokenwise.deep([(L1, c1), (Weights((5, 4), L2), Weights((1, 4), c2)),
+                        (Weights((4, 1), {(0, 0): 1, (1, 0): -1, (2, 0): 1, (3, 0): -1}), None)])
+    G = eq5_model(2, 1, f, query, key, value, F, name="jiang2024_corrected_representation")
+    return G

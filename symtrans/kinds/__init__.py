@@ -24,6 +24,7 @@ from . import (
     emulation,
     equivalent,
     equivariant,
+    factors_through,
     identity,
     logit_gap,
     memorise,
@@ -41,7 +42,8 @@ __all__ = ["KINDS", "UNITS", "ClaimKind", "lookup", "unit", "register", "unregis
 #: The units, in the order specs look for a default method of a target kind.
 UNITS = (identity.KIND, readout.KIND, channels.KIND, sizes.KIND, equivalent.KIND, emulation.KIND, regions.KIND,
          sup_error.KIND, bound.KIND, contextual_mapping.KIND, logit_gap.KIND, same_output.KIND, boltzmann.KIND,
-         memorise.KIND, decodes.KIND, scalar.KIND, equivariant.KIND)
+         memorise.KIND, decodes.KIND, scalar.KIND, equivariant.KIND,
+         factors_through.KIND)
 
 #: Kind name -> unit.
 KINDS: dict = {}

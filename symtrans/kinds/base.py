@@ -269,8 +269,9 @@ class ClaimKind:
         Target kinds the claim takes (``()``: none).
     spec_targets : tuple of str
         Target kinds a spec file may pair with this method (``()``: not from specs).
-    domain : {"box", "reals", None}
-        The domain the claim needs.
+    domain : {"box", "reals", "box_or_none", None}
+        The domain the claim needs (``box_or_none``: a box, or none when the data
+        gives a finite domain).
     envelope : tuple of str
         Which of :data:`ENVELOPE`'s fields apply.
     aliases : tuple of str
