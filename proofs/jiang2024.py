@@ -196,25 +196,46 @@ def obligations(quick: bool = True):
                      Claim("scalar", expected={"relation": "C1**2*(pi**2/6 - 1) <= C1**2*m**(-(2*a - 1))/(2*a - 1)",
                                                "values": {"C1": 10, "a": 1, "m": 1}}))
 
-    # JL-9: rho~(x1, x2) = rho(x1, x1 + x2) = 1 + 2 sin(a) sin(a + b) = 1 + 2 sin^2(a) cos(b) + 2 sin(a)cos(a) sin(b)
-    # (a = 2 pi x1, b = 2 pi x2): coefficients C = diag(1, 2, 2) in the bases u = (1, sin^2 a, sin a cos a),
-    # v = (1, cos b, sin b), Gram matrices G_u = [[1, 1/2, 0], [1/2, 3/8, 0], [0, 0, 1/8]], G_v = diag(1, 1/2, 1/2).
-    # The squared singular values are the eigenvalues of C G_v C^T G_u = [[1, 1/2, 0], [1, 3/4, 0], [0, 0, 1/4]].
-    yield Obligation("jiang2024/JL-9 characteristic polynomial of the 2x2 block is (4 l^2 - 7 l + 1)/4", None,
+    # JL-9: temporal mixing (section 6, appendix D.3): rho(x1, x2) = 1 + 2 sin(2 pi x1) sin(2 pi x2) has singular
+    # values (1, 1); rho~(x1, x2) = rho(x1, x1 + x2) = 1 + 2 sin^2(a) cos(b) + 2 sin(a) cos(a) sin(b) (a = 2 pi x1,
+    # b = 2 pi x2).  The spectrum kind checks the expansion, integrates the Gram matrices exactly and isolates the
+    # roots of the characteristic polynomial x^3 - 2x^2 + 11/16 x - 1/16 = (x - 1/4)(x^2 - 7/4 x + 1/4).
+    before = {"coefficients": [[1, 0], [0, 2]], "left": ["1", "sin(2*pi*u)"], "right": ["1", "sin(2*pi*v)"],
+              "kernel": "1 + 2*sin(2*pi*u)*sin(2*pi*v)"}
+    mixed = {"coefficients": [[1, 0, 0], [0, 2, 0], [0, 0, 2]],
+             "left": ["1", "sin(2*pi*u)**2", "sin(2*pi*u)*cos(2*pi*u)"], "right": ["1", "cos(2*pi*v)", "sin(2*pi*v)"],
+             "kernel": "1 + 2*sin(2*pi*u)*sin(2*pi*(u + v))"}
+    yield Obligation("jiang2024/JL-9 before mixing the singular values are 1, 1", None,
+                     Claim("spectrum", expected=dict(before, values=["1", "1"])))
+    yield Obligation("jiang2024/JL-9 after mixing they are sqrt((7 + sqrt 33)/8), 1/2, sqrt((7 - sqrt 33)/8)", None,
+                     Claim("spectrum", expected=dict(mixed, values=["sqrt((7 + sqrt(33))/8)", "1/2",
+                                                                     "sqrt((7 - sqrt(33))/8)"])))
+    yield Obligation("jiang2024/JL-9 printed sigma_1 = 1.265 (the others at their true 0.500, 0.396)", None,
+                     Claim("spectrum", expected=dict(mixed, decimals=["1.265", "0.500", "0.396"], digits=3)),
+                     expected="REFUTED")
+    yield Obligation("jiang2024/JL-9 the printed 0.5 and 0.4 are right to one decimal (as is 1.3)", None,
+                     Claim("spectrum", expected=dict(mixed, decimals=["1.3", "0.5", "0.4"], digits=1)))
+    yield Obligation("jiang2024/JL-9 to three decimals they are 1.262, 0.500, 0.396", None,
+                     Claim("spectrum", expected=dict(mixed, decimals=["1.262", "0.500", "0.396"], digits=3)))
+    yield Obligation("jiang2024/JL-9 mixing raised the POD rank from 2 to 3", None,
+                     Claim("spectrum", expected=dict(mixed, rank=3)))
+    yield Obligation("jiang2024/JL-9 the factor of the characteristic polynomial (4 l^2 - 7 l + 1)/4", None,
                      Claim("scalar", expected={"relation": "(1 - l)*(3/4 - l) - (1/2)*1 == (4*l**2 - 7*l + 1)/4",
                                                "free": ["l"]}))
-    for root in ("(7 + sqrt(33))/8", "(7 - sqrt(33))/8"):
-        yield Obligation(f"jiang2024/JL-9 l = {root} is a root", None,
-                         Claim("scalar", expected={"relation": f"4*({root})**2 - 7*({root}) + 1 == 0"}))
-    yield Obligation("jiang2024/JL-9 sigma_1 = sqrt((7 + sqrt 33)/8) rounds to 1.262", None,
-                     Claim("scalar", expected={"relation": "abs(sqrt((7 + sqrt(33))/8) - 1262/1000) < 5/10000"}))
-    yield Obligation("jiang2024/JL-9 printed sigma_1 = 1.265 (three decimals)", None,
-                     Claim("scalar", expected={"relation": "abs(sqrt((7 + sqrt(33))/8) - 1265/1000) < 5/10000"}),
-                     expected="REFUTED")
-    yield Obligation("jiang2024/JL-9 sigma_3 = sqrt((7 - sqrt 33)/8) rounds to 0.396 (printed 0.4)", None,
-                     Claim("scalar", expected={"relation": "abs(sqrt((7 - sqrt(33))/8) - 396/1000) < 5/10000"}))
-    yield Obligation("jiang2024/JL-9 sigma_3 < 1/2: the order is sigma_1 > 1/2 > sigma_3", None,
-                     Claim("scalar", expected={"relation": "sqrt((7 - sqrt(33))/8) < sqrt(1/4)"}))
+
+    # JL-6's POD: a positional coupling R on tau = 3 positions (uniform weights) of rank 2, R = 3 phi1 psi1^T +
+    # 2 phi2 psi2^T; its singular values are those of D^1/2 R D^1/2 (D = I/3): two nonzero, so m_h = 2 is the
+    # least head size with zero attention error.
+    R = [[3, 0, 3], [5, 2, 3], [2, 2, 0]]
+    third = [["1/3", 0, 0], [0, "1/3", 0], [0, 0, "1/3"]]
+    for rank, verdict in ((2, "PROVED"), (1, "REFUTED")):
+        yield Obligation(f"jiang2024/JL-6 the positional coupling's POD rank is {rank}", None,
+                         Claim("spectrum", expected={"coefficients": R, "gram_left": third, "gram_right": third,
+                                                     "rank": rank}), expected=verdict)
+    # JL-8 (a)'s singular values: rho = 1 (x) 1 + (1/10) h (x) h with the Haar function h (int h = 0, int h^2 = 1:
+    # {1, h} is orthonormal), so sigma = (1, 1/10) and the tail beyond m_h = 1 is sigma_2^2 = 1/100.
+    yield Obligation("jiang2024/JL-8a the Haar example's singular values are 1 and 1/10", None,
+                     Claim("spectrum", expected={"coefficients": [[1, 0], [0, "1/10"]], "values": ["1", "1/10"]}))
 
     # JL-10: Prop. 6.3 with rho(s) = e^(-s/gamma): C1 = 1 + inf{beta : e^(t/beta) rho(t) -> 0} = 1 + gamma
     # (the exponent t (1/beta - 1/gamma) -> -inf exactly when beta > gamma), C2 = sup_t e^(t/C1) rho(t) = 1

@@ -57,6 +57,8 @@ FUNCTIONS = {
     "abs": sympy.Abs,
     "relu": _relu,
     "log": sympy.log,
+    "sin": sympy.sin,
+    "cos": sympy.cos,
     # sum(body, k, lo, hi): a finite sum over the integers lo..hi, expanded exactly (a special form)
     "sum": None,
 }
@@ -262,7 +264,7 @@ class _Walker:
         if name == "sum":
             return self._finite_sum(node, depth)
         args = [self.visit(a, depth) for a in node.args]
-        arity = {"exp": 1, "sqrt": 1, "abs": 1, "relu": 1, "log": 1}.get(name)
+        arity = {"exp": 1, "sqrt": 1, "abs": 1, "relu": 1, "log": 1, "sin": 1, "cos": 1}.get(name)
         if arity is not None and len(args) != arity:
             self.fail(f"{name}() takes {arity} argument, got {len(args)}")
         if arity is None and len(args) < 1:

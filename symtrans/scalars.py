@@ -32,8 +32,9 @@ import sympy
 from ._flint import flint
 from .budget import MAX_PRECISION
 from .errors import SymtransError
+from .expr import parse_expression
 
-__all__ = ["enclose", "exact_zero", "decide_sign", "arb_text"]
+__all__ = ["enclose", "exact_zero", "decide_sign", "arb_text", "parse_constant"]
 
 #: Deepest expression :func:`enclose` walks.
 _MAX_DEPTH = 400
@@ -172,3 +173,16 @@ def arb_text(expr, prec: int = 64, digits: int = 12) -> str:
     '[1.41421356237 +/- 3.10e-12]'
     """
     return enclose(expr, prec).str(digits, radius=True)
+
+
+def parse_constant(text, field: str = "value"):
+    """A closed-form real constant from text (``"sqrt((7 + sqrt(33))/8)"``), by the restricted parser.
+
+    >>> parse_constant("sqrt((7 + sqrt(33))/8)")
+    sqrt(sqrt(33)/8 + 7/8)
+    """
+    try:
+        return parse_expression(text, [], functions=["exp", "sqrt", "log", "abs", "max", "min"], constants=["pi"],
+                                rational_powers=True)
+    except SymtransError as exc:
+        raise SymtransError(exc.message, field=field, expected=exc.expected) from None

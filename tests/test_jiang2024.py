@@ -217,3 +217,62 @@ def test_factors_through_bad_input(data, domain, match):
     from symtrans import Box
     with pytest.raises(SpecError, match=match):
         Claim("factors_through", _inner(), expected=data, domain=Box([(0, 1), (2, 4)]) if domain else None)
+
+
+# -- spectrum ------------------------------------------------------------------------------------------
+MIXED = {"coefficients": [[1, 0, 0], [0, 2, 0], [0, 0, 2]],
+         "left": ["1", "sin(2*pi*u)**2", "sin(2*pi*u)*cos(2*pi*u)"], "right": ["1", "cos(2*pi*v)", "sin(2*pi*v)"],
+         "kernel": "1 + 2*sin(2*pi*u)*sin(2*pi*(u + v))"}
+
+
+@pytest.mark.parametrize("extra, verdict", [
+    ({"values": ["sqrt((7 + sqrt(33))/8)", "1/2", "sqrt((7 - sqrt(33))/8)"]}, "PROVED"),
+    ({"values": ["sqrt((7 + sqrt(33))/8)", "sqrt((7 - sqrt(33))/8)", "1/2"]}, "REFUTED"),  # wrong order
+    ({"values": ["sqrt((7 + sqrt(33))/8)", "1/2"]}, "REFUTED"),  # one missing
+    ({"values": ["1262169/1000000", "1/2", "sqrt((7 - sqrt(33))/8)"]}, "REFUTED"),  # a close rational
+    ({"decimals": ["1.262", "0.500", "0.396"]}, "PROVED"),
+    ({"decimals": ["1.265", "0.500", "0.396"]}, "REFUTED"),
+    ({"rank": 3}, "PROVED"),
+    ({"rank": 2}, "REFUTED"),
+])
+def test_spectrum_of_the_mixed_coupling(extra, verdict):
+    cert = verify(None, Claim("spectrum", expected={**MIXED, **extra}))
+    assert cert.verdict == verdict, cert.evidence
+    data = cert.to_json()
+    assert check_certificate(data).holds
+    flipped = copy.deepcopy(data)
+    flipped["verdict"] = "REFUTED" if verdict == "PROVED" else "PROVED"
+    assert not check_certificate(flipped).holds
+
+
+def test_plain_singular_values_of_a_matrix_and_repeated_roots():
+    c = Claim("spectrum", expected={"coefficients": [[0, 2], [2, 0]], "values": ["2", "2"]})
+    assert verify(None, c).verdict == "PROVED"
+    c = Claim("spectrum", expected={"coefficients": [[1, 2], [2, 4]], "values": ["5"], "rank": 1})
+    assert verify(None, c).verdict == "PROVED"
+
+
+@pytest.mark.parametrize("data, match", [
+    ({"coefficients": [[1, 0], [0, 1]], "gram_left": [[1, 0]], "rank": 2}, "2 x 2"),
+    ({"coefficients": [[1, 0], [0, 1]], "left": ["1"], "rank": 2}, "1 left functions"),
+    ({"coefficients": [[1, 0], [0, 1]], "rank": 2, "left": ["1", "u"], "gram_left": [[1, 0], [0, 1]]}, "both"),
+    ({"coefficients": [[1, 0], [0, 1]]}, "nothing claimed"),
+    ({"coefficients": [[1, 0], [0]], "rank": 1}, "different lengths"),
+    ({"coefficients": [[1]], "decimals": ["one"]}, "not a decimal"),
+    ({"coefficients": [[1]], "kernel": "u*v", "rank": 1}, "without both bases"),
+])
+def test_spectrum_bad_claims(data, match):
+    with pytest.raises(SpecError, match=match):
+        Claim("spectrum", expected=data)
+
+
+@pytest.mark.parametrize("data, match", [
+    ({"coefficients": [[1, 0], [0, 1]], "left": ["u", "2*u"], "rank": 2}, "positive definite"),
+    ({"coefficients": [[1]], "left": ["u*sin(2*pi*u)"], "rank": 1}, "mixes"),
+    ({"coefficients": [[1]], "left": ["sin(pi*u)"], "rank": 1}, "integer multiple"),
+    ({"coefficients": [[1, 0], [0, 1]], "gram_left": [[1, 2], [2, 1]], "rank": 2}, "positive definite"),
+    ({**MIXED, "kernel": "1 + 2*sin(2*pi*u)*sin(2*pi*(u - v))", "rank": 3}, "not sum_ij"),
+])
+def test_spectrum_input_that_cannot_be_computed_is_refused(data, match):
+    with pytest.raises(SpecError, match=match):
+        verify(None, Claim("spectrum", expected=data))

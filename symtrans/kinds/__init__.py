@@ -33,6 +33,7 @@ from . import (
     same_output,
     scalar,
     sizes,
+    spectrum,
     sup_error,
 )
 from .base import ClaimKind
@@ -43,7 +44,7 @@ __all__ = ["KINDS", "UNITS", "ClaimKind", "lookup", "unit", "register", "unregis
 UNITS = (identity.KIND, readout.KIND, channels.KIND, sizes.KIND, equivalent.KIND, emulation.KIND, regions.KIND,
          sup_error.KIND, bound.KIND, contextual_mapping.KIND, logit_gap.KIND, same_output.KIND, boltzmann.KIND,
          memorise.KIND, decodes.KIND, scalar.KIND, equivariant.KIND,
-         factors_through.KIND)
+         factors_through.KIND, spectrum.KIND)
 
 #: Kind name -> unit.
 KINDS: dict = {}
