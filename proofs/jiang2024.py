@@ -12,24 +12,36 @@ true, and why.  Checked here (every verdict exact or certified; see ``docs/jiang
   ``2/(tau+1)`` and ``1/(tau+1)`` for ``tau = 3``, ``I^(s) = [s, s + 1/2]``, on the *whole* domain
   ``X^(E)`` (exact polytope cells; ``exp(log 2) = 2``).  ``1/tau`` REFUTED.
 * **JL-3** Eq. (23) lists ``2 tau d + 2`` components of ``f``; the text's ``n = 2 tau d + 1`` REFUTED.
+* **JL-4** the printed ``F_1`` needs ``psi_t(x_t)``, which the attention output does not determine:
+  "the output at ``t = 1`` determines ``H_1``" REFUTED by the exact pair ``(0, 2)``, ``(1/4, 3)``, and
+  the same pair found by a search of ``I1 x I2``.
+* **JL-5** the statement survives: a corrected construction (``f = (e_s (x) x(s), b_s)``, ``n = tau d + 1``,
+  ``F^`` gated by big-M) computes ``H_t = max(x_1, x_2 - 2) - x_t`` on ``I1 x I2`` exactly, its position
+  labels ``1/3`` and ``2/3`` are constant (disjoint images), and its attention output determines ``x``.
 * **JL-6** a rank-``r`` coupling is represented with zero attention error once ``m_h = r`` (every score
-  an identity); ``m_h = r - 1`` REFUTED at a rational point.
+  an identity); ``m_h = r - 1`` REFUTED at a rational point; the positional coupling's POD rank is 2.
 * **JL-7** the printed key index ``e_(k + m_h + 1)`` makes the last key read the value block: REFUTED;
   ``e_(k + m_h)`` PROVED.
-* **JL-8** the rate step: (a) on the Haar example the printed ``int |rho - rho~| <= sum_(k>1) sigma_k^2``
-  REFUTED, the Cauchy-Schwarz form PROVED with equality; (b) ``sigma_k = 10/k``, ``m = 1``:
-  ``sum_(k>m) sigma_k^2 <= C_1 m^-(2a-1)`` REFUTED by a partial sum.
-* **JL-9** the temporal-mixing example's singular values: the characteristic polynomial of the Gram
-  form, ``sqrt((7 +- sqrt 33)/8)`` and ``1/2``; the printed ``1.265`` REFUTED to three decimals.
+* **JL-8** the rate step: (a) on the Haar example (singular values 1 and 1/10) the printed
+  ``int |rho - rho~| <= sum_(k>1) sigma_k^2`` REFUTED, the Cauchy-Schwarz form PROVED with equality;
+  (b) ``sigma_k = 10/k``, ``m = 1``: ``sum_(k>m) sigma_k^2 <= C_1 m^-(2a-1)`` REFUTED by a partial sum,
+  the whole tail ``100 (pi^2/6 - 1)`` within the corrected bound.
+* **JL-9** the temporal-mixing example's singular values, from the coupling itself (exact Gram matrices,
+  characteristic polynomial, isolated roots): ``sqrt((7 +- sqrt 33)/8)`` and ``1/2``; the printed
+  ``1.265`` REFUTED to three decimals; mixing raised the rank from 2 to 3.
 * **JL-10** Prop. 6.3: ``rho(s) = e^(-s/gamma)`` gives ``C_RNN = 1 + gamma``; "``C_RNN <= gamma``" REFUTED.
+* **JL-11** nearest point: the scores are ``-|u - v|^2`` up to a row constant (so the hardmax is the
+  nearest point for every ``u``), the text's ``+|u - v|^2`` REFUTED; selection weights ``count/3`` in
+  ``{0, 1/3, 2/3, 1}`` exactly on a whole cube, the text's ``1/2`` REFUTED.
 
-Not yet checked here (issue 13, next slice): JL-4 (needs the ``factors_through`` kind), JL-5 (the
-corrected representation end to end), JL-8 (c) and the L1 norms by exact integration over cells,
-JL-9 derived from the coupling by a ``spectrum`` kind rather than from its Gram matrices, JL-11.
+Not checked here (issue 13's notes say why): JL-8 (c), the diagonal terms and the factor ``tau^2`` of
+identity (43), which need exact integration of piecewise polynomials over cells; the L1 norm of JL-8 (a) is
+taken from ``|h| = 1`` rather than integrated.  Theorem 4.2's infimum over all models and the density
+claim are not checkable statements.
 
 >>> obs = list(obligations())
 >>> len(obs), sum(o.expected == "REFUTED" for o in obs)
-(35, 11)
+(70, 17)
 """
 
 from __future__ import annotations
@@ -43,8 +55,10 @@ from symtrans.constructions.jiang2024 import (
     coupling_model,
     eq5_model,
     f1_gap_model,
+    nearest_point_scores,
     paper_f_components,
     representation_weights,
+    selection_average,
 )
 from symtrans.graph import add_input, add_op, new_graph, set_outputs
 from symtrans.kinds.equivariant import symmetric_generators
@@ -246,3 +260,38 @@ def obligations(quick: bool = True):
         yield Obligation(f"jiang2024/JL-10 printed C_RNN <= gamma at gamma = {gamma}", None,
                          Claim("scalar", expected={"relation": "(1 + g)*1 <= g", "values": {"g": gamma}}),
                          expected="REFUTED")
+
+    # JL-11 (appendix B.1, illustrative tasks).  Nearest point: with rho(u, v) = -|u - v|^2 the hardmax picks
+    # argmin |u - v|; the scores the model computes are -|u - v_s|^2 up to the row constant |u|^2 (an identity
+    # in u for each key), so its hardmax is the nearest point for every u.  The text writes rho = |u - v|^2.
+    points = [[0, 0], [1, 0], [0, 1], [2, 2], ["1/2", "3/2"], [-1, 1]]
+    for s_, (a, b) in enumerate(points):
+        target = Polynomial.parse(f"-(u1 - ({a}))**2 - (u2 - ({b}))**2 + u1**2 + u2**2", ["u1", "u2"])
+        yield Obligation(f"jiang2024/JL-11 nearest point: score of v_{s_ + 1} = -|u - v|^2 + |u|^2",
+                         lambda: nearest_point_scores(points), Claim("identity", target, output="scores", col=s_))
+    yield Obligation("jiang2024/JL-11 the text's rho = +|u - v|^2 (dropped minus) does not give -|u - v|^2",
+                     lambda: nearest_point_scores(points, sign=1),
+                     Claim("identity", Polynomial.parse("-(u1 - 1)**2 - u2**2 + u1**2 + u2**2", ["u1", "u2"]),
+                           output="scores", col=1), expected="REFUTED")
+    # Weighted average by selection (qSA-like, k = 3): rho = log(count) on the selected positions gives weights
+    # count/3, in {0, 1/3, 2/3, 1}, exactly, for every input (exact polytope cells, exp(log c) = c).
+    counts = [[2, 1, 0, 0], [1, 1, 1, 0], [0, 0, 0, 3], [0, 1, 0, 2]]
+    cube = Box([(0, 1)] * 8)
+    for t, row in enumerate(counts):
+        for s_, c in enumerate(row):
+            yield Obligation(f"jiang2024/JL-11 selection weight ({t + 1},{s_ + 1}) is {c}/3 (tau=4, d=2)",
+                             lambda: selection_average(counts),
+                             Claim("equivalent", _constant_target(f"{c}/3", 8), output="weights", row=t, col=s_,
+                                   domain=cube))
+    yield Obligation("jiang2024/JL-11 the text's weight 1/2 (for a position selected once)",
+                     lambda: selection_average(counts),
+                     Claim("equivalent", _constant_target("1/2", 8), output="weights", row=0, col=1, domain=cube),
+                     expected="REFUTED")
+    if not quick:  # the paper's tau = 8, d = 2: the same on a 16-dimensional cube (about 70 s per entry)
+        counts8 = [[2, 1, 0, 0, 0, 0, 0, 0], [1, 1, 1, 0, 0, 0, 0, 0], [0, 0, 0, 3, 0, 0, 0, 0],
+                   [0, 1, 0, 2, 0, 0, 0, 0], [0, 0, 0, 0, 1, 1, 1, 0], [0, 0, 0, 0, 0, 0, 0, 3],
+                   [1, 0, 0, 0, 0, 0, 2, 0], [0, 0, 1, 0, 1, 0, 0, 1]]
+        yield Obligation("jiang2024/JL-11 selection weight (1,1) is 2/3 (tau=8, d=2)",
+                         lambda: selection_average(counts8),
+                         Claim("equivalent", _constant_target("2/3", 16), output="weights", row=0, col=0,
+                               domain=Box([(0, 1)] * 16)))

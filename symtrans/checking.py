@@ -198,12 +198,12 @@ def _node(G, claim):
 
 
 def _value(G, names, node):
-    return evaluate(G, PolyBackend(names), nodes=[node])[node]
+    return evaluate(G, PolyBackend(names), nodes=[node], outputs=False)[node]
 
 
 def _pwl_pieces(G, node, lo, hi, row=0, col=0):
     bk = PWLBackend(lo, hi)
-    return bk.pieces(evaluate(G, bk, nodes=[node])[node], row, col)
+    return bk.pieces(evaluate(G, bk, nodes=[node], outputs=False)[node], row, col)
 
 
 def _separation_inputs(claim):

@@ -202,5 +202,5 @@ def evaluate_at_point(G, point: dict, node: str, row: int = 0, col: int = 0, val
         inputs[name] = [[point[op.variables[a * c + b]] for b in range(c)] for a in range(r)]
     bk = RationalBackend()
     params = {p: point[p] for p in params_needed}
-    v = bk.to_list(evaluate(G, bk, inputs, params, nodes=[node], validate=validate)[node])[row][col]
+    v = bk.to_list(evaluate(G, bk, inputs, params, nodes=[node], validate=validate, outputs=False)[node])[row][col]
     return Fraction(int(v.p), int(v.q))

@@ -45,12 +45,13 @@ import sympy
 from ..errors import SpecError
 from ..exact import exact_rational
 from ..graph import STREAM, add_input, add_op, new_graph, set_outputs
-from ..layers import Head, attention_head
-from ..ops import Linear, ReLU
+from ..channels import Channels
+from ..layers import Head, attention_head, embedding, positional_writes
+from ..ops import Linear, Mask, Normalize, ReLU
 from ..weights import Weights
 
 __all__ = ["eq5_model", "indicator_ffn", "representation_weights", "paper_f_components", "f1_gap_model",
-           "coupling_model", "Tokenwise"]
+           "coupling_model", "Tokenwise", "corrected_representation", "selection_average", "nearest_point_scores"]
 
 
 class Tokenwise:
@@ -292,4 +293,59 @@ def corrected_representation():
     F = Tokenwise.deep([(L1, c1), (Weights((5, 4), L2), Weights((1, 4), c2)),
                         (Weights((4, 1), {(0, 0): 1, (1, 0): -1, (2, 0): 1, (3, 0): -1}), None)])
     G = eq5_model(2, 1, f, query, key, value, F, name="jiang2024_corrected_representation")
+    return G
+
+
+def selection_average(counts, d: int = 2):
+    """Appendix B.1's weighted average by selection (qSA-like): token ``t`` averages the values of the
+    ``k`` positions it selects, with repetition; ``counts[t][s]`` is how often ``t`` selects ``s``.
+
+    Scores ``rho(t, s) = log counts[t][s]`` on the selected positions (the others masked), so the softmax
+    weights are ``counts[t][s] / k`` exactly (``exp(log c) = c``): multiples of ``1/k`` in ``[0, 1]``,
+    ``{0, 1/3, 2/3, 1}`` for ``k = 3`` (the text prints ``{0, 1/2, 2/3, 1}``).  The input is the row of
+    all ``tau * d`` token values; the stream holds each token's one-hot position and its values.
+    Outputs: ``mix`` (the averages) and ``weights``.
+    """
+    tau = len(counts)
+    k = {sum(r) for r in counts}
+    if len(k) != 1 or any(len(r) != tau or any(c < 0 for c in r) for r in counts):
+        raise SpecError("selection counts that are not a square matrix with equal row sums", field="counts")
+    ch = Channels([("P", tau), ("X", d)])
+    G = new_graph("jiang2024_selection_average")
+    x = add_input(G, "x", (1, tau * d))
+    writes = positional_writes("P", tau) + [(t, ("X", c), 1 + t * d + c, 1) for t in range(tau) for c in range(d)]
+    H = embedding(G, x, ch, tau, writes)
+    query = Weights((ch.width, tau), {(ch.index("P", t), s): sympy.log(c)
+                                      for t, row in enumerate(counts) for s, c in enumerate(row) if c > 1})
+    key = Weights((ch.width, tau), {(ch.index("P", s), s): 1 for s in range(tau)})
+    value = Weights((ch.width, d), {(ch.index("X", c), c): 1 for c in range(d)})
+    mask = Mask((tau, tau), {(t, s) for t, row in enumerate(counts) for s, c in enumerate(row) if c > 0})
+    out = attention_head(G, H, Head(query, key, value, Weights.identity(d), score="softmax", mask=mask),
+                         name="head", block=1)
+    mix = add_op(G, "mix", Linear(Weights.identity(d)), [out], {"role": "attention"})
+    weights = add_op(G, "weights", Linear(Weights.identity(tau)), ["head.weights"], {"role": "attention"})
+    set_outputs(G, [mix, weights])
+    return G
+
+
+def nearest_point_scores(points, sign: int = -1):
+    """Appendix B.1's nearest point, as hardmax scores ``rho(u, v_s) = sign * |u - v_s|^2`` up to a row constant.
+
+    One query token ``u`` (the input, ``1 x 2``) against the constant keys ``v_s``: the score of ``v_s``
+    is ``sign * (|v_s|^2 - 2 u.v_s)`` (``sign * |u|^2`` is the same for every key and does not move a
+    hardmax), read by a linear layer with a bias; the hardmax then returns ``v_argmin`` for ``sign = -1``
+    (the paper's rho) and ``v_argmax``, the farthest point, for ``sign = +1`` (the text's dropped minus).
+    Outputs: ``scores`` (1 x n) and ``nearest`` (the hardmax-weighted point, 1 x 2).
+    """
+    pts = [[exact_rational(c) for c in p] for p in points]
+    n = len(pts)
+    G = new_graph("jiang2024_nearest_point")
+    u = add_input(G, "u", (1, 2))
+    W = Weights((2, n), {(i, s): -2 * sign * p[i] for s, p in enumerate(pts) for i in range(2) if p[i]})
+    b = Weights((1, n), {(0, s): sign * (p[0] ** 2 + p[1] ** 2) for s, p in enumerate(pts) if p[0] or p[1]})
+    scores = add_op(G, "scores", Linear(W, b), [u])
+    weights = add_op(G, "weights", Normalize("hardmax", 1, "row", None), [scores])
+    nearest = add_op(G, "nearest", Linear(Weights((n, 2), {(s, i): p[i] for s, p in enumerate(pts)
+                                                           for i in range(2) if p[i]})), [weights])
+    set_outputs(G, [nearest, scores])
     return G

@@ -53,7 +53,7 @@ def _inputs(G, box):
 def difference_enclosure(G, node, F, box, prec, row=0, col=0):
     """Exact rational bounds ``(lo, hi)`` of ``N - f`` over ``box`` (``None`` if unbounded)."""
     bk = IntervalBackend(prec=prec)
-    n = bk.to_list(evaluate(G, bk, _inputs(G, box), nodes=[node], validate=False)[node])[row][col]
+    n = bk.to_list(evaluate(G, bk, _inputs(G, box), nodes=[node], validate=False, outputs=False)[node])[row][col]
     f = bk.to_list(evaluate(F, bk, _inputs(F, box), validate=False)["f"])[0][0]
     with bk.session():
         d = n - f

@@ -115,7 +115,7 @@ def _evaluate_poly(G, node, extra=()):
     names = input_variables(G) + parameters(G)
     names += [n for n in extra if n not in names]
     bk = PolyBackend(names)
-    value = evaluate(G, bk, nodes=[node])[node]
+    value = evaluate(G, bk, nodes=[node], outputs=False)[node]
     return bk, value, poly_ring(names), names
 
 

@@ -42,7 +42,7 @@ def _interval(G, claim):
 def network_pieces(G, node, lo, hi, row=0, col=0):
     """``(pieces, activation breakpoints)`` of ``node[row, col]`` on ``[lo, hi]``."""
     bk = PWLBackend(lo, hi)
-    value = evaluate(G, bk, nodes=[node])[node]
+    value = evaluate(G, bk, nodes=[node], outputs=False)[node]
     return bk.pieces(value, row, col), sorted(bk.activation_breaks)
 
 

@@ -18,7 +18,7 @@ def check(G, claim, cert):
     def enclosure(box, p):
         bk = IntervalBackend(prec=p)
         inputs = {"x": [[(lo, hi) if lo != hi else lo for lo, hi in box]]}
-        n = bk.to_list(evaluate(G, bk, inputs, nodes=[node])[node])[claim.row][claim.col]
+        n = bk.to_list(evaluate(G, bk, inputs, nodes=[node], outputs=False)[node])[claim.row][claim.col]
         f = bk.to_list(evaluate(F, bk, inputs)["f"])[0][0]
         with bk.session():
             return bk.bounds(n - f)

@@ -37,8 +37,8 @@ def formal_outputs(G, claim):
     X, tau, d, variables, node = setting(G, claim)
     bk = FormalBackend()
     symbols = [[sympy.Symbol(variables[i * d + j]) for j in range(d)] for i in range(tau)]
-    base = bk.to_list(evaluate(G, bk, {X: symbols}, nodes=[node], validate=False)[node])
-    moved = [bk.to_list(evaluate(G, bk, {X: permuted(symbols, p)}, nodes=[node], validate=False)[node])
+    base = bk.to_list(evaluate(G, bk, {X: symbols}, nodes=[node], validate=False, outputs=False)[node])
+    moved = [bk.to_list(evaluate(G, bk, {X: permuted(symbols, p)}, nodes=[node], validate=False, outputs=False)[node])
              for p in claim.expected.generators]
     return base, moved, bk
 
@@ -49,7 +49,7 @@ def enclosures(G, claim, point, p, entry, prec):
     i, j = entry
     ib = IntervalBackend(prec=prec)
     with ib.session():
-        a = ib.to_list(evaluate(G, ib, {X: permuted(point, p)}, nodes=[node], validate=False)[node])[i][j]
-        b = ib.to_list(evaluate(G, ib, {X: point}, nodes=[node], validate=False)[node])[p[i]][j]
+        a = ib.to_list(evaluate(G, ib, {X: permuted(point, p)}, nodes=[node], validate=False, outputs=False)[node])[i][j]
+        b = ib.to_list(evaluate(G, ib, {X: point}, nodes=[node], validate=False, outputs=False)[node])[p[i]][j]
         apart = ib.lt(a, b) is True or ib.lt(b, a) is True
     return a, b, apart

@@ -26,7 +26,7 @@ def values_at(G, claim, point):
         inputs[X] = [[point[k + i * c + j] for j in range(c)] for i in range(r)]
         k += r * c
     bk = RationalBackend()
-    value = evaluate(G, bk, inputs, nodes=[node], validate=False)[node]
+    value = evaluate(G, bk, inputs, nodes=[node], validate=False, outputs=False)[node]
     h = tuple(bk.to_list(value)[claim.expected.row])
     expr = claim.target.in_variables(names)
     subs = {sympy.Symbol(n): sympy.Rational(v.numerator, v.denominator) for n, v in zip(names, point)}

@@ -13,7 +13,7 @@ def check(G, claim, cert):
     node = _node(G, claim)
     rows = []
     for A in [[list(t) for t in A] for A in exp.inputs]:
-        value = evaluate(G, PolyBackend(names), {G.graph["inputs"][0]: A}, nodes=[node])[node]
+        value = evaluate(G, PolyBackend(names), {G.graph["inputs"][0]: A}, nodes=[node], outputs=False)[node]
         rows.append([value.get(exp.row, j, None) for j in range(value.shape[1])])
     same = all((p is None and q is None) or (p is not None and q is not None and p == q) or
                (p is None and q is not None and q.is_zero()) or (q is None and p is not None and p.is_zero())
