@@ -34,10 +34,14 @@ true, and why.  Checked here (every verdict exact or certified; see ``docs/jiang
   nearest point for every ``u``), the text's ``+|u - v|^2`` REFUTED; selection weights ``count/3`` in
   ``{0, 1/3, 2/3, 1}`` exactly on a whole cube, the text's ``1/2`` REFUTED.
 
-Not checked here (issue 13's notes say why): JL-8 (c), the diagonal terms and the factor ``tau^2`` of
-identity (43), which need exact integration of piecewise polynomials over cells; the L1 norm of JL-8 (a) is
-taken from ``|h| = 1`` rather than integrated.  Theorem 4.2's infimum over all models and the density
-claim are not checkable statements.
+  A continuous variant (``g(u) = 1 - 2u``) computes every number: singular values ``1, 1/30``,
+  ``int |rho - rho~| = 1/40`` by exact integration over cells; the printed step REFUTED again.
+  (c) the self-attention terms live on the diagonal, a null set: a bump of width ``1/M`` has
+  ``rho(u, u) = 1`` but ``int int |rho| = 1/M - 1/(3M^2)``, so the ratio grows like ``M``.
+
+Not checked here: the factor ``tau^2`` by which identity (43) is off (the notes record it without the
+algebra to check); Theorem 4.2's infimum over all models and the density claim are not checkable
+statements (an infimum over a function class, a closure).
 
 >>> obs = list(obligations())
 >>> len(obs), sum(o.expected == "REFUTED" for o in obs)
@@ -47,16 +51,19 @@ claim are not checkable statements.
 from __future__ import annotations
 
 from fractions import Fraction
+from math import factorial
 
 from symtrans import Box, Claim, Obligation, Weights
 from symtrans.constructions.jiang2024 import (
     Tokenwise,
     corrected_representation,
     coupling_model,
+    diagonal_bump,
     eq5_model,
     f1_gap_model,
     nearest_point_scores,
     paper_f_components,
+    rank_one_residual,
     representation_weights,
     selection_average,
 )
@@ -121,7 +128,8 @@ def obligations(quick: bool = True):
     # JL-1: Appendix A.1, equivariance of Eq. (5), exactly, exp and ReLU uninterpreted.
     for tau in ((2, 3) if quick else (2, 3, 4)):
         yield Obligation(f"jiang2024/JL-1 Eq. (5) is permutation equivariant, tau={tau}", lambda tau=tau: _eq5(tau),
-                         Claim("equivariant", output="F_hat.out", expected={"generators": symmetric_generators(tau)}))
+                         Claim("equivariant", output="F_hat.out",
+                               expected={"generators": symmetric_generators(tau), "order": factorial(tau)}))
     yield Obligation("jiang2024/JL-1 control: with a causal mask Eq. (5) is not equivariant",
                      lambda: _eq5(3, Mask.causal(3)),
                      Claim("equivariant", output="F_hat.out", expected={"generators": symmetric_generators(3)}),
@@ -200,6 +208,36 @@ def obligations(quick: bool = True):
                      None, Claim("scalar", expected={"relation": "L1 <= area*sqrt(sigma2**2)", "values": haar}))
     yield Obligation("jiang2024/JL-8a the repair is tight on this example", None,
                      Claim("scalar", expected={"relation": "L1 == area*sqrt(sigma2**2)", "values": haar}))
+    # JL-8 (a) again, with every number computed: the continuous g(u) = 1 - 2u in place of the Haar function.
+    # rho = 1 (x) 1 + (1/10) g (x) g has singular values 1 and 1/30 (spectrum, exact Gram matrices); the residual
+    # after m_h = 1 is (g(u)/10) g(v), whose L1 norm is (1/10)(int |g|)^2 = 1/40 (exact integration over cells).
+    yield Obligation("jiang2024/JL-8a continuous example: singular values 1 and 1/30", None,
+                     Claim("spectrum", expected={"coefficients": [[1, 0], [0, "1/10"]], "left": ["1", "1 - 2*u"],
+                                                 "right": ["1", "1 - 2*v"], "kernel": "1 + (1 - 2*u)*(1 - 2*v)/10",
+                                                 "values": ["1", "1/30"]}))
+    yield Obligation("jiang2024/JL-8a continuous example: int |rho - rho~| = 1/40", rank_one_residual,
+                     Claim("integral", output="a", domain=Box([(0, 1), (0, 1)]),
+                           expected={"times": ["b", 0, 0], "mode": "abs", "value": "1/40"}))
+    continuous = {"L1": "1/40", "sigma2": "1/30", "area": 1}
+    yield Obligation("jiang2024/JL-8a continuous example: the printed step L1 <= sigma_2^2", None,
+                     Claim("scalar", expected={"relation": "L1 <= sigma2**2", "values": continuous}),
+                     expected="REFUTED")
+    yield Obligation("jiang2024/JL-8a continuous example: the Cauchy-Schwarz form L1 <= |I| sigma_2", None,
+                     Claim("scalar", expected={"relation": "L1 <= area*sqrt(sigma2**2)", "values": continuous}))
+    # JL-8 (c): the self-attention terms sit on the diagonal, a null set of I x I.  A bump of width 1/M has
+    # rho(u, u) = 1 but int int |rho| = 1/M - 1/(3M^2) <= 1/M: the ratio diagonal / L1 is at least M.
+    for M in (4, 16, 64):
+        yield Obligation(f"jiang2024/JL-8c diagonal bump M={M}: int int |rho| = 1/M - 1/(3M^2)", lambda M=M: diagonal_bump(M),
+                         Claim("integral", domain=Box([(0, 1), (0, 1)]),
+                               expected={"mode": "abs", "value": f"{3 * M - 1}/{3 * M * M}"}))
+        yield Obligation(f"jiang2024/JL-8c diagonal bump M={M}: int int |rho| <= 1/M (so diagonal / L1 >= M)",
+                         lambda M=M: diagonal_bump(M),
+                         Claim("integral", domain=Box([(0, 1), (0, 1)]),
+                               expected={"mode": "abs", "relation": "<=", "value": f"1/{M}"}))
+    yield Obligation("jiang2024/JL-8c negative: int int |rho| >= 1/M fails at M=16", lambda: diagonal_bump(16),
+                     Claim("integral", domain=Box([(0, 1), (0, 1)]),
+                           expected={"mode": "abs", "relation": ">=", "value": "1/16"}), expected="REFUTED")
+
     # JL-8 (b): sigma_k = C1 k^-a with C1 = 10, a = 1, m = 1: the printed bound C1 m^-(2a-1) = 10, but the
     # tail already exceeds it after nine terms (the terms are positive, so the infinite tail is larger still).
     yield Obligation("jiang2024/JL-8b sum_{k>m} sigma_k^2 <= C1 m^-(2a-1) at sigma_k = 10/k, m = 1", None,

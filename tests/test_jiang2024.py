@@ -276,3 +276,50 @@ def test_spectrum_bad_claims(data, match):
 def test_spectrum_input_that_cannot_be_computed_is_refused(data, match):
     with pytest.raises(SpecError, match=match):
         verify(None, Claim("spectrum", expected=data))
+
+
+# -- exact integration over cells ------------------------------------------------------------------------
+def test_integrals_of_the_diagonal_bump_are_exact_and_recheck():
+    from fractions import Fraction
+
+    from symtrans import Box
+    from symtrans.constructions.jiang2024 import diagonal_bump
+    for M in (1, 3, 8):
+        claim = Claim("integral", domain=Box([(0, 1), (0, 1)]),
+                      expected={"mode": "abs", "value": Fraction(3 * M - 1, 3 * M * M)})
+        cert = verify(diagonal_bump(M), claim)
+        assert cert.verdict == "PROVED", cert.evidence
+        data = cert.to_json()
+        assert check_certificate(data).holds
+        data["claim"]["expected"]["value"] = "1/2"  # a different claim: the recorded fingerprint still matches
+        assert not check_certificate(data).holds  # PROVED no longer re-derives
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(-5, 5), st.integers(-5, 5), st.integers(-5, 5))
+def test_the_integral_of_an_affine_function_and_its_square_match_the_closed_forms(a, b, c):
+    from fractions import Fraction
+
+    from symtrans.graph import add_input, add_op, new_graph, set_outputs
+    from symtrans.integrate import integrate
+    from symtrans.ops import Linear
+    G = new_graph()
+    x = add_input(G, "x", (1, 2))
+    set_outputs(G, [add_op(G, "f", Linear(Weights((2, 1), {(0, 0): a, (1, 0): b}), Weights((1, 1), {(0, 0): c})),
+                           [x])])
+    box = [(0, 2), (-1, 1)]  # area 4, E[x1] = 1, E[x2] = 0, E[x1^2] = 4/3, E[x2^2] = 1/3
+    signed, _, _ = integrate(G, [("f", 0, 0)], box, "signed")
+    square, _, _ = integrate(G, [("f", 0, 0)], box, "square")
+    assert Fraction(int(signed.p), int(signed.q)) == 4 * (a + c)
+    assert Fraction(int(square.p), int(square.q)) == 4 * (a * a * Fraction(4, 3) + b * b * Fraction(1, 3) + c * c
+                                                          + 2 * a * c)
+
+
+def test_integral_bad_input():
+    from symtrans import Box
+    with pytest.raises(SpecError, match="box domain"):
+        Claim("integral", expected={"value": 1})
+    with pytest.raises(SpecError, match="square with a second factor"):
+        Claim("integral", domain=Box([(0, 1)]), expected={"value": 1, "mode": "square", "times": ["a", 0, 0]})
+    with pytest.raises(SpecError, match="node, row, col"):
+        Claim("integral", domain=Box([(0, 1)]), expected={"value": 1, "times": ["a", 0]})

@@ -51,7 +51,8 @@ from ..ops import Linear, Mask, Normalize, ReLU
 from ..weights import Weights
 
 __all__ = ["eq5_model", "indicator_ffn", "representation_weights", "paper_f_components", "f1_gap_model",
-           "coupling_model", "Tokenwise", "corrected_representation", "selection_average", "nearest_point_scores"]
+           "coupling_model", "Tokenwise", "corrected_representation", "selection_average", "nearest_point_scores",
+           "rank_one_residual", "diagonal_bump"]
 
 
 class Tokenwise:
@@ -348,4 +349,39 @@ def nearest_point_scores(points, sign: int = -1):
     nearest = add_op(G, "nearest", Linear(Weights((n, 2), {(s, i): p[i] for s, p in enumerate(pts)
                                                            for i in range(2) if p[i]})), [weights])
     set_outputs(G, [nearest, scores])
+    return G
+
+
+def rank_one_residual(scale="1/10"):
+    """JL-8 (a), continuous: ``rho = 1 (x) 1 + scale g (x) g`` with ``g(u) = 1 - 2u`` on ``[0, 1]^2``.
+
+    ``int g = 0``, so ``1`` and ``g`` are orthogonal and the rank-1 truncation is ``rho~ = 1 (x) 1``;
+    the residual ``rho - rho~ = (scale g(u)) * g(v)`` is the product of the outputs ``a`` and ``b``
+    (input ``x = (u, v)``).  Its singular value is ``scale * int g^2 = scale / 3``.
+    """
+    s = exact_rational(scale, "scale")
+    G = new_graph("jiang2024_rank_one_residual")
+    x = add_input(G, "x", (1, 2))
+    a = add_op(G, "a", Linear(Weights((2, 1), {(0, 0): -2 * s}), Weights((1, 1), {(0, 0): s})), [x])
+    b = add_op(G, "b", Linear(Weights((2, 1), {(1, 0): -2}), Weights((1, 1), {(0, 0): 1})), [x])
+    set_outputs(G, [a, b])
+    return G
+
+
+def diagonal_bump(M: int):
+    """JL-8 (c): the coupling ``rho(u, v) = max(0, 1 - M |u - v|)``, a bump of width ``1/M`` on the diagonal.
+
+    ``rho(u, u) = 1`` for every ``u``, so the self-attention terms (``s = t``, on the diagonal) see
+    ``int_0^1 rho(u, u) du = 1``, while ``int int |rho| = 1/M - 1/(3 M^2)``: the ratio grows like ``M``, so
+    no bound through norms of ``rho`` on ``I x I`` (a null set ignores the diagonal) controls those terms.
+    Input ``x = (u, v)``; output ``rho``.
+    """
+    if isinstance(M, bool) or not isinstance(M, int) or M < 1:
+        raise SpecError(f"M = {M!r}", field="M", expected="an integer >= 1")
+    G = new_graph(f"jiang2024_diagonal_bump_{M}")
+    x = add_input(G, "x", (1, 2))
+    d = add_op(G, "d", Linear(Weights.from_rows([[1, -1], [-1, 1]])), [x])  # u - v, v - u
+    r = add_op(G, "r", ReLU(), [d])  # relu(u - v) + relu(v - u) = |u - v|
+    t = add_op(G, "t", Linear(Weights.from_rows([[-M], [-M]]), Weights.from_rows([[1]])), [r])
+    set_outputs(G, [add_op(G, "rho", ReLU(), [t])])
     return G

@@ -26,6 +26,7 @@ from . import (
     equivariant,
     factors_through,
     identity,
+    integral,
     logit_gap,
     memorise,
     readout,
@@ -44,7 +45,7 @@ __all__ = ["KINDS", "UNITS", "ClaimKind", "lookup", "unit", "register", "unregis
 UNITS = (identity.KIND, readout.KIND, channels.KIND, sizes.KIND, equivalent.KIND, emulation.KIND, regions.KIND,
          sup_error.KIND, bound.KIND, contextual_mapping.KIND, logit_gap.KIND, same_output.KIND, boltzmann.KIND,
          memorise.KIND, decodes.KIND, scalar.KIND, equivariant.KIND,
-         factors_through.KIND, spectrum.KIND)
+         factors_through.KIND, spectrum.KIND, integral.KIND)
 
 #: Kind name -> unit.
 KINDS: dict = {}

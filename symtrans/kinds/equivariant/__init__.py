@@ -14,14 +14,20 @@ generator, an exact input and an output entry whose two Arb enclosures are disjo
 Traceback (most recent call last):
 ...
 symtrans.errors.SpecError: field 'generators[0]': [0, 0, 1] is not a permutation of 0..2 (expected each position exactly once)
+>>> Claim("equivariant", expected={"generators": cyclic_generators(4), "order": 8})  # C_4 is not D_4
+Traceback (most recent call last):
+...
+symtrans.errors.SpecError: field 'generators': the generators generate a group of order 4, not 8 (expected generators of the group meant)
 """
 
 from dataclasses import dataclass
 
+from sympy.combinatorics import Permutation, PermutationGroup
+
 from ...errors import SpecError
 from ..base import ClaimKind, Params, integer, param
 
-__all__ = ["KIND", "symmetric_generators", "cyclic_generators", "dihedral_generators"]
+__all__ = ["KIND", "symmetric_generators", "cyclic_generators", "dihedral_generators", "group_order"]
 
 
 def _permutations(value, name):
@@ -39,6 +45,15 @@ def _permutations(value, name):
     if len({len(p) for p in out}) != 1:
         raise SpecError("generators of different lengths", field=name, expected="permutations of the same positions")
     return tuple(out)
+
+
+def group_order(generators) -> int:
+    """The order of the permutation group the generators generate (Schreier-Sims, SymPy).
+
+    >>> group_order(dihedral_generators(6)), group_order(symmetric_generators(4)), group_order(cyclic_generators(5))
+    (12, 24, 5)
+    """
+    return int(PermutationGroup([Permutation(list(p)) for p in generators]).order())
 
 
 def symmetric_generators(n: int) -> list:
@@ -66,6 +81,15 @@ def dihedral_generators(n: int) -> list:
 class EquivariantParams(Params):
     generators: tuple = param(_permutations, doc="permutations of the token positions (X'[i] = X[p[i]])")
     max_bits: int = param(integer(lo=64, hi=1 << 16), default=1024, doc="largest Arb precision for a refutation")
+    order: int = param(integer(lo=1, optional=True), default=None,
+                       doc="the order of the group the generators are meant to generate (checked)")
+
+    def validate(self):
+        if self.order is not None:
+            found = group_order(self.generators)
+            if found != self.order:
+                raise SpecError(f"the generators generate a group of order {found}, not {self.order}",
+                                field="generators", expected="generators of the group meant")
 
 
 def _describe(claim):
