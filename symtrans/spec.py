@@ -1,6 +1,7 @@
 """TOML spec files: the only place symtrans parses files users write.
 
-A spec names a construction, a target, an optional domain and how to check::
+A spec names a construction, a target, an optional domain and how to check (a claim about no
+graph, a ``scalar`` proof step or a ``spectrum``, has only ``[check]``: the method and its data)::
 
     [construction]
     builtin = "fang2022.polynomial"     # or: graph = "net.json"; or: module = "mine.py:build"
@@ -123,6 +124,8 @@ class Spec:
 
     def _build_graph(self):
         c = self.construction
+        if not c:  # a graph-free claim (a proof step, a spectrum)
+            return None
         params = dict(c.get("params", {}))
         if "builtin" in c:
             return build_builtin(c["builtin"], self.target, params, self.claim.domain)
@@ -250,6 +253,8 @@ def parse_spec(text: str, base: Path = None, name: str = "spec") -> Spec:
     extra = set(data) - set(_SECTIONS)
     if extra:
         raise SpecError(f"unknown section [{sorted(extra)[0]}]", expected=", ".join(f"[{s}]" for s in _SECTIONS))
+    if "construction" not in data and "target" not in data:
+        return _graph_free_spec(data, name)
     construction = _section(data, "construction", required=True)
     sources = [k for k in ("builtin", "graph", "module", "model") if k in construction]
     if len(sources) != 1:
@@ -313,6 +318,38 @@ def parse_spec(text: str, base: Path = None, name: str = "spec") -> Spec:
         raise exc from None
     return Spec(_string(check, "name", "check", name), construction, target, claim, expected,
                 _integer(check, "crosscheck", "check", 0), base, notes, model)
+
+
+def _graph_free_spec(data, name) -> Spec:
+    """A spec of a graph-free claim: only ``[check]``, with the method and the kind's data.
+
+    >>> spec = parse_spec('[check]\\nmethod = "scalar"\\nrelation = "exp(log(2)) == 2"\\n')
+    >>> spec.claim.describe(), spec.build_graph() is None
+    ('exp(log(2)) == 2', True)
+    """
+    check = _section(data, "check")
+    if "domain" in data:
+        raise SpecError("a spec without [construction] takes no [domain]", field="domain")
+    method = _string(check, "method", "check", None)
+    kind = lookup(method) if method else None
+    if kind is None or kind.graph:
+        free = [k.name for k in KINDS.values() if not k.graph]
+        raise SpecError(f"a spec without [construction] and [target] checks {method!r}", field="check.method",
+                        expected="a claim kind about no graph: " + " or ".join(repr(k) for k in free))
+    allowed = {**COMMON_CHECK_KEYS, **kind.spec_keys()}
+    extra = sorted(set(check) - set(allowed))
+    if extra:
+        raise SpecError(f"unknown key {extra[0]!r} in [check] for method {kind.name!r}", field="check",
+                        expected=", ".join(sorted(allowed)))
+    expected = _string(check, "expect", "check", "PROVED")
+    if expected not in VERDICTS:
+        raise SpecError(f"expect {expected!r}", field="check.expect", expected="PROVED, REFUTED or UNKNOWN")
+    try:
+        claim = Claim(kind.name, expected=kind.data_from_spec(None, check))
+    except SpecError as exc:
+        raise SpecError(exc.message, field=f"check.{exc.field}" if exc.field else "check",
+                        expected=exc.expected) from None
+    return Spec(_string(check, "name", "check", name), {}, None, claim, expected, 0)
 
 
 #: How error messages name a spec's target, by its kind.
