@@ -29,6 +29,7 @@ True
 
 from __future__ import annotations
 
+import random
 from fractions import Fraction
 
 import sympy
@@ -42,12 +43,15 @@ __all__ = ["FormalBackend", "canonical", "same"]
 
 def canonical(expr):
     """The canonical form of a rational function (numerator and denominator expanded, no common factor)."""
-    return sympy.cancel(sympy.together(expr))
+    return sympy.cancel(expr)
 
 
 def same(a, b) -> bool:
-    """``a == b`` as rational functions of all their symbols (exact)."""
-    return canonical(a - b) == 0
+    """``a == b`` as rational functions of all their symbols (exact).
+
+    Structurally equal expressions are equal; otherwise the difference is cancelled.
+    """
+    return a == b or canonical(a - b) == 0
 
 
 class FormalBackend(ScalarBackend):
@@ -61,17 +65,42 @@ class FormalBackend(ScalarBackend):
     is_rigorous = True
 
     def __init__(self):
-        self.functions = {}  # (name, canonical argument key) -> symbol
+        self.functions = {}  # (name, argument fingerprints) -> [(arguments, symbol)]
+        self._structural = {}  # (name, arguments) -> symbol, for arguments seen before as they are
+        self._point = {}  # symbol -> the random rational it takes in fingerprints
+        self._rng = random.Random(20241202)
 
     def __repr__(self):
         return "FormalBackend()"
 
+    def fingerprint(self, expr):
+        """``expr`` at a random rational point of all its symbols (``None`` where undefined).
+
+        Equal rational functions have equal fingerprints, so only arguments with equal
+        fingerprints are compared exactly; the point never decides anything by itself.
+        """
+        subs = {}
+        for x in expr.free_symbols:
+            if x not in self._point:
+                self._point[x] = sympy.Rational(self._rng.randint(1, 10 ** 9), self._rng.randint(1, 10 ** 9))
+            subs[x] = self._point[x]
+        value = expr.xreplace(subs)
+        return None if value.has(sympy.zoo, sympy.nan) or not value.is_Rational else value
+
     def _uninterpreted(self, name, *args):
-        forms = [canonical(a) for a in args]
-        key = (name, tuple(sympy.srepr(f) for f in forms))
-        symbol = self.functions.get(key)
-        if symbol is None:
-            symbol = self.functions[key] = sympy.Symbol(f"{name}[{', '.join(str(f) for f in forms)}]")
+        symbol = self._structural.get((name, args))
+        if symbol is not None:
+            return symbol
+        prints = tuple(self.fingerprint(a) for a in args)
+        bucket = self.functions.setdefault((name, prints), [])
+        for seen, symbol in bucket:  # the same function of equal arguments is the same symbol
+            if all(same(a, b) for a, b in zip(args, seen)):
+                break
+        else:
+            symbol = sympy.Symbol(f"{name}[{', '.join(str(canonical(a)) for a in args)}]"
+                                  if sum(len(str(a)) for a in args) < 200 else f"{name}#{len(self._structural)}")
+            bucket.append((args, symbol))
+        self._structural[(name, args)] = symbol
         return symbol
 
     def _s_from_fraction(self, f: Fraction):
@@ -119,7 +148,11 @@ class FormalBackend(ScalarBackend):
                 return a if d >= 0 else b
         if same(a, b):
             return a
-        first, second = sorted((canonical(a), canonical(b)), key=sympy.srepr)  # max is symmetric
+        pa, pb = self.fingerprint(a), self.fingerprint(b)
+        if pa is not None and pb is not None and pa != pb:  # max is symmetric: a fixed order of the arguments
+            first, second = (a, b) if pa < pb else (b, a)
+        else:
+            first, second = sorted((canonical(a), canonical(b)), key=sympy.srepr)
         return self._uninterpreted("max", first, second)
 
     def _compare(self, a, b):
