@@ -336,7 +336,7 @@ def _graph_free_spec(data, name) -> Spec:
         free = [k.name for k in KINDS.values() if not k.graph]
         raise SpecError(f"a spec without [construction] and [target] checks {method!r}", field="check.method",
                         expected="a claim kind about no graph: " + " or ".join(repr(k) for k in free))
-    allowed = {**COMMON_CHECK_KEYS, **kind.spec_keys()}
+    allowed = {**{k: v for k, v in COMMON_CHECK_KEYS.items() if k != "crosscheck"}, **kind.spec_keys()}
     extra = sorted(set(check) - set(allowed))
     if extra:
         raise SpecError(f"unknown key {extra[0]!r} in [check] for method {kind.name!r}", field="check",

@@ -288,3 +288,21 @@ def test_a_spec_graph_file_that_is_hostile(tmp_path, capsys, content, words):
     spec = tmp_path / "s.toml"
     spec.write_text(CUBIC.replace('builtin = "fang2022.polynomial"', 'graph = "g.json"'))
     one_line_error(capsys, ["verify", spec], "g.json", words)
+
+
+@pytest.mark.parametrize("text, words", [
+    ('[check]\nmethod = "scalar"\nrelation = "x^2 <= 1"\n', ["check.relation", "unknown name 'x'"]),
+    ('[check]\nmethod = "scalar"\nrelation = "1 + 1"\n', ["check.relation", "not a relation"]),
+    ('[check]\nmethod = "identity"\n', ["check.method", "about no graph"]),
+    ('[check]\nmethod = "spectrum"\ncoefficients = [[1, 2]]\ngram_left = [[1, 0]]\nrank = 1\n',
+     ["check.gram_left", "square"]),
+    ('[check]\nmethod = "spectrum"\ncoefficients = [[1]]\nleft = ["u*sin(2*pi*u)"]\nrank = 1\n',
+     ["left[0]", "period 1"]),
+    ('[check]\nmethod = "scalar"\nrelation = "1 <= 1"\ncrosscheck = 5\n', ["unknown key 'crosscheck'"]),
+    ('[check]\nmethod = "scalar"\nrelation = "1 <= 1"\n[domain]\nbox = [[0, 1]]\n', ["takes no [domain]"]),
+])
+def test_bad_graph_free_specs_are_one_line(tmp_path, capsys, text, words):
+    path = tmp_path / "step.toml"
+    path.write_text(text)
+    one_line_error(capsys, ["verify", path, "--cert", tmp_path / "out.json"], "step.toml", *words)
+    assert not (tmp_path / "out.json").exists()

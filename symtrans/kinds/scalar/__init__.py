@@ -20,7 +20,7 @@ a comparison still undecided at ``max_bits`` is UNKNOWN.
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ...errors import SpecError
+from ...errors import SpecError, SymtransError
 from ..base import ClaimKind, Params, integer, names, param, rational_map, text
 from .relation import read
 
@@ -36,7 +36,12 @@ class ScalarParams(Params):
         clash = set(self.free) & {k for k, _ in self.values}
         if clash:
             raise SpecError(f"{sorted(clash)[0]!r} is both free and given a value", field="free")
-        read(self)  # the text is read (and refused with its reason) at claim time
+        try:  # the text is read (and refused with its reason) at claim time
+            read(self)
+        except SpecError:
+            raise
+        except SymtransError as exc:
+            raise SpecError(exc.message, field="relation", expected=exc.expected) from None
 
     def bindings(self) -> dict:
         return dict(self.values)

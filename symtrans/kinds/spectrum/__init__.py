@@ -20,7 +20,9 @@ coupling as an expression in ``u`` and ``v``; it must equal the expansion exactl
 from dataclasses import dataclass
 
 from ...errors import SpecError
+from ...scalars import parse_constant
 from ..base import ClaimKind, Params, integer, param, rational_rows
+from .common import grams
 
 
 def _texts(value, name):
@@ -78,6 +80,9 @@ class SpectrumParams(Params):
                 float(d)
             except ValueError:
                 raise SpecError(f"{d!r} is not a decimal", field="decimals") from None
+        grams(self)  # bases that cannot be integrated exactly, singular Gram matrices: refused now
+        for i, text in enumerate(self.values):
+            parse_constant(text, f"values[{i}]")
 
 
 def _describe(claim):
