@@ -11,7 +11,8 @@ true, and why.  Checked here (every verdict exact or certified; see ``docs/jiang
 * **JL-2** Theorem 4.1's weights: ``rho = log 2`` on equal positions gives softmax weights exactly
   ``2/(tau+1)`` and ``1/(tau+1)`` for ``tau = 3``, ``I^(s) = [s, s + 1/2]``, on the *whole* domain
   ``X^(E)`` (exact polytope cells; ``exp(log 2) = 2``).  ``1/tau`` REFUTED.
-* **JL-3** Eq. (23) lists ``2 tau d + 2`` components of ``f``; the text's ``n = 2 tau d + 1`` REFUTED.
+* **JL-3** Eq. (23) lists ``2 tau d + 2`` components of ``f``; the text's ``n = 2 tau d + 1`` REFUTED, by
+  counting and on the construction built as printed (its stream width); the corrected one has ``tau d + 1``.
 * **JL-4** the printed ``F_1`` needs ``psi_t(x_t)``, which the attention output does not determine:
   "the output at ``t = 1`` determines ``H_1``" REFUTED by the exact pair ``(0, 2)``, ``(1/4, 3)``, and
   the same pair found by a search of ``I1 x I2``.
@@ -45,7 +46,7 @@ statements (an infimum over a function class, a closure).
 
 >>> obs = list(obligations())
 >>> len(obs), sum(o.expected == "REFUTED" for o in obs)
-(82, 19)
+(86, 21)
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ from symtrans.constructions.jiang2024 import (
     f1_gap_model,
     nearest_point_scores,
     paper_f_components,
+    paper_representation,
     rank_one_residual,
     representation_weights,
     selection_average,
@@ -156,6 +158,12 @@ def obligations(quick: bool = True):
                          Claim("scalar", expected={"relation": f"sum(1, q, 0, 2*tau*d) + 1 == {n}",
                                                    "values": {"tau": 3, "d": 1}}), expected=verdict)
     assert paper_f_components(3, 1) == 8  # the construction's count agrees with the sum above
+    # ... and in a graph: Eq. (23) built on JL-4's instance (tau = 2, d = 1) has an f of 2 tau d + 2 = 6 components.
+    for width, verdict in ((5, "REFUTED"), (6, "PROVED")):
+        yield Obligation(f"jiang2024/JL-3 Eq. (23) built (tau=2, d=1): f has {width} components", paper_representation,
+                         Claim("sizes", expected={"width": width}), expected=verdict)
+    yield Obligation("jiang2024/JL-3 the corrected construction's f has tau d + 1 = 3 components",
+                     corrected_representation, Claim("sizes", expected={"width": 3}))
 
     # JL-4: the printed F_1 subtracts psi_t(x_t) from the attention output, which does not determine it.
     # tau = 2, d = 1, psi = x on I1 = [0, 1] and (4 - x)/2 on I2 = [2, 4], g = id: the output at t = 1 is
@@ -164,6 +172,10 @@ def obligations(quick: bool = True):
     yield Obligation("jiang2024/JL-4 the attention output at t=1 determines H_1 (the printed F_1): exact pair",
                      f1_gap_model, Claim("factors_through", inner, output="mix",
                                          expected={"points": [[0, 2], ["1/4", 3]]}), expected="REFUTED")
+    yield Obligation("jiang2024/JL-4 the whole attention output of Eq. (23) (all six components) does not "
+                     "determine H_1 either", paper_representation,
+                     Claim("factors_through", inner, output="mix", expected={"points": [[0, 2], ["1/4", 3]]}),
+                     expected="REFUTED")
     yield Obligation("jiang2024/JL-4 the same, searched on I1 x I2", f1_gap_model,
                      Claim("factors_through", inner, output="mix", domain=JL45_BOX), expected="REFUTED")
 

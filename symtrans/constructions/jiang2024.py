@@ -47,12 +47,12 @@ from ..exact import exact_rational
 from ..graph import STREAM, add_input, add_op, new_graph, set_outputs
 from ..channels import Channels
 from ..layers import Head, attention_head, embedding, positional_writes
-from ..ops import Linear, Mask, Normalize, ReLU
+from ..ops import Linear, Mask, MatMul, Normalize, ReLU, Scores
 from ..weights import Weights
 
 __all__ = ["eq5_model", "indicator_ffn", "representation_weights", "paper_f_components", "f1_gap_model",
            "coupling_model", "Tokenwise", "corrected_representation", "selection_average", "nearest_point_scores",
-           "rank_one_residual", "diagonal_bump"]
+           "rank_one_residual", "diagonal_bump", "representation_model", "paper_representation"]
 
 
 class Tokenwise:
@@ -200,28 +200,77 @@ def paper_f_components(tau: int, d: int) -> int:
     return len(range(0, 2 * tau * d + 1)) + 1
 
 
+def representation_model(tau: int, d: int, f_hat: Tokenwise, rho_hat: Tokenwise, query: Weights, key: Weights,
+                         F_hat: Tokenwise = None, *, scale=1, name: str = "representation"):
+    """Theorem 4.1's form ``H_t = F( sum_s softmax_s[rho(x_t, x_s)] f(x_s) )``, with ``rho`` separate from ``f``.
+
+    ``rho(u, v) = (r(u) W_Q) . (r(v) W_K)`` with ``r = rho_hat``; the values are ``scale * f^(x_s)``.
+    The stream width (``sizes``) is the number of components of ``f``, the theorem's ``n``.
+    Nodes: ``X``, ``f_hat.*``, ``rho_hat.*``, ``scores``, ``weights``, ``mix``, and ``F_hat.*``.
+    """
+    n = f_hat.widths[1]
+    G = new_graph(name)
+    X = add_input(G, "X", (tau, d))
+    f = f_hat.add(G, X, "f_hat")
+    r = rho_hat.add(G, X, "rho_hat")
+    q = add_op(G, "q", Linear(query), [r], {"role": "attention", "part": "query"})
+    k = add_op(G, "k", Linear(key), [r], {"role": "attention", "part": "key"})
+    scores = add_op(G, "scores", Scores(None), [q, k], {"role": "attention", "part": "scores"})
+    weights = add_op(G, "weights", Normalize("softmax", 1, "row", None), [scores], {"role": "attention"})
+    v = add_op(G, "v", Linear(Weights.identity(n, scale)), [f], {"role": "attention", "part": "value"})
+    mix = add_op(G, "mix", MatMul(), [weights, v], {"role": "attention", "part": "mix"})
+    outputs = [mix]
+    if F_hat is not None:
+        if F_hat.widths[0] != n:
+            raise SpecError(f"F^ reads {F_hat.widths[0]} inputs", field="F_hat", expected=f"{n} (the width of f)")
+        outputs = [F_hat.add(G, mix, "F_hat")]
+    G.graph[STREAM] = (tau, n)
+    set_outputs(G, outputs + [weights])
+    return G
+
+
+#: JL-4 / JL-5's instance: tau = 2, d = 1, I1 = [0, 1], I2 = [2, 4].
+_HIDDEN = Tokenwise(Weights((1, 3), {(0, 0): 1, (0, 1): 1, (0, 2): 1}), Weights((1, 3), {(0, 1): -1, (0, 2): -2}))
+
+
+def _same_interval():
+    """``rho = log 2`` on the same interval, else 0: features ``(1_I1, 1_I2)`` from relu(x), relu(x-1), relu(x-2)."""
+    r = Tokenwise(_HIDDEN.maps[0][0], _HIDDEN.maps[0][1],
+                  Weights((3, 2), {(1, 0): -1, (2, 0): 1, (1, 1): 1, (2, 1): -1}), Weights((1, 2), {(0, 0): 1}))
+    log2 = sympy.log(2)
+    return r, Weights((2, 2), {(0, 0): log2, (1, 1): log2}), Weights.identity(2)
+
+
+def paper_representation(inner=(1, 2, 3, 4, 5), label: bool = True):
+    """Eq. (23) as printed, on JL-4's instance: ``f(x(s)) = (psi_{0,s}, ..., psi_{2 tau d,s}, b_s)``.
+
+    ``tau = 2``, ``d = 1``, ``I1 = [0, 1]``, ``I2 = [2, 4]``.  The Kolmogorov inner functions are an
+    explicit family: ``psi_{q,s} = lambda_q psi_s`` with ``psi = x`` on ``I1`` and ``(4 - x)/2`` on ``I2``
+    (one continuous piecewise-linear ``psi^ = x - relu(x - 1) - relu(x - 2)/2`` on ``I``); ``b_s`` is the
+    indicator of ``I2``.  With the default ``2 tau d + 1 = 5`` inner functions and ``b``, ``f`` has
+    ``2 tau d + 2 = 6`` components (the text says ``n = 2 tau d + 1``).  The values are ``(tau + 1) f``,
+    so the attention output at ``t`` is ``2 f(x_t) + f(x_other)``: what the printed ``F_1`` receives.
+    """
+    lam = [exact_rational(v, "inner") for v in inner]
+    m = len(lam) + (1 if label else 0)
+    w2 = {}
+    for q, l in enumerate(lam):  # lambda_q psi^ = lambda_q (relu(x) - relu(x - 1) - relu(x - 2)/2)
+        w2[(0, q)], w2[(1, q)], w2[(2, q)] = l, -l, -l / 2
+    if label:  # b = relu(x - 1) - relu(x - 2)
+        w2[(1, len(lam))], w2[(2, len(lam))] = Fraction(1), Fraction(-1)
+    f = Tokenwise(_HIDDEN.maps[0][0], _HIDDEN.maps[0][1], Weights((3, m), w2))
+    r, query, key = _same_interval()
+    return representation_model(2, 1, f, r, query, key, scale=3, name="jiang2024_paper_representation")
+
+
 def f1_gap_model():
-    """JL-4's instance: ``tau = 2``, ``d = 1``, ``I1 = [0, 1]``, ``I2 = [2, 4]``, ``psi = x`` on ``I1`` and
-    ``(4 - x)/2`` on ``I2`` (one inner function, ``g = id``); the output is ``(tau + 1)`` times the
-    attention output at each position, which is ``2 psi(x_t) + psi(x_other)``.
+    """JL-4's instance reduced to one inner function and no label (:func:`paper_representation` with
+    ``inner = (1,)``): the output ``mix`` at ``t`` is ``2 psi(x_t) + psi(x_other)``.
 
     The target the printed ``F_1`` needs is ``H_t = psi(x_1) + psi(x_2)`` (the inner sum); at
     ``x = (0, 2)`` and ``x' = (1/4, 3)`` the output at ``t = 1`` is 1 for both, while ``H_1`` is 1 and 3/4.
     """
-    # psi^ on I = I1 u I2, continuous and piecewise linear: x - relu(x - 1) - relu(x - 2)/2
-    # indicator of I2: relu(x - 1) - relu(x - 2) (0 on I1, 1 on I2)
-    w1 = Weights((1, 3), {(0, 0): 1, (0, 1): 1, (0, 2): 1})
-    b1 = Weights((1, 3), {(0, 1): -1, (0, 2): -2})
-    # outputs: psi^, 1_{I1}, 1_{I2}; hidden: relu(x), relu(x - 1), relu(x - 2) (x >= 0 on I)
-    w2 = Weights((3, 3), {(0, 0): 1, (1, 0): -1, (2, 0): Fraction(-1, 2),
-                          (1, 1): -1, (2, 1): 1, (1, 2): 1, (2, 2): -1})
-    b2 = Weights((1, 3), {(0, 1): 1})
-    f = Tokenwise(w1, b1, w2, b2)
-    log2 = sympy.log(2)
-    query = Weights((3, 2), {(1, 0): 1, (2, 1): 1})
-    key = Weights((3, 2), {(1, 0): log2, (2, 1): log2})
-    value = Weights((3, 1), {(0, 0): 3})  # (tau + 1) psi^
-    return eq5_model(2, 1, f, query, key, value, name="jiang2024_f1_gap")
+    return paper_representation(inner=(1,), label=False)
 
 
 def coupling_model(tau: int, sigma, m_h: int, m_v: int = 1, key_offset: int = 0):
@@ -267,17 +316,10 @@ def corrected_representation():
     output does not determine) by giving each position its own slot, at ``n = tau d + 1``.
     Outputs: ``out`` (``H_t`` per row), ``mix`` (the attention output), ``weights``.
     """
-    # f^ hidden: relu(x), relu(x - 1), relu(x - 2); outputs (1_I1 x, 1_I2 x, 1_I2, 1_I1)
-    w1 = Weights((1, 3), {(0, 0): 1, (0, 1): 1, (0, 2): 1})
-    b1 = Weights((1, 3), {(0, 1): -1, (0, 2): -2})
-    w2 = Weights((3, 4), {(0, 0): 1, (1, 0): -2, (2, 0): 1, (1, 1): 2, (2, 1): -1,
-                          (1, 2): 1, (2, 2): -1, (1, 3): -1, (2, 3): 1})
-    b2 = Weights((1, 4), {(0, 3): 1})
-    f = Tokenwise(w1, b1, w2, b2)
-    log2 = sympy.log(2)
-    query = Weights((4, 2), {(3, 0): log2, (2, 1): log2})  # (1_I1, 1_I2) scaled by log 2
-    key = Weights((4, 2), {(3, 0): 1, (2, 1): 1})
-    value = Weights((4, 3), {(0, 0): 1, (1, 1): 1, (2, 2): 1})  # f: the first three components
+    # f = (1_I1 x, 1_I2 x, 1_I2) from relu(x), relu(x - 1), relu(x - 2): three components, n = tau d + 1
+    f = Tokenwise(_HIDDEN.maps[0][0], _HIDDEN.maps[0][1],
+                  Weights((3, 3), {(0, 0): 1, (1, 0): -2, (2, 0): 1, (1, 1): 2, (2, 1): -1, (1, 2): 1, (2, 2): -1}))
+    r, query, key = _same_interval()
     half, M = Fraction(3, 2), 8
     # F^ layer 1: u1 = relu(3 a2 - 2 - 3/2 a1), u2 = relu(3/2 a2 - 2 - 3 a1), and a1, a2, a3 (>= 0) passed on
     L1 = Weights((3, 5), {(0, 0): -half, (1, 0): 3, (0, 1): -3, (1, 1): half, (0, 2): 1, (1, 3): 1, (2, 4): 1})
@@ -293,8 +335,7 @@ def corrected_representation():
         c2[(0, col)] = M * gate * 1 if gate == 1 else -2 * M
     F = Tokenwise.deep([(L1, c1), (Weights((5, 4), L2), Weights((1, 4), c2)),
                         (Weights((4, 1), {(0, 0): 1, (1, 0): -1, (2, 0): 1, (3, 0): -1}), None)])
-    G = eq5_model(2, 1, f, query, key, value, F, name="jiang2024_corrected_representation")
-    return G
+    return representation_model(2, 1, f, r, query, key, F, name="jiang2024_corrected_representation")
 
 
 def selection_average(counts, d: int = 2):
