@@ -281,17 +281,10 @@ def parse_spec(text: str, base: Path = None, name: str = "spec") -> Spec:
         takes = [k.name for k in KINDS.values() if target.kind in k.spec_targets]
         raise SpecError(f"check method {method!r} for {_TARGET_WORDS[target.kind]}", field="check.method",
                         expected=" or ".join(repr(m) for m in takes))
-    allowed = {**COMMON_CHECK_KEYS, **kind.spec_keys()}
     for key, doc in kind.spec_keys().items():
         if key in kind.params.required() and key not in check:
             raise SpecError(f"a {kind.name} check needs {key}", field=f"check.{key}", expected=doc)
-    extra = sorted(set(check) - set(allowed))
-    if extra:
-        raise SpecError(f"unknown key {extra[0]!r} in [check] for method {kind.name!r}", field="check",
-                        expected=", ".join(sorted(allowed)))
-    expected = _string(check, "expect", "check", "PROVED")
-    if expected not in VERDICTS:
-        raise SpecError(f"expect {expected!r}", field="check.expect", expected="PROVED, REFUTED or UNKNOWN")
+    expected = _check_keys(check, kind, COMMON_CHECK_KEYS)
     groups = check.get("groups")
     if groups is not None and (not isinstance(groups, list) or not all(isinstance(g, str) for g in groups)):
         raise SpecError(f"groups {groups!r} must be a list of group names", field="check.groups")
@@ -320,6 +313,19 @@ def parse_spec(text: str, base: Path = None, name: str = "spec") -> Spec:
                 _integer(check, "crosscheck", "check", 0), base, notes, model)
 
 
+def _check_keys(check, kind, common) -> str:
+    """Refuse ``[check]`` keys the method does not read; return the expected verdict (``expect``)."""
+    allowed = {**common, **kind.spec_keys()}
+    extra = sorted(set(check) - set(allowed))
+    if extra:
+        raise SpecError(f"unknown key {extra[0]!r} in [check] for method {kind.name!r}", field="check",
+                        expected=", ".join(sorted(allowed)))
+    expected = _string(check, "expect", "check", "PROVED")
+    if expected not in VERDICTS:
+        raise SpecError(f"expect {expected!r}", field="check.expect", expected="PROVED, REFUTED or UNKNOWN")
+    return expected
+
+
 def _graph_free_spec(data, name) -> Spec:
     """A spec of a graph-free claim: only ``[check]``, with the method and the kind's data.
 
@@ -336,14 +342,7 @@ def _graph_free_spec(data, name) -> Spec:
         free = [k.name for k in KINDS.values() if not k.graph]
         raise SpecError(f"a spec without [construction] and [target] checks {method!r}", field="check.method",
                         expected="a claim kind about no graph: " + " or ".join(repr(k) for k in free))
-    allowed = {**{k: v for k, v in COMMON_CHECK_KEYS.items() if k != "crosscheck"}, **kind.spec_keys()}
-    extra = sorted(set(check) - set(allowed))
-    if extra:
-        raise SpecError(f"unknown key {extra[0]!r} in [check] for method {kind.name!r}", field="check",
-                        expected=", ".join(sorted(allowed)))
-    expected = _string(check, "expect", "check", "PROVED")
-    if expected not in VERDICTS:
-        raise SpecError(f"expect {expected!r}", field="check.expect", expected="PROVED, REFUTED or UNKNOWN")
+    expected = _check_keys(check, kind, {k: v for k, v in COMMON_CHECK_KEYS.items() if k != "crosscheck"})
     try:
         claim = Claim(kind.name, expected=kind.data_from_spec(None, check))
     except SpecError as exc:

@@ -135,12 +135,18 @@ def eq5_model(tau: int, d: int, f_hat: Tokenwise, query: Weights, key: Weights, 
     out = attention_head(G, h, head, name="head", block=1)
     weights = add_op(G, "weights", Linear(Weights.identity(tau)), ["head.weights"], {"role": "attention"})
     mix = add_op(G, "mix", Linear(Weights.identity(m_v)), [out], {"role": "attention"})
+    return _finish(G, mix, weights, F_hat, m_v, (tau, n))
+
+
+def _finish(G, mix, weights, F_hat, m_v, stream):
+    """``F^`` after the attention output (``m_v`` wide), the stream's shape, the outputs (``F^`` or mix, weights)."""
     outputs = [mix]
     if F_hat is not None:
         if F_hat.widths[0] != m_v:
-            raise SpecError(f"F^ reads {F_hat.widths[0]} inputs", field="F_hat", expected=f"{m_v} (m_v)")
+            raise SpecError(f"F^ reads {F_hat.widths[0]} inputs", field="F_hat",
+                            expected=f"{m_v} (the width of the attention output)")
         outputs = [F_hat.add(G, mix, "F_hat")]
-    G.graph[STREAM] = (tau, n)
+    G.graph[STREAM] = stream
     set_outputs(G, outputs + [weights])
     return G
 
@@ -219,14 +225,7 @@ def representation_model(tau: int, d: int, f_hat: Tokenwise, rho_hat: Tokenwise,
     weights = add_op(G, "weights", Normalize("softmax", 1, "row", None), [scores], {"role": "attention"})
     v = add_op(G, "v", Linear(Weights.identity(n, scale)), [f], {"role": "attention", "part": "value"})
     mix = add_op(G, "mix", MatMul(), [weights, v], {"role": "attention", "part": "mix"})
-    outputs = [mix]
-    if F_hat is not None:
-        if F_hat.widths[0] != n:
-            raise SpecError(f"F^ reads {F_hat.widths[0]} inputs", field="F_hat", expected=f"{n} (the width of f)")
-        outputs = [F_hat.add(G, mix, "F_hat")]
-    G.graph[STREAM] = (tau, n)
-    set_outputs(G, outputs + [weights])
-    return G
+    return _finish(G, mix, weights, F_hat, n, (tau, n))
 
 
 #: JL-4 / JL-5's instance: tau = 2, d = 1, I1 = [0, 1], I2 = [2, 4].

@@ -197,22 +197,19 @@ def _sym(q):
 
 def grams(data):
     """The two Gram matrices a claim's data gives (computed from bases, given, or the identity)."""
-    p, q = len(data.coefficients), len(data.coefficients[0])
-    if data.left:
-        G_left = gram(basis(data.left, "u", "left"), "u", "left")
-    elif data.gram_left:
-        G_left = [list(r) for r in data.gram_left]
-        positive_definite(G_left, "gram_left")
-    else:
-        G_left = [[Fraction(int(i == j)) for j in range(p)] for i in range(p)]
-    if data.right:
-        G_right = gram(basis(data.right, "v", "right"), "v", "right")
-    elif data.gram_right:
-        G_right = [list(r) for r in data.gram_right]
-        positive_definite(G_right, "gram_right")
-    else:
-        G_right = [[Fraction(int(i == j)) for j in range(q)] for i in range(q)]
-    return G_left, G_right
+    C = data.coefficients
+    return (_gram_side(data.left, data.gram_left, len(C), "u", "left"),
+            _gram_side(data.right, data.gram_right, len(C[0]), "v", "right"))
+
+
+def _gram_side(functions, given, size, variable, side):
+    if functions:
+        return gram(basis(functions, variable, side), variable, side)
+    if given:
+        G = [list(r) for r in given]
+        positive_definite(G, f"gram_{side}")
+        return G
+    return [[Fraction(int(i == j)) for j in range(size)] for i in range(size)]
 
 
 def decide(data, prec):
