@@ -257,6 +257,11 @@ class Op:
     def apply(self, bk, *args):  # pragma: no cover - every op overrides
         raise NotImplementedError
 
+    def analytic(self) -> str:
+        """``""`` when the op is real-analytic in its weights and inputs (where it is defined),
+        else why not: the analyticity audit of Cheng et al.'s Theorem 2 reads this."""
+        return ""
+
     def weight_items(self):
         """``(field name, Weights)`` for every weight matrix of the op."""
         return [(f, getattr(self, f)) for f, kind in self.FIELDS.items()
@@ -556,6 +561,9 @@ class ReLU(Op):
     [[0, 2/3]]
     """
 
+    def analytic(self) -> str:
+        return "ReLU has a kink at 0"
+
     def apply(self, bk, x):
         return bk.relu(x)
 
@@ -572,6 +580,9 @@ class Maximum(_Elementwise):
     """
 
     method = "maximum"
+
+    def analytic(self) -> str:
+        return "an elementwise max has a kink where its arguments tie"
 
     def apply(self, bk, *args):
         return bk.maximum_many(list(args)) if len(args) > 2 else bk.maximum(*args)
@@ -600,6 +611,9 @@ class Reduce(Op):
 
     def out_shape(self, x):
         return (1, x[1]) if self.axis == 0 else (x[0], 1)
+
+    def analytic(self) -> str:
+        return "a max over an axis has kinks where entries tie" if self.kind == "max" else ""
 
     def apply(self, bk, x):
         return bk.reduce_sum(x, self.axis) if self.kind == "sum" else bk.reduce_max(x, self.axis)
@@ -630,6 +644,11 @@ class Scores(Op):
             raise _shape_error(self, f"queries of width {q[1]} and keys of width {k[1]}",
                                expected="equal head widths")
         return (q[0], k[0])
+
+    def analytic(self) -> str:
+        if self.kernel is not None and self.kernel.expr.has(sympy.Abs, sympy.Max, sympy.Min):
+            return f"the kernel {self.kernel.formula} uses abs, max or min"
+        return ""
 
     def apply(self, bk, q, k):
         s = bk.matmul(q, bk.transpose(k))
@@ -723,6 +742,9 @@ class Normalize(Op):
             raise _shape_error(self, f"mask of shape {self.mask.shape} on scores of shape {s}",
                                expected="equal shapes")
         return s
+
+    def analytic(self) -> str:
+        return "hardmax is a discontinuous argmax" if self.rule == "hardmax" else ""
 
     def apply(self, bk, s):
         if self.axis == "col":

@@ -31,6 +31,7 @@ LAYERS = [
     (r"symtrans\.interpret$", 7),
     (r"symtrans\.(layers|regions|targets|unitwalk|io(\..*)?)$", 8),
     (r"symtrans\.integrate$", 9),  # over the cells of regions
+    (r"symtrans\.patterns$", 8),
     (r"symtrans\.kinds(\.base|\.[a-z_]+)?$", 9),
     (r"symtrans\.kinds\.[a-z_]+\.(?!prove$|check$)[a-z_]+$", 9),  # a kind's shared reading (its prover and checker)
     (r"symtrans\.claims$", 10),

@@ -9,22 +9,26 @@ the package (a plugin, a test) is added with :func:`register`.
 >>> unit("separation").name
 'contextual_mapping'
 >>> sorted(k for k in KINDS)[:3]
-['boltzmann', 'bound', 'channels']
+['analytic', 'automorphisms', 'boltzmann']
 """
 
 from __future__ import annotations
 
 from ..errors import SpecError
 from . import (
+    analytic,
+    automorphisms,
     boltzmann,
     bound,
     channels,
     contextual_mapping,
     decodes,
+    distinct_tokens,
     emulation,
     equivalent,
     equivariant,
     factors_through,
+    hops,
     identity,
     integral,
     logit_gap,
@@ -45,7 +49,9 @@ __all__ = ["KINDS", "UNITS", "ClaimKind", "lookup", "unit", "register", "unregis
 UNITS = (identity.KIND, readout.KIND, channels.KIND, sizes.KIND, equivalent.KIND, emulation.KIND, regions.KIND,
          sup_error.KIND, bound.KIND, contextual_mapping.KIND, logit_gap.KIND, same_output.KIND, boltzmann.KIND,
          memorise.KIND, decodes.KIND, scalar.KIND, equivariant.KIND,
-         factors_through.KIND, spectrum.KIND, integral.KIND)
+         factors_through.KIND, spectrum.KIND, integral.KIND,
+         automorphisms.KIND, hops.KIND, analytic.KIND,
+         distinct_tokens.KIND)
 
 #: Kind name -> unit.
 KINDS: dict = {}

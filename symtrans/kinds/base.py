@@ -47,7 +47,7 @@ from ..errors import SpecError, SymtransError
 from ..exact import exact_rational, format_exact
 
 __all__ = ["ClaimKind", "Params", "NoParams", "param", "rational", "integer", "text", "rational_rows",
-           "choice", "names", "rational_map", "jsonable"]
+           "choice", "boolean", "names", "rational_map", "jsonable"]
 
 #: Largest number of digits a rational in a claim may have (numerator or denominator).
 MAX_DIGITS = 4000
@@ -100,6 +100,15 @@ def text(optional=False):
             return None
         if not isinstance(value, str):
             raise SpecError(f"{value!r} is not a string", field=name)
+        return value
+    return convert
+
+
+def boolean():
+    """A converter accepting ``True`` or ``False`` only."""
+    def convert(value, name):
+        if not isinstance(value, bool):
+            raise SpecError(f"{value!r}", field=name, expected="true or false")
         return value
     return convert
 

@@ -1,0 +1,161 @@
+"""Cheng, Lin, Shen & Li (NeurIPS 2025, arXiv:2506.23551): the conditions of the UAP framework, checked
+on concrete layers, and the sparse-attention applications' groups and layer counts.
+
+The main theorem is not constructive; what a reviewer can check is each condition on concrete
+attention families and each application's group and number of layers (``docs/cheng2025.rst``).
+Obligations from ``shared/papers/jiang_li_cheng_obligations.md``:
+
+* **CL-4** two-sample token distinguishability (d = 2, n = 3, one residual layer): softmax and
+  RBF-kernel attention with rational weights make all six output tokens pairwise distinct
+  (certified disjoint enclosures).
+* **CL-5** the uniform kernel ``k = 1``: token (1, 0) of ``X = ((1,0), (0,2), (-1,-2))`` and of
+  ``Y = ((1,0), (1,1), (-2,-1))`` has the same output for *every* ``W_V`` (an identity over
+  ``Q[W_V]``), so distinguishability is REFUTED by an exact collision.
+* **CL-6** ``Aut`` of sparse patterns: the circulant window of width ``w`` has ``Aut = D_n`` for
+  ``n = 5..12`` and ``1 <= w <= floor((n-1)/2) - 1``; at even ``n`` with ``w = n/2 - 1`` (outside the
+  corollary's bound) "``Aut = D_n``" is REFUTED by an automorphism outside ``D_n``, and the true orders
+  are 48 (``n = 6``) and 384 (``n = 8``); the one-sided window has ``Aut = C_n``; the non-circular
+  sliding window only the reversal (order 2).
+* **CL-7** hop counts: ``ceil((n-1)/w)`` layers for the sliding window, ``ceil(floor(n/2)/w)`` for the
+  circulant window, 2 with a global token; "``ceil(n/(2w))`` layers for Longformer" REFUTED.
+* **CL-8** the circular convolution mixer with ``l + 1`` taps reaches every token after
+  ``ceil((n-1)/l)`` layers and not one fewer.
+* **CL-9** the analyticity audit: softmax and RBF attention PROVED; hardmax attention, a ReLU layer
+  and a kernel with ``abs`` REFUTED.
+* **CL-10** equivariance: the circulant-window layer under ``D_n``, the one-sided window under
+  ``C_n`` PROVED; the one-sided window under a reflection REFUTED.
+
+Not yet here (issue 14, next slice): CL-1 .. CL-3 (symbolic limits in a scale parameter and the
+Arb box for CL-2), CL-11 (FFN closure, the refusal at d = 1, Linformer), Performer and
+feature-map kernels, orbit-aware pairs under groups other than the full one in CL-4.
+
+>>> obs = list(obligations())
+>>> len(obs), sum(o.expected == "REFUTED" for o in obs)
+(86, 11)
+"""
+
+from __future__ import annotations
+
+from math import ceil
+
+import sympy
+
+from symtrans import Claim, Obligation, Weights
+from symtrans.constructions.cheng2025 import attention_layer
+from symtrans.kinds.equivariant import cyclic_generators, dihedral_generators
+from symtrans.graph import add_input, add_op, new_graph, set_outputs
+from symtrans.ops import Kernel, Linear, ReLU
+
+X_CL = [[1, 0], [0, 2], [-1, -2]]
+Y_CL = [[1, 0], [1, 1], [-2, -1]]
+W_Q = Weights.from_rows([["1/2", 1], [-1, "1/3"]])
+W_K = Weights.from_rows([[1, "-1/2"], ["2/3", 1]])
+W_V = Weights.from_rows([[1, "1/4"], ["-1/2", 1]])
+
+
+def _layer(score="softmax", kernel=None, window=None, n=3, value=W_V):
+    return lambda: attention_layer(n, 2, W_Q, W_K, value, score=score, kernel=kernel, window=window)
+
+
+def _symbolic_value():
+    v = sympy.symbols("v11 v12 v21 v22")
+    return Weights((2, 2), {(0, 0): v[0], (0, 1): v[1], (1, 0): v[2], (1, 1): v[3]})
+
+
+def obligations(quick: bool = True):
+    pair = {"sequences": [X_CL, Y_CL]}
+    # CL-4: two-sample distinguishability with one residual layer, certified.
+    for label, score, kernel in (("softmax", "softmax", None), ("RBF kernel", "kernel", Kernel.rbf(1)),
+                                 ("exp kernel", "kernel", Kernel.exp())):
+        yield Obligation(f"cheng2025/CL-4 {label} attention distinguishes the tokens of X and Y",
+                         _layer(score, kernel), Claim("distinct_tokens", expected=pair))
+    # CL-5: the uniform kernel averages: token (1, 0) gets (1, 0) + W_V mean, and both means are 0.
+    uniform = Kernel.constant()
+    yield Obligation("cheng2025/CL-5 uniform kernel: token (1,0) has the same output in X and Y for every W_V",
+                     lambda: attention_layer(3, 2, W_Q, W_K, _symbolic_value(), score="kernel", kernel=uniform),
+                     Claim("same_output", expected={"inputs": [X_CL, Y_CL], "row": 0}))
+    yield Obligation("cheng2025/CL-5 uniform kernel: the tokens of X and Y are not distinguished",
+                     _layer("kernel", uniform), Claim("distinct_tokens", expected=pair), expected="REFUTED")
+
+    # CL-6: automorphism groups of sparse patterns.
+    for n in range(5, 13):
+        for w in range(1, (n - 1) // 2):
+            yield Obligation(f"cheng2025/CL-6 circulant window n={n} w={w}: Aut = D_{n}", None,
+                             Claim("automorphisms", expected={"patterns": [{"name": "circulant", "n": n, "w": w}],
+                                                              "generators": dihedral_generators(n),
+                                                              "order": 2 * n}))
+        yield Obligation(f"cheng2025/CL-6 one-sided window n={n} w=2: Aut = C_{n}", None,
+                         Claim("automorphisms", expected={"patterns": [{"name": "one_sided", "n": n, "w": 2}],
+                                                          "generators": cyclic_generators(n), "order": n}))
+        yield Obligation(f"cheng2025/CL-6 sliding window n={n} w=2 (not circular): only the reversal", None,
+                         Claim("automorphisms", expected={"patterns": [{"name": "window", "n": n, "w": 2}],
+                                                          "generators": [list(range(n))[::-1]], "order": 2}))
+    for n, order in ((6, 48), (8, 384)):
+        w = n // 2 - 1
+        yield Obligation(f"cheng2025/CL-6 circulant window n={n} w={w} (beyond the bound): Aut = D_{n}", None,
+                         Claim("automorphisms", expected={"patterns": [{"name": "circulant", "n": n, "w": w}],
+                                                          "generators": dihedral_generators(n)}),
+                         expected="REFUTED")
+        yield Obligation(f"cheng2025/CL-6 circulant window n={n} w={w}: |Aut| = {order}", None,
+                         Claim("automorphisms", expected={"patterns": [{"name": "circulant", "n": n, "w": w}],
+                                                          "order": order}))
+    yield Obligation("cheng2025/CL-6 n=4 w=1 also gives D_4 (excluded by the corollary's bound, not tight)", None,
+                     Claim("automorphisms", expected={"patterns": [{"name": "circulant", "n": 4, "w": 1}],
+                                                      "generators": dihedral_generators(4), "order": 8}))
+
+    # CL-7: hop counts (with the residual connection, every token keeps itself).
+    for n in (5, 8, 9, 12):
+        for w in (1, 2, 3):
+            yield Obligation(f"cheng2025/CL-7 sliding window n={n} w={w}: ceil((n-1)/w) layers", None,
+                             Claim("hops", expected={"patterns": [{"name": "window", "n": n, "w": w}],
+                                                     "layers": ceil((n - 1) / w)}))
+            yield Obligation(f"cheng2025/CL-7 circulant window n={n} w={w}: ceil(floor(n/2)/w) layers", None,
+                             Claim("hops", expected={"patterns": [{"name": "circulant", "n": n, "w": w}],
+                                                     "layers": ceil((n // 2) / w)}))
+    yield Obligation("cheng2025/CL-7 Longformer with a global token: 2 layers", None,
+                     Claim("hops", expected={"patterns": [{"name": "longformer", "n": 12, "w": 1, "hubs": [0]}],
+                                             "layers": 2}))
+    yield Obligation("cheng2025/CL-7 'ceil(n/(2w)) layers for Longformer' at n=9, w=2", None,
+                     Claim("hops", expected={"patterns": [{"name": "window", "n": 9, "w": 2}],
+                                             "layers": ceil(9 / 4)}), expected="REFUTED")
+
+    # CL-8: the circular convolution mixer [g(X)]_i = sum_{k<=l} psi_k x_{i+k mod n} reaches i..i+l per layer.
+    for n, l in ((5, 1), (8, 2), (12, 3)):
+        need = ceil((n - 1) / l)
+        conv = [{"name": "one_sided", "n": n, "w": l}]
+        yield Obligation(f"cheng2025/CL-8 convolution mixer n={n} l={l}: {need} layers", None,
+                         Claim("hops", expected={"patterns": conv, "layers": need}))
+        yield Obligation(f"cheng2025/CL-8 convolution mixer n={n} l={l}: {need - 1} layers are not enough", None,
+                         Claim("hops", expected={"patterns": conv, "layers": need - 1}), expected="REFUTED")
+
+    # CL-9: the analyticity audit.
+    yield Obligation("cheng2025/CL-9 softmax attention is analytic", _layer(), Claim("analytic"))
+    yield Obligation("cheng2025/CL-9 RBF-kernel attention is analytic", _layer("kernel", Kernel.rbf(1)),
+                     Claim("analytic"))
+    yield Obligation("cheng2025/CL-9 hardmax attention is not", _layer("hardmax"), Claim("analytic"),
+                     expected="REFUTED")
+    yield Obligation("cheng2025/CL-9 a kernel with abs is not", _layer("kernel", Kernel("exp(-abs(s))")),
+                     Claim("analytic"), expected="REFUTED")
+    yield Obligation("cheng2025/CL-9 a ReLU FFN layer is not", _relu_layer, Claim("analytic"), expected="REFUTED")
+
+    # CL-10: equivariance of sparse layers (exp uninterpreted), n = 5.
+    n = 5
+    reflection = [[(-i) % n for i in range(n)]]
+    yield Obligation(f"cheng2025/CL-10 circulant-window layer is D_{n}-equivariant",
+                     _layer(window={"name": "circulant", "w": 1}, n=n),
+                     Claim("equivariant", output="layer", expected={"generators": dihedral_generators(n),
+                                                                     "order": 2 * n}))
+    yield Obligation(f"cheng2025/CL-10 one-sided-window layer is C_{n}-equivariant",
+                     _layer(window={"name": "one_sided", "w": 1}, n=n),
+                     Claim("equivariant", output="layer", expected={"generators": cyclic_generators(n), "order": n}))
+    yield Obligation("cheng2025/CL-10 one-sided-window layer is not reflection-equivariant",
+                     _layer(window={"name": "one_sided", "w": 1}, n=n),
+                     Claim("equivariant", output="layer", expected={"generators": reflection}), expected="REFUTED")
+
+
+def _relu_layer():
+    G = new_graph("relu_layer")
+    x = add_input(G, "X", (3, 2))
+    h = add_op(G, "h", Linear(W_Q), [x])
+    set_outputs(G, [add_op(G, "r", ReLU(), [h])])
+    return G
