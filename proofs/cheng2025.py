@@ -5,6 +5,14 @@ The main theorem is not constructive; what a reviewer can check is each conditio
 attention families and each application's group and number of layers (``docs/cheng2025.rst``).
 Obligations from ``shared/papers/jiang_li_cheng_obligations.md``:
 
+* **CL-1** Corollary 1's kernel condition: the log-ratio ``log k(x, tWy1) - log k(x, tWy2)`` expanded
+  in ``t``; its leading coefficient difference is a nonzero polynomial (a rational witness), so the
+  ratio tends to 0 or infinity off a proper algebraic set of ``W``: exp, RBF, RBF times a positive
+  polynomial, exp times a polynomial PROVED; ``(1 + x.y)^2`` and ``k = 1`` inconclusive (UNKNOWN, as
+  the notes expect: not refuted).
+* **CL-3** RBF with antipodal keys: the ``t^2`` coefficient vanishes identically (the paper's
+  "non-zero quadratic" sentence fails), the condition holds through the ``t`` term.
+
 * **CL-4** two-sample token distinguishability (d = 2, n = 3, one residual layer): softmax and
   RBF-kernel attention with rational weights make all six output tokens pairwise distinct
   (certified disjoint enclosures).
@@ -25,13 +33,14 @@ Obligations from ``shared/papers/jiang_li_cheng_obligations.md``:
 * **CL-10** equivariance: the circulant-window layer under ``D_n``, the one-sided window under
   ``C_n`` PROVED; the one-sided window under a reflection REFUTED.
 
-Not yet here (issue 14, next slice): CL-1 .. CL-3 (symbolic limits in a scale parameter and the
-Arb box for CL-2), CL-11 (FFN closure, the refusal at d = 1, Linformer), Performer and
-feature-map kernels, orbit-aware pairs under groups other than the full one in CL-4.
+Not yet here (issue 14, next slice): CL-2 (the sum kernel exp(w.x) + exp(w.y): a finite limit on an
+open set of ``W``, an Arb box certificate), kernels with fixed vectors (Performer features,
+``exp(w^T(x + y))``), CL-11 (FFN closure, the refusal at d = 1, Linformer), and CL-4 with
+orbit-aware pairs under a group other than the trivial one.
 
 >>> obs = list(obligations())
 >>> len(obs), sum(o.expected == "REFUTED" for o in obs)
-(86, 11)
+(94, 11)
 """
 
 from __future__ import annotations
@@ -63,6 +72,24 @@ def _symbolic_value():
 
 
 def obligations(quick: bool = True):
+    # CL-1: Corollary 1's condition, by the expansion of the log-ratio in the key scale t.
+    for label, kernel, verdict in (("exp(x.y) (softmax)", "exp(s)", "PROVED"), ("RBF", "exp(-r)", "PROVED"),
+                                   ("RBF times a positive polynomial p(x - y)", "exp(-r/2)*(1 + r)", "PROVED"),
+                                   ("exp(x.y) times a polynomial", "exp(s)*(1 + s**2)", "PROVED"),
+                                   ("polynomial (1 + x.y)^2: inconclusive, not refuted", "(1 + s)**2", "UNKNOWN"),
+                                   ("uniform k = 1: inconclusive", "1", "UNKNOWN")):
+        yield Obligation(f"cheng2025/CL-1 kernel condition: {label}", None,
+                         Claim("kernel_limit", expected={"kernel": kernel}), expected=verdict)
+    # CL-3: for antipodal keys y2 = -y1 the t^2 coefficient of the RBF log-ratio, |W y1|^2 - |W y2|^2, is 0 for
+    # every W: the paper's "non-zero quadratic" sentence fails there; the condition survives through the t term.
+    antipodal = ("(w11*y1 + w12*y2)**2 + (w21*y1 + w22*y2)**2 - ((-w11*y1 - w12*y2)**2 + (-w21*y1 - w22*y2)**2) == 0")
+    yield Obligation("cheng2025/CL-3 RBF: the t^2 coefficient vanishes identically for antipodal keys", None,
+                     Claim("scalar", expected={"relation": antipodal,
+                                               "free": ["w11", "w12", "w21", "w22", "y1", "y2"]}))
+    yield Obligation("cheng2025/CL-3 RBF: the condition still holds for antipodal keys, through the t term", None,
+                     Claim("kernel_limit", expected={"kernel": "exp(-r)", "x": [1, 2], "y1": [1, 1],
+                                                     "y2": [-1, -1]}))
+
     pair = {"sequences": [X_CL, Y_CL]}
     # CL-4: two-sample distinguishability with one residual layer, certified.
     for label, score, kernel in (("softmax", "softmax", None), ("RBF kernel", "kernel", Kernel.rbf(1)),

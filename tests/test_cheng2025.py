@@ -125,3 +125,29 @@ def test_orbit_mates_are_not_compared_and_bad_sequences_are_refused():
     assert verify(layer, grouped).verdict == "PROVED"
     with pytest.raises(SpecError, match="repeats a token"):
         Claim("distinct_tokens", expected={"sequences": [[[1, 0], [1, 0]]]})
+
+
+def test_kernel_limits_proved_inconclusive_and_rechecked():
+    for kernel, verdict, degree in (("exp(s)", "PROVED", 1), ("exp(-2*r)", "PROVED", 2), ("(1 + s)**3", "UNKNOWN", None),
+                                    ("exp(qq)*(1 + kk)", "UNKNOWN", None)):
+        cert = verify(None, Claim("kernel_limit", expected={"kernel": kernel}))
+        assert cert.verdict == verdict and cert.evidence.get("degree") == degree, (kernel, cert.evidence)
+        assert check_certificate(cert.to_json()).holds
+    data = verify(None, Claim("kernel_limit", expected={"kernel": "exp(-r)"})).to_json()
+    data["evidence"]["degree"] = 1  # not the highest nonzero power
+    assert not check_certificate(data).holds
+    data = verify(None, Claim("kernel_limit", expected={"kernel": "exp(s)"})).to_json()
+    data["evidence"]["witness"] = {k: "0" for k in data["evidence"]["witness"]}
+    assert not check_certificate(data).holds
+
+
+@pytest.mark.parametrize("data, match", [
+    ({"kernel": "exp(abs(s))"}, "unknown function 'abs'"),
+    ({"kernel": "exp(s) + exp(r)"}, "not a polynomial"),
+    ({"kernel": "exp(s)", "x": [1, 0]}, "all three"),
+    ({"kernel": "exp(s)", "x": [1, 0], "y1": [1, 1], "y2": [1, 1]}, "distinct nonzero"),
+    ({"kernel": "exp(s)", "x": [1, 0, 0], "y1": [1, 1], "y2": [1, 2]}, "3 entries"),
+])
+def test_kernel_limit_bad_input(data, match):
+    with pytest.raises(SpecError, match=match):
+        Claim("kernel_limit", expected=data)

@@ -103,7 +103,9 @@ def test_verify_the_builtin_proofs_quick():
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr
     records = [json.loads(line) for line in proc.stdout.splitlines()]
     assert records and all(r["as_expected"] for r in records)
-    assert {r["verdict"] for r in records} == {"PROVED", "REFUTED"}
+    assert {r["verdict"] for r in records} >= {"PROVED", "REFUTED"}
+    # an UNKNOWN only where the obligation says the method is inconclusive (Cheng et al.'s CL-1 polynomial kernel)
+    assert all(r["expected"] == "UNKNOWN" for r in records if r["verdict"] == "UNKNOWN")
 
 
 # ---- bad input: one line on stderr, exit 2, nothing written ----------------------------------------

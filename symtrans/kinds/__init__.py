@@ -31,6 +31,7 @@ from . import (
     hops,
     identity,
     integral,
+    kernel_limit,
     logit_gap,
     memorise,
     readout,
@@ -51,7 +52,7 @@ UNITS = (identity.KIND, readout.KIND, channels.KIND, sizes.KIND, equivalent.KIND
          memorise.KIND, decodes.KIND, scalar.KIND, equivariant.KIND,
          factors_through.KIND, spectrum.KIND, integral.KIND,
          automorphisms.KIND, hops.KIND, analytic.KIND,
-         distinct_tokens.KIND)
+         distinct_tokens.KIND, kernel_limit.KIND)
 
 #: Kind name -> unit.
 KINDS: dict = {}

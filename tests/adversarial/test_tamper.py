@@ -188,7 +188,7 @@ def test_the_corpus_covers_every_kind_and_verdict(certificates):
 
     kinds = {k for k, _ in certificates}
     assert kinds == set(KINDS), set(KINDS) - kinds
-    assert {v for _, v in certificates} == {"PROVED", "REFUTED"}
+    assert {"PROVED", "REFUTED"} <= {v for _, v in certificates} <= {"PROVED", "REFUTED", "UNKNOWN"}
     for data in certificates.values():
         assert check_certificate(data).holds
 

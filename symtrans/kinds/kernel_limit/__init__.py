@@ -1,0 +1,71 @@
+"""``kernel_limit``: Cheng et al.'s Corollary 1 condition on a kernel, by expansion in the key scale.
+
+The condition: for ``x != 0`` and distinct nonzero keys ``y1, y2``, for almost every ``W``,
+``k(x, t W y1) / k(x, t W y2)`` tends to 0 or infinity as ``t -> infinity`` (large keys make the
+kernel a hard choice).  For ``k = exp(P) * Q`` (``P, Q`` polynomials in ``s = q.k``, ``r = |q - k|^2``,
+``qq``, ``kk``) the log-ratio is a polynomial in ``t`` plus ``O(log t)``; PROVED when the highest
+coefficient difference ``Delta_m`` (``m >= 1``) is a nonzero polynomial, shown at an exact rational
+point: then the ratio's limit is 0 or infinity for every ``W`` off a proper algebraic set.  With the
+keys ``x, y1, y2`` given, ``Delta_m`` is a polynomial in ``W`` alone, nonzero at a rational ``W``.
+UNKNOWN (inconclusive, not refuted) when every ``Delta_m`` vanishes: the limit is then decided by
+``Q`` (``(1 + s)^2``) or is 1 (``k = 1``).
+
+>>> from symtrans import Claim
+>>> Claim("kernel_limit", expected={"kernel": "exp(-r)"}).describe()
+'Cor. 1 condition for k = exp(-r) (d = 2)'
+"""
+
+from dataclasses import dataclass
+
+from ...errors import SpecError
+from ..base import ClaimKind, Params, integer, param, rational_rows, text
+from .common import split
+
+
+def _vector(value, name):
+    return () if value in (None, ()) else rational_rows(1)(value, name)
+
+
+@dataclass(frozen=True)
+class KernelLimitParams(Params):
+    kernel: str = param(text(), doc="the kernel in s = q.k, r = |q - k|^2, qq, kk: exp(P) * Q")
+    d: int = param(integer(lo=1, hi=4), default=2, doc="the token dimension")
+    x: tuple = param(_vector, default=(), doc="optional: the query x (then y1 and y2 too)")
+    y1: tuple = param(_vector, default=(), doc="optional: the first key")
+    y2: tuple = param(_vector, default=(), doc="optional: the second key")
+
+    def validate(self):
+        split(self.kernel)
+        given = [k for k in ("x", "y1", "y2") if getattr(self, k)]
+        if given and len(given) != 3:
+            raise SpecError("some of x, y1, y2 given", field="x", expected="all three or none")
+        for k in given:
+            if len(getattr(self, k)) != self.d:
+                raise SpecError(f"{k} has {len(getattr(self, k))} entries", field=k, expected=f"{self.d} (d)")
+        if given:
+            if not any(self.x) or not any(self.y1) or not any(self.y2) or self.y1 == self.y2:
+                raise SpecError("the condition is about x != 0 and distinct nonzero keys", field="y2",
+                                expected="x != 0, y1 != y2, both nonzero")
+
+
+def _describe(claim):
+    e = claim.expected
+    keys = f", x={list(map(str, e.x))}, y1={list(map(str, e.y1))}, y2={list(map(str, e.y2))}" if e.x else ""
+    return f"Cor. 1 condition for k = {e.kernel} (d = {e.d}{keys})"
+
+
+def _summarize(cert):
+    ev = cert.evidence
+    if cert.verdict == "PROVED":
+        return f"the t^{ev['degree']} coefficient difference {ev['leading'][:60]} is nonzero at a rational point"
+    return ev.get("reason", "")
+
+
+KIND = ClaimKind(
+    name="kernel_limit", package=__name__, params=KernelLimitParams,
+    doc="Corollary 1: k(x, tWy1)/k(x, tWy2) -> 0 or infinity for almost every W (expansion in t)",
+    describe=_describe, summarize=_summarize,
+    evidence={"degree": "the highest power of t whose coefficient differs between the keys",
+              "leading": "that coefficient difference, a polynomial", "witness": "a rational point where it is nonzero",
+              "reason": "UNKNOWN: why inconclusive"},
+    envelope=(), graph=False)
