@@ -8,8 +8,10 @@ Obligations from ``shared/papers/jiang_li_cheng_obligations.md``:
 * **CL-1** Corollary 1's kernel condition: the log-ratio ``log k(x, tWy1) - log k(x, tWy2)`` expanded
   in ``t``; its leading coefficient difference is a nonzero polynomial (a rational witness), so the
   ratio tends to 0 or infinity off a proper algebraic set of ``W``: exp, RBF, RBF times a positive
-  polynomial, exp times a polynomial PROVED; ``(1 + x.y)^2`` and ``k = 1`` inconclusive (UNKNOWN, as
+  polynomial, exp times a polynomial, the paper's new ``exp(w.(x + y))`` PROVED; ``(1 + x.y)^2`` and ``k = 1`` inconclusive (UNKNOWN, as
   the notes expect: not refuted).
+* **CL-2** appendix C.2's sum kernel ``exp(w.x) + exp(w.y)``: on a box of ``W`` where ``w.W y1`` and
+  ``w.W y2`` are certainly negative (Arb), the ratio tends to 1: the condition REFUTED on an open set.
 * **CL-3** RBF with antipodal keys: the ``t^2`` coefficient vanishes identically (the paper's
   "non-zero quadratic" sentence fails), the condition holds through the ``t`` term.
 
@@ -33,14 +35,13 @@ Obligations from ``shared/papers/jiang_li_cheng_obligations.md``:
 * **CL-10** equivariance: the circulant-window layer under ``D_n``, the one-sided window under
   ``C_n`` PROVED; the one-sided window under a reflection REFUTED.
 
-Not yet here (issue 14, next slice): CL-2 (the sum kernel exp(w.x) + exp(w.y): a finite limit on an
-open set of ``W``, an Arb box certificate), kernels with fixed vectors (Performer features,
-``exp(w^T(x + y))``), CL-11 (FFN closure, the refusal at d = 1, Linformer), and CL-4 with
-orbit-aware pairs under a group other than the trivial one.
+Not yet here (issue 14, next slice): Performer (feature-map kernels as ops), CL-11 (FFN closure,
+the refusal at d = 1, Linformer's token-axis maps), and CL-4 under a group other than the trivial
+one (the kind supports it; no obligation yet).
 
 >>> obs = list(obligations())
 >>> len(obs), sum(o.expected == "REFUTED" for o in obs)
-(94, 11)
+(96, 12)
 """
 
 from __future__ import annotations
@@ -80,6 +81,13 @@ def obligations(quick: bool = True):
                                    ("uniform k = 1: inconclusive", "1", "UNKNOWN")):
         yield Obligation(f"cheng2025/CL-1 kernel condition: {label}", None,
                          Claim("kernel_limit", expected={"kernel": kernel}), expected=verdict)
+    yield Obligation("cheng2025/CL-1 kernel condition: exp(w.(x + y)), the paper's new kernel", None,
+                     Claim("kernel_limit", expected={"kernel": "exp(wq + wk)", "w": [1, "1/2"]}))
+    # CL-2: appendix C.2's sum kernel exp(w.x) + exp(w.y).  Where w.W y1 < 0 and w.W y2 < 0 (an open set of
+    # W) both key terms vanish and the ratio tends to exp(w.x)/exp(w.x) = 1: "for almost every W_K" fails.
+    yield Obligation("cheng2025/CL-2 the sum kernel exp(w.x) + exp(w.y) satisfies the condition for a.e. W", None,
+                     Claim("kernel_limit", expected={"kernel": "exp(wq) + exp(wk)", "w": [1, 1]}),
+                     expected="REFUTED")
     # CL-3: for antipodal keys y2 = -y1 the t^2 coefficient of the RBF log-ratio, |W y1|^2 - |W y2|^2, is 0 for
     # every W: the paper's "non-zero quadratic" sentence fails there; the condition survives through the t term.
     antipodal = ("(w11*y1 + w12*y2)**2 + (w21*y1 + w22*y2)**2 - ((-w11*y1 - w12*y2)**2 + (-w21*y1 - w22*y2)**2) == 0")

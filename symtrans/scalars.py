@@ -34,7 +34,7 @@ from .budget import MAX_PRECISION
 from .errors import SymtransError
 from .expr import parse_expression
 
-__all__ = ["enclose", "exact_zero", "decide_sign", "arb_text", "parse_constant"]
+__all__ = ["enclose", "exact_zero", "decide_sign", "arb_text", "parse_constant", "ipow"]
 
 #: Deepest expression :func:`enclose` walks.
 _MAX_DEPTH = 400
@@ -84,8 +84,8 @@ def _arb(e, depth):
         if exponent.is_Integer:
             n = int(exponent)
             if n < 0:
-                return _inverse(b ** (-n), e)
-            return b ** n
+                return _inverse(ipow(b, -n), e)
+            return ipow(b, n)
         if exponent.is_Rational:
             if not b > 0:
                 raise SymtransError(f"{e}: a rational power of a base not certainly positive",
@@ -111,6 +111,22 @@ def _arb(e, depth):
         return out
     raise SymtransError(f"cannot enclose {str(e)[:60]}",
                         expected="rationals, + - * /, powers, sqrt, exp, log, abs, max, min, pi")
+
+
+def ipow(b, n: int):
+    """``b ** n`` for an integer ``n >= 0`` by repeated squaring (python-flint's ``arb ** int`` gives nan
+    for a ball containing 0).
+
+    >>> ipow(flint.arb(0, 1), 2).contains(flint.arb(1)), ipow(flint.arb(3), 0)
+    (True, 1.00000000000000)
+    """
+    out, base = flint.arb(1), b
+    while n:
+        if n & 1:
+            out *= base
+        base *= base
+        n >>= 1
+    return out
 
 
 def _inverse(b, e):

@@ -143,7 +143,8 @@ def test_kernel_limits_proved_inconclusive_and_rechecked():
 
 @pytest.mark.parametrize("data, match", [
     ({"kernel": "exp(abs(s))"}, "unknown function 'abs'"),
-    ({"kernel": "exp(s) + exp(r)"}, "not a polynomial"),
+    ({"kernel": "exp(s) + r"}, "neither exp"),
+    ({"kernel": "exp(exp(s))"}, "not a polynomial"),
     ({"kernel": "exp(s)", "x": [1, 0]}, "all three"),
     ({"kernel": "exp(s)", "x": [1, 0], "y1": [1, 1], "y2": [1, 1]}, "distinct nonzero"),
     ({"kernel": "exp(s)", "x": [1, 0, 0], "y1": [1, 1], "y2": [1, 2]}, "3 entries"),
@@ -151,3 +152,18 @@ def test_kernel_limits_proved_inconclusive_and_rechecked():
 def test_kernel_limit_bad_input(data, match):
     with pytest.raises(SpecError, match=match):
         Claim("kernel_limit", expected=data)
+
+
+def test_the_sum_kernel_is_refuted_on_a_box_and_a_shrunk_or_moved_box_is_rejected():
+    cert = verify(None, Claim("kernel_limit", expected={"kernel": "exp(wq) + exp(wk)", "w": [1, 1]}))
+    assert cert.verdict == "REFUTED" and cert.evidence["limit"] == "1"
+    data = cert.to_json()
+    assert check_certificate(data).holds
+    flat = copy.deepcopy(data)
+    flat["counterexample"]["box"]["w11"] = ["-1", "-1"]  # no volume
+    assert not check_certificate(flat).holds
+    moved = copy.deepcopy(data)
+    moved["counterexample"]["box"] = {k: ["1", "2"] for k in data["counterexample"]["box"]}  # both terms grow
+    assert not check_certificate(moved).holds
+    with pytest.raises(SpecError, match="wq / wk and w go together"):
+        Claim("kernel_limit", expected={"kernel": "exp(wq) + exp(wk)"})

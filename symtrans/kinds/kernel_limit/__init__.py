@@ -10,6 +10,11 @@ keys ``x, y1, y2`` given, ``Delta_m`` is a polynomial in ``W`` alone, nonzero at
 UNKNOWN (inconclusive, not refuted) when every ``Delta_m`` vanishes: the limit is then decided by
 ``Q`` (``(1 + s)^2``) or is 1 (``k = 1``).
 
+A kernel that is a *sum* of exponentials (``exp(wq) + exp(wk)``, with ``wq = w.q``, ``wk = w.k``) is
+REFUTED by a positive-measure set of ``W``: given keys ``x, y1, y2`` and a box of ``W`` on which every
+``t``-dependent exponent has a leading coefficient certainly below 0 (Arb), those terms vanish and
+the ratio tends to 1 on the whole box.
+
 >>> from symtrans import Claim
 >>> Claim("kernel_limit", expected={"kernel": "exp(-r)"}).describe()
 'Cor. 1 condition for k = exp(-r) (d = 2)'
@@ -19,11 +24,11 @@ from dataclasses import dataclass
 
 from ...errors import SpecError
 from ..base import ClaimKind, Params, integer, param, rational_rows, text
-from .common import split
+from .common import exponent_terms, split
 
 
 def _vector(value, name):
-    return () if value in (None, ()) else rational_rows(1)(value, name)
+    return () if value in (None, (), []) else rational_rows(1)(value, name)
 
 
 @dataclass(frozen=True)
@@ -33,9 +38,16 @@ class KernelLimitParams(Params):
     x: tuple = param(_vector, default=(), doc="optional: the query x (then y1 and y2 too)")
     y1: tuple = param(_vector, default=(), doc="optional: the first key")
     y2: tuple = param(_vector, default=(), doc="optional: the second key")
+    w: tuple = param(_vector, default=(), doc="the fixed vector of wq = w.q and wk = w.k, when the kernel uses them")
 
     def validate(self):
-        split(self.kernel)
+        if split(self.kernel) is None and exponent_terms(self.kernel) is None:
+            raise SpecError(f"{self.kernel!r} is neither exp(P) * Q nor a sum of exponentials", field="kernel",
+                            expected="exp(P) * Q or exp(P1) + exp(P2) + ..., P and Q polynomials")
+        uses_w = any(v in self.kernel for v in ("wq", "wk"))
+        if uses_w != bool(self.w) or (self.w and len(self.w) != self.d):
+            raise SpecError("wq / wk and w go together", field="w", expected=f"w with {self.d} entries iff the kernel "
+                            "uses wq or wk")
         given = [k for k in ("x", "y1", "y2") if getattr(self, k)]
         if given and len(given) != 3:
             raise SpecError("some of x, y1, y2 given", field="x", expected="all three or none")

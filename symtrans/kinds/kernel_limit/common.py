@@ -20,21 +20,29 @@ from fractions import Fraction
 
 import sympy
 
+from ..._flint import flint
+from ...backends import IntervalBackend
 from ...errors import SpecError, SymtransError
 from ...expr import parse_expression
+from ...scalars import ipow
 
-__all__ = ["split", "expansion", "leading_difference", "witness", "evaluate_at", "fixed_point", "restricted"]
+__all__ = ["split", "expansion", "leading_difference", "witness", "evaluate_at", "fixed_point", "restricted",
+           "exponent_terms", "vanishing_terms", "box_certifies"]
 
 _T = sympy.Symbol("t")
 _VARS = ("s", "r", "qq", "kk")
+_EXTRA = ("wq", "wk")  # w.q and w.k for the claim's fixed vector w
 
 
 def split(formula):
-    """``(P, Q)`` with ``kernel = exp(P) * Q``, both polynomials in ``s, r, qq, kk``; refused otherwise."""
+    """``(P, Q)`` with ``kernel = exp(P) * Q``, both polynomials in ``s, r, qq, kk`` (and ``wq = w.q``,
+    ``wk = w.k`` for a fixed vector ``w``); ``None`` for a sum of exponentials; refused otherwise."""
     try:
-        e = parse_expression(formula, _VARS, functions=["exp"])
+        e = parse_expression(formula, _VARS + _EXTRA, functions=["exp"])
     except SymtransError as exc:
         raise SpecError(exc.message, field="kernel", expected=exc.expected) from None
+    if isinstance(e, sympy.Add) and any(a.has(sympy.exp) for a in e.args):
+        return None  # a sum of exponentials: see exponent_terms
     P, Q = sympy.Integer(0), sympy.Integer(1)
     for f in sympy.Mul.make_args(e):
         if isinstance(f, sympy.exp):
@@ -43,7 +51,7 @@ def split(formula):
             P += f.exp * f.base.args[0]
         else:
             Q *= f
-    symbols = [sympy.Symbol(v) for v in _VARS]
+    symbols = [sympy.Symbol(v) for v in _VARS + _EXTRA]
     for part, what in ((P, "the exponent"), (Q, "the factor outside exp")):
         if part.has(sympy.exp) or not part.is_polynomial(*symbols):
             raise SpecError(f"{what} of {formula!r} is not a polynomial in s, r, qq, kk", field="kernel",
@@ -59,24 +67,32 @@ def _vectors(d):
     return x, y1, y2, W
 
 
-def _substitute(P, x, key):
+def _substitute(P, x, key, w=None):
     s, r, qq, kk = (sympy.Symbol(v) for v in _VARS)
     diff = x - key
-    return sympy.expand(P.xreplace({s: (x.T * key)[0], r: (diff.T * diff)[0], qq: (x.T * x)[0],
-                                    kk: (key.T * key)[0]}))
+    subs = {s: (x.T * key)[0], r: (diff.T * diff)[0], qq: (x.T * x)[0], kk: (key.T * key)[0]}
+    if w is not None:
+        wq, wk = (sympy.Symbol(v) for v in _EXTRA)
+        subs.update({wq: (w.T * x)[0], wk: (w.T * key)[0]})
+    return sympy.expand(P.xreplace(subs))
 
 
-def expansion(P, d):
+def _rational_vector(v):
+    return sympy.Matrix([sympy.Rational(q.numerator, q.denominator) for q in v]) if v else None
+
+
+def expansion(P, d, w=None):
     """``{m: Delta_m}``: the coefficient differences of ``t^m`` (``m >= 1``) between the keys ``y1`` and ``y2``."""
     x, y1, y2, W = _vectors(d)
-    D = _substitute(P, x, _T * W * y1) - _substitute(P, x, _T * W * y2)
+    wv = _rational_vector(w)
+    D = _substitute(P, x, _T * W * y1, wv) - _substitute(P, x, _T * W * y2, wv)
     poly = sympy.Poly(sympy.expand(D), _T)
     return {m: sympy.expand(c) for (m,), c in poly.terms() if m >= 1}
 
 
-def leading_difference(P, d):
+def leading_difference(P, d, w=None):
     """``(m, Delta_m)`` for the highest ``m >= 1`` with ``Delta_m`` not identically 0, or ``(None, 0)``."""
-    terms = {m: c for m, c in expansion(P, d).items() if c != 0}
+    terms = {m: c for m, c in expansion(P, d, w).items() if c != 0}
     if not terms:
         return None, sympy.Integer(0)
     m = max(terms)
@@ -111,3 +127,76 @@ def fixed_point(data):
 def restricted(delta, point):
     """``delta`` with the fixed keys substituted (a polynomial in the entries of ``W``)."""
     return sympy.expand(evaluate_at(delta, point)) if point else delta
+
+
+# -- sums of exponentials: a finite limit on an open set of W refutes "for almost every W" ----------------
+
+
+def exponent_terms(formula):
+    """The exponents ``[P_1, P_2, ...]`` of a kernel ``exp(P_1) + exp(P_2) + ...`` (variables s, r, qq, kk,
+    wq = w.q, wk = w.k), or None when it is not such a sum."""
+    try:
+        e = parse_expression(formula, _VARS + _EXTRA, functions=["exp"])
+    except SymtransError as exc:
+        raise SpecError(exc.message, field="kernel", expected=exc.expected) from None
+    if not isinstance(e, sympy.Add):
+        return None
+    out = []
+    for term in sympy.Add.make_args(e):
+        if not isinstance(term, sympy.exp):
+            return None
+        out.append(sympy.expand(term.args[0]))
+    return out if len(out) > 1 else None
+
+
+def _term_in_t(P, x, key, w):
+    return sympy.Poly(_substitute(P, x, key, w), _T)
+
+
+def vanishing_terms(exponents, d, x, y1, y2, w):
+    """``(leading coefficients that must be < 0, surviving exponents for y1, for y2)``.
+
+    Each exponent, with ``q = x`` and ``k = t W y``, is a polynomial in ``t`` whose coefficients are
+    polynomials in the entries of ``W``.  Where every ``t``-dependent exponent has a negative leading
+    coefficient its term vanishes as ``t`` grows, and the kernel tends to the sum of ``exp`` of the
+    ``t``-free exponents (the surviving ones).
+    """
+    X, wv, Wm = _rational_vector(x), _rational_vector(w), _vectors(d)[3]
+    negative, surviving = [], []
+    for y in (y1, y2):
+        Y = _rational_vector(y)
+        kept = []
+        for P in exponents:
+            poly = _term_in_t(P, X, _T * Wm * Y, wv)
+            if poly.degree() >= 1:
+                negative.append(sympy.expand(poly.LC()))
+            else:
+                kept.append(sympy.expand(poly.as_expr()))
+        surviving.append(kept)
+    return negative, surviving[0], surviving[1]
+
+
+def box_certifies(negative, kept1, kept2, box, prec=128):
+    """On the box of W entries (``{name: (lo, hi)}``) every leading coefficient is certainly < 0 (Arb),
+    and both keys keep the same nonempty terms: the ratio then tends to 1 on the whole box."""
+    if not kept1 or kept1 != kept2:
+        return False
+    ib = IntervalBackend(prec=prec)  # each side [lo, hi] as a ball, rounded outward
+    balls = {sympy.Symbol(k): ib.scalar_at(prec, (lo, hi)) for k, (lo, hi) in box.items()}
+    with flint.ctx.workprec(prec):
+        return all(_arb_poly(c, balls) < 0 for c in negative)
+
+
+def _arb_poly(expr, balls):
+    """A polynomial with rational coefficients evaluated on Arb balls (rigorous)."""
+    total = flint.arb(0)
+    for term in sympy.Add.make_args(sympy.expand(expr)):
+        coeff, rest = term.as_coeff_Mul()
+        value = flint.arb(flint.fmpq(int(coeff.p), int(coeff.q)))
+        for f in sympy.Mul.make_args(rest):
+            if f == 1:
+                continue
+            base, power = f.as_base_exp()
+            value *= ipow(balls[base], int(power))
+        total += value
+    return total

@@ -1,13 +1,25 @@
 from __future__ import annotations
 
+import itertools
 import time
+from fractions import Fraction
 
 import sympy
 
 from ...certificate import Certificate
 from ...exact import format_exact
 from ...provers._certify import STRUCTURE, certify
-from .common import expansion, fixed_point, leading_difference, restricted, split, witness
+from .common import (
+    box_certifies,
+    exponent_terms,
+    expansion,
+    fixed_point,
+    leading_difference,
+    restricted,
+    split,
+    vanishing_terms,
+    witness,
+)
 
 
 def prove(G, claim, name: str = "") -> Certificate:
@@ -20,12 +32,15 @@ def prove(G, claim, name: str = "") -> Certificate:
     """
     start = time.perf_counter()
     data = claim.expected
-    P, _ = split(data.kernel)
+    parts = split(data.kernel)
+    if parts is None:
+        return _sum_of_exponentials(claim, start, name)
+    P, _ = parts
     point = fixed_point(data)
-    m, delta = leading_difference(P, data.d)
+    m, delta = leading_difference(P, data.d, data.w)
     evidence = {}
     if point and m is not None:  # with the keys fixed, the highest nonzero power may be lower
-        terms = {k: restricted(c, point) for k, c in expansion(P, data.d).items()}
+        terms = {k: restricted(c, point) for k, c in expansion(P, data.d, data.w).items()}
         terms = {k: c for k, c in terms.items() if c != 0}
         m, delta = (max(terms), terms[max(terms)]) if terms else (None, sympy.Integer(0))
     if m is None:
@@ -39,3 +54,26 @@ def prove(G, claim, name: str = "") -> Certificate:
         return certify(None, claim, "UNKNOWN", STRUCTURE, None, evidence, None, start, name)
     evidence["witness"] = {k: format_exact(v) for k, v in sorted(w.items())}
     return certify(None, claim, "PROVED", STRUCTURE, None, evidence, None, start, name)
+
+
+def _sum_of_exponentials(claim, start, name):
+    """Look for keys and a box of W on which the ratio tends to 1 (refuting "for almost every W")."""
+    data = claim.expected
+    d = data.d
+    exponents = exponent_terms(data.kernel)
+    unit = [tuple(Fraction(int(i == k)) for i in range(d)) for k in range(d)]
+    triples = [(data.x, data.y1, data.y2)] if data.x else [(unit[0], unit[0], unit[-1]), (unit[0], unit[-1], unit[0])]
+    for x, y1, y2 in triples:
+        negative, kept1, kept2 = vanishing_terms(exponents, d, x, y1, y2, data.w)
+        names = [f"w{i + 1}{j + 1}" for i in range(d) for j in range(d)]
+        for values in itertools.islice(itertools.product((-1, 1, 0, -2, 2), repeat=len(names)), 5000):
+            box = {n: (Fraction(v) - Fraction(1, 10), Fraction(v) + Fraction(1, 10)) for n, v in zip(names, values)}
+            if box_certifies(negative, kept1, kept2, box):
+                ce = {"x": [format_exact(v) for v in x], "y1": [format_exact(v) for v in y1],
+                      "y2": [format_exact(v) for v in y2],
+                      "box": {n: [format_exact(lo), format_exact(hi)] for n, (lo, hi) in box.items()}}
+                evidence = {"limit": "1", "vanishing": [sympy.sstr(c) for c in negative]}
+                return certify(None, claim, "REFUTED", "interval", 128, evidence, ce, start, name)
+    return certify(None, claim, "UNKNOWN", STRUCTURE, None,
+                   {"reason": "a sum of exponentials, and no box of W was found where its ratio stays finite"},
+                   None, start, name)
