@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from ...errors import SpecError
 from ..base import ClaimKind, Params, integer, param
-from ..equivariant import _permutations
+from ..equivariant import optional_permutations
 from .common import adjacencies
 
 
@@ -33,15 +33,11 @@ def _patterns(value, name):
     return tuple(value)
 
 
-def _optional_permutations(value, name):
-    return () if value in (None, ()) else _permutations(value, name)
-
-
 @dataclass(frozen=True)
 class AutParams(Params):
     patterns: tuple = param(_patterns, doc="patterns: {name, n, w, hubs, ...} or {adjacency}")
     order: int = param(integer(lo=1, optional=True), default=None, doc="the claimed order of the group")
-    generators: tuple = param(_optional_permutations, default=(), doc="generators of the claimed group")
+    generators: tuple = param(optional_permutations, default=(), doc="generators of the claimed group")
 
     def validate(self):
         mats = adjacencies(self)

@@ -20,17 +20,13 @@ from dataclasses import dataclass
 
 from ...errors import SpecError
 from ..base import ClaimKind, Params, integer, param, rational_rows
-from ..equivariant import _permutations
-
-
-def _optional_permutations(value, name):
-    return () if value in (None, ()) else _permutations(value, name)
+from ..equivariant import optional_permutations
 
 
 @dataclass(frozen=True)
 class DistinctParams(Params):
     sequences: tuple = param(rational_rows(3), doc="input token matrices (tokens are rows)")
-    generators: tuple = param(_optional_permutations, default=(), doc="generators of the symmetry group (tokens)")
+    generators: tuple = param(optional_permutations, default=(), doc="generators of the symmetry group (tokens)")
     max_bits: int = param(integer(lo=64, hi=1 << 16), default=1024, doc="largest Arb precision tried")
 
     def validate(self):

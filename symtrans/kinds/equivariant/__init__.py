@@ -47,6 +47,11 @@ def _permutations(value, name):
     return tuple(out)
 
 
+def optional_permutations(value, name):
+    """Like the generators' converter, but an empty list (no symmetry claimed) is allowed."""
+    return () if value in (None, (), []) else _permutations(value, name)
+
+
 def group_order(generators) -> int:
     """The order of the permutation group the generators generate (Schreier-Sims, SymPy).
 
