@@ -18,6 +18,8 @@ Obligations from ``shared/papers/jiang_li_cheng_obligations.md``:
 * **CL-4** two-sample token distinguishability (d = 2, n = 3, one residual layer): softmax and
   RBF-kernel attention with rational weights make all six output tokens pairwise distinct
   (certified disjoint enclosures).
+  Under a symmetry group (a circulant window, ``D_5``) a sequence and its rotation form one orbit:
+  orbit-aware pairs PROVED; without the group the two collide exactly (REFUTED).
 * **CL-5** the uniform kernel ``k = 1``: token (1, 0) of ``X = ((1,0), (0,2), (-1,-2))`` and of
   ``Y = ((1,0), (1,1), (-2,-1))`` has the same output for *every* ``W_V`` (an identity over
   ``Q[W_V]``), so distinguishability is REFUTED by an exact collision.
@@ -32,16 +34,16 @@ Obligations from ``shared/papers/jiang_li_cheng_obligations.md``:
   ``ceil((n-1)/l)`` layers and not one fewer.
 * **CL-9** the analyticity audit: softmax and RBF attention PROVED; hardmax attention, a ReLU layer
   and a kernel with ``abs`` REFUTED.
+* **CL-11** (scope only) Theorem 1's hypothesis ``d >= 2`` fails at ``d = 1``.
 * **CL-10** equivariance: the circulant-window layer under ``D_n``, the one-sided window under
   ``C_n`` PROVED; the one-sided window under a reflection REFUTED.
 
 Not yet here (issue 14, next slice): Performer (feature-map kernels as ops), CL-11 (FFN closure,
-the refusal at d = 1, Linformer's token-axis maps), and CL-4 under a group other than the trivial
-one (the kind supports it; no obligation yet).
+Linformer's token-axis maps).
 
 >>> obs = list(obligations())
 >>> len(obs), sum(o.expected == "REFUTED" for o in obs)
-(96, 12)
+(99, 14)
 """
 
 from __future__ import annotations
@@ -104,6 +106,19 @@ def obligations(quick: bool = True):
                                  ("exp kernel", "kernel", Kernel.exp())):
         yield Obligation(f"cheng2025/CL-4 {label} attention distinguishes the tokens of X and Y",
                          _layer(score, kernel), Claim("distinct_tokens", expected=pair))
+    # CL-4 under a symmetry group: a circulant-window layer is D_5-equivariant, so a sequence and its rotation
+    # are one orbit and their outputs are permutations of each other; orbit-aware pairs skip them.
+    x5 = [[1, 0], [0, 2], [-1, -2], [2, 1], [1, 3]]
+    y5 = [[1, 0], [1, 1], [-2, -1], [0, 3], [2, 2]]
+    orbit = {"sequences": [x5, x5[1:] + x5[:1], y5]}
+    sparse = _layer(window={"name": "circulant", "w": 1}, n=5)
+    yield Obligation("cheng2025/CL-4 circulant-window layer, orbit-aware pairs under D_5: distinguished", sparse,
+                     Claim("distinct_tokens", expected=dict(orbit, generators=dihedral_generators(5))))
+    yield Obligation("cheng2025/CL-4 the same without the group: a sequence and its rotation collide exactly", sparse,
+                     Claim("distinct_tokens", expected=orbit), expected="REFUTED")
+    # CL-11 (scope): Theorem 1 assumes d >= 2; at d = 1 the engine does not apply it.
+    yield Obligation("cheng2025/CL-11 Theorem 1's hypothesis d >= 2 at d = 1", None,
+                     Claim("scalar", expected={"relation": "d >= 2", "values": {"d": 1}}), expected="REFUTED")
     # CL-5: the uniform kernel averages: token (1, 0) gets (1, 0) + W_V mean, and both means are 0.
     uniform = Kernel.constant()
     yield Obligation("cheng2025/CL-5 uniform kernel: token (1,0) has the same output in X and Y for every W_V",
