@@ -34,16 +34,18 @@ Obligations from ``shared/papers/jiang_li_cheng_obligations.md``:
   ``ceil((n-1)/l)`` layers and not one fewer.
 * **CL-9** the analyticity audit: softmax and RBF attention PROVED; hardmax attention, a ReLU layer
   and a kernel with ``abs`` REFUTED.
-* **CL-11** (scope only) Theorem 1's hypothesis ``d >= 2`` fails at ``d = 1``.
+* **CL-11** Definition 2's closure: ``W h(A x - b)`` for a ReLU FFN ``h`` equals the FFN with weights
+  ``A W1, b1 - b W1, W2 W, b2 W`` for every input and weight (ReLU uninterpreted), a sign error
+  REFUTED at a point; Theorem 1's hypothesis ``d >= 2`` fails at ``d = 1``.
 * **CL-10** equivariance: the circulant-window layer under ``D_n``, the one-sided window under
   ``C_n`` PROVED; the one-sided window under a reflection REFUTED.
 
-Not yet here (issue 14, next slice): Performer (feature-map kernels as ops), CL-11 (FFN closure,
-Linformer's token-axis maps).
+Not yet here (issue 14, next slice): Performer (feature-map kernels as ops) and Linformer's
+token-axis maps (CL-11's last part).
 
 >>> obs = list(obligations())
 >>> len(obs), sum(o.expected == "REFUTED" for o in obs)
-(99, 14)
+(101, 15)
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ from math import ceil
 import sympy
 
 from symtrans import Claim, Obligation, Weights
-from symtrans.constructions.cheng2025 import attention_layer
+from symtrans.constructions.cheng2025 import attention_layer, ffn_closure
 from symtrans.kinds.equivariant import cyclic_generators, dihedral_generators
 from symtrans.graph import add_input, add_op, new_graph, set_outputs
 from symtrans.ops import Kernel, Linear, ReLU
@@ -119,6 +121,13 @@ def obligations(quick: bool = True):
     # CL-11 (scope): Theorem 1 assumes d >= 2; at d = 1 the engine does not apply it.
     yield Obligation("cheng2025/CL-11 Theorem 1's hypothesis d >= 2 at d = 1", None,
                      Claim("scalar", expected={"relation": "d >= 2", "values": {"d": 1}}), expected="REFUTED")
+    # CL-11: Definition 2's closure: W h(A x - b) for a ReLU FFN h is again an FFN of the same width
+    # (weights A W1, b1 - b W1, W2 W, b2 W), for every input and every weight, whatever the activation.
+    yield Obligation("cheng2025/CL-11 a ReLU FFN family is closed under h -> W h(A . - b) (all weights symbolic)",
+                     ffn_closure, Claim("formal_identity", output="moved", expected={"other": "refit"}))
+    yield Obligation("cheng2025/CL-11 negative: the refit with b1 + b W1 (a sign error) is not the same map",
+                     lambda: ffn_closure(shift_sign=1),
+                     Claim("formal_identity", output="moved", expected={"other": "refit"}), expected="REFUTED")
     # CL-5: the uniform kernel averages: token (1, 0) gets (1, 0) + W_V mean, and both means are 0.
     uniform = Kernel.constant()
     yield Obligation("cheng2025/CL-5 uniform kernel: token (1,0) has the same output in X and Y for every W_V",

@@ -167,3 +167,19 @@ def test_the_sum_kernel_is_refuted_on_a_box_and_a_shrunk_or_moved_box_is_rejecte
     assert not check_certificate(moved).holds
     with pytest.raises(SpecError, match="wq / wk and w go together"):
         Claim("kernel_limit", expected={"kernel": "exp(wq) + exp(wk)"})
+
+
+def test_ffn_closure_is_a_formal_identity_and_a_sign_error_is_refuted_with_a_checkable_point():
+    from symtrans.constructions.cheng2025 import ffn_closure
+    claim = Claim("formal_identity", output="moved", expected={"other": "refit"})
+    cert = verify(ffn_closure(), claim)
+    assert cert.verdict == "PROVED" and check_certificate(cert.to_json()).holds
+    bad = verify(ffn_closure(shift_sign=1), claim)
+    assert bad.verdict == "REFUTED"
+    data = bad.to_json()
+    assert check_certificate(data).holds
+    data["counterexample"]["inputs"]["x"] = [["0", "0"]]
+    data["counterexample"]["parameters"] = {k: "0" for k in data["counterexample"]["parameters"]}  # both nodes 0
+    assert not check_certificate(data).holds
+    with pytest.raises(SpecError, match="not in the graph"):
+        verify(ffn_closure(), Claim("formal_identity", output="moved", expected={"other": "nowhere"}))

@@ -22,13 +22,15 @@ Tokens are rows, maps act by ``H @ W``.
 
 from __future__ import annotations
 
-from ..graph import add_input, new_graph, set_outputs
+import sympy
+
+from ..graph import add_input, add_op, new_graph, set_outputs
 from ..layers import Head, attention_head, residual
-from ..ops import Kernel
+from ..ops import Kernel, Linear, ReLU
 from ..patterns import as_mask, pattern
 from ..weights import Weights
 
-__all__ = ["attention_layer"]
+__all__ = ["attention_layer", "ffn_closure"]
 
 
 def attention_layer(n: int, d: int, query: Weights, key: Weights, value: Weights, *, score: str = "softmax",
@@ -45,4 +47,32 @@ def attention_layer(n: int, d: int, query: Weights, key: Weights, value: Weights
     head = Head(query, key, value, Weights.identity(value.shape[1]), score=score, kernel=kernel, mask=mask)
     out = attention_head(G, X, head, name="attn", block=1)
     set_outputs(G, [residual(G, X, out, name="layer", block=1) if with_residual else out])
+    return G
+
+
+def ffn_closure(d: int = 2, k: int = 2, shift_sign: int = -1):
+    """Definition 2's closure for a width-``k`` ReLU FFN ``h(u) = relu(u W1 + b1) W2 + b2`` on ``R^d``, with
+    every weight a symbol: node ``moved`` is ``h(x A - b) W`` (the reparametrised map, tokens are rows)
+    and node ``refit`` is the FFN of the same width with weights ``A W1``, ``b1 - b W1``, ``W2 W``,
+    ``b2 W``.  They are equal for every input and every weight, whatever the activation is: the family
+    is closed under ``h -> W h(A . - b)``.  ``shift_sign = +1`` builds the refit with ``b1 + b W1``, a
+    sign error (a negative control).
+    """
+    def matrix(name, rows, cols):
+        return sympy.Matrix(rows, cols, lambda i, j: sympy.Symbol(f"{name}{i + 1}{j + 1}"))
+
+    A, b, W1, b1 = matrix("A", d, d), matrix("b", 1, d), matrix("P", d, k), matrix("p", 1, k)
+    W2, b2, W = matrix("Q", k, d), matrix("q", 1, d), matrix("W", d, d)
+
+    def weights(M):
+        return Weights(M.shape, {(i, j): sympy.expand(M[i, j]) for i in range(M.rows) for j in range(M.cols)})
+
+    G = new_graph("cheng2025_ffn_closure")
+    x = add_input(G, "x", (1, d))
+    u = add_op(G, "u", Linear(weights(A), weights(-b)), [x])
+    h = add_op(G, "h.relu", ReLU(), [add_op(G, "h.hidden", Linear(weights(W1), weights(b1)), [u])])
+    moved = add_op(G, "moved", Linear(weights(W)), [add_op(G, "h.out", Linear(weights(W2), weights(b2)), [h])])
+    r = add_op(G, "g.relu", ReLU(), [add_op(G, "g.hidden", Linear(weights(A * W1), weights(b1 + shift_sign * b * W1)), [x])])
+    refit = add_op(G, "refit", Linear(weights(W2 * W), weights(b2 * W)), [r])
+    set_outputs(G, [moved, refit])
     return G

@@ -28,6 +28,7 @@ from . import (
     equivalent,
     equivariant,
     factors_through,
+    formal_identity,
     hops,
     identity,
     integral,
@@ -52,7 +53,7 @@ UNITS = (identity.KIND, readout.KIND, channels.KIND, sizes.KIND, equivalent.KIND
          memorise.KIND, decodes.KIND, scalar.KIND, equivariant.KIND,
          factors_through.KIND, spectrum.KIND, integral.KIND,
          automorphisms.KIND, hops.KIND, analytic.KIND,
-         distinct_tokens.KIND, kernel_limit.KIND)
+         distinct_tokens.KIND, kernel_limit.KIND, formal_identity.KIND)
 
 #: Kind name -> unit.
 KINDS: dict = {}
