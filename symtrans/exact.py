@@ -44,6 +44,10 @@ _DECIMAL_RE = re.compile(r"^\s*[+-]?(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?\s*$")
 _EXPECTED = 'an exact rational such as "3/4" or an integer'
 
 
+#: Longest numerator or denominator read from a string (Python refuses to convert more than 4,300 digits).
+_MAX_STRING_DIGITS = 4000
+
+
 def exact_rational(value, what: str = "value") -> Fraction:
     """Coerce ``value`` to a :class:`~fractions.Fraction`, refusing anything inexact.
 
@@ -59,6 +63,10 @@ def exact_rational(value, what: str = "value") -> Fraction:
     Traceback (most recent call last):
     ...
     symtrans.errors.ExactnessError: value '1/0' has a zero denominator (expected a nonzero denominator)
+    >>> exact_rational("9" * 5000)
+    Traceback (most recent call last):
+    ...
+    symtrans.errors.ExactnessError: value '99999999999999999999'... has more than 4000 digits (expected a rational of at most 4,000 digits)
     """
     if isinstance(value, bool):
         raise ExactnessError(f"{what} {value!r} is a bool", expected=_EXPECTED)
@@ -71,8 +79,11 @@ def exact_rational(value, what: str = "value") -> Fraction:
             raise ExactnessError(f"{what} {value!r} is a decimal literal",
                                  expected=f'an exact rational: write "{suggest_rational(value)}"')
         if not RATIONAL_RE.match(value):
-            raise ExactnessError(f"{what} {value!r} is not a rational number", expected=_EXPECTED)
+            raise ExactnessError(f"{what} {value[:40]!r} is not a rational number", expected=_EXPECTED)
         text = value.replace(" ", "")
+        if any(len(part.lstrip("+-")) > _MAX_STRING_DIGITS for part in text.split("/")):
+            raise ExactnessError(f"{what} {value[:20]!r}... has more than {_MAX_STRING_DIGITS} digits",
+                                 expected="a rational of at most 4,000 digits")
         if "/" in text and int(text.split("/")[1]) == 0:
             raise ExactnessError(f"{what} {value!r} has a zero denominator",
                                  expected="a nonzero denominator")

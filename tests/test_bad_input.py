@@ -306,3 +306,16 @@ def test_bad_graph_free_specs_are_one_line(tmp_path, capsys, text, words):
     path.write_text(text)
     one_line_error(capsys, ["verify", path, "--cert", tmp_path / "out.json"], "step.toml", *words)
     assert not (tmp_path / "out.json").exists()
+
+
+def test_a_weight_string_of_5000_digits_is_one_line(tmp_path, capsys):
+    """Found by the slow fuzz harness: Python refuses to convert a 5,000-digit string to an int, and the
+    ValueError reached the CLI's last-resort line."""
+    graph = tmp_path / "g.json"
+    assert main(["export", "docs/examples/tent3.toml", "--graph", str(graph)]) == 0
+    capsys.readouterr()
+    data = json.loads(graph.read_text())
+    node = next(n for n in data["nodes"] if n["op"].get("weight", {}).get("entries"))
+    node["op"]["weight"]["entries"][0][2] = "9" * 5000
+    graph.write_text(json.dumps(data))
+    one_line_error(capsys, ["show", graph], "more than 4000 digits")
