@@ -49,9 +49,15 @@ def canonical(expr):
 def same(a, b) -> bool:
     """``a == b`` as rational functions of all their symbols (exact).
 
-    Structurally equal expressions are equal; otherwise the difference is cancelled.
+    Structurally equal expressions are equal; otherwise the difference is put over one denominator
+    and its numerator expanded: it is 0 exactly when the difference is.  No polynomial gcd is taken
+    (SymPy's heuristic gcd crashed the process with a native floating point exception on a tampered
+    certificate).
     """
-    return a == b or canonical(a - b) == 0
+    if a == b:
+        return True
+    numerator, _ = sympy.fraction(sympy.together(a - b))
+    return sympy.expand(numerator) == 0
 
 
 class FormalBackend(ScalarBackend):
@@ -97,7 +103,7 @@ class FormalBackend(ScalarBackend):
             if all(same(a, b) for a, b in zip(args, seen)):
                 break
         else:
-            symbol = sympy.Symbol(f"{name}[{', '.join(str(canonical(a)) for a in args)}]"
+            symbol = sympy.Symbol(f"{name}[{', '.join(str(a) for a in args)}]"
                                   if sum(len(str(a)) for a in args) < 200 else f"{name}#{len(self._structural)}")
             bucket.append((args, symbol))
         self._structural[(name, args)] = symbol
@@ -152,7 +158,7 @@ class FormalBackend(ScalarBackend):
         if pa is not None and pb is not None and pa != pb:  # max is symmetric: a fixed order of the arguments
             first, second = (a, b) if pa < pb else (b, a)
         else:
-            first, second = sorted((canonical(a), canonical(b)), key=sympy.srepr)
+            first, second = sorted((a, b), key=sympy.srepr)
         return self._uninterpreted("max", first, second)
 
     def _compare(self, a, b):
