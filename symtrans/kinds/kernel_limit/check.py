@@ -5,10 +5,9 @@ from ...exact import exact_rational
 from .common import (
     box_certifies,
     evaluate_at,
-    expansion,
     exponent_terms,
     fixed_point,
-    restricted,
+    leading_difference,
     split,
     vanishing_terms,
 )
@@ -22,17 +21,15 @@ def check(G, claim, cert):
         return _box(claim, cert)
     P, _ = parts
     point = fixed_point(data)
-    terms = {k: restricted(c, point) for k, c in expansion(P, data.d, data.w).items()}
-    terms = {k: c for k, c in terms.items() if c != 0}
-    _require(bool(terms), "every coefficient difference vanishes")
-    m = max(terms)
+    m, delta = leading_difference(P, data.d, data.w, point)
+    _require(m is not None, "every coefficient difference vanishes")
     _require(cert.evidence.get("degree") == m, "the recorded degree is not the highest nonzero one")
     raw = cert.evidence.get("witness")
     _require(isinstance(raw, dict), "no witness point")
     w = {k: exact_rational(v, f"evidence.witness.{k}") for k, v in raw.items()}
     for k, v in point.items():
         _require(w.get(k) == v, "the witness moves a fixed key")
-    _require(evaluate_at(terms[m], w) != 0, "the leading coefficient vanishes at the witness")
+    _require(evaluate_at(delta, w) != 0, "the leading coefficient vanishes at the witness")
     return "PROVED"
 
 

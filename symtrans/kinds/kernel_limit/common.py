@@ -90,9 +90,11 @@ def expansion(P, d, w=None):
     return {m: sympy.expand(c) for (m,), c in poly.terms() if m >= 1}
 
 
-def leading_difference(P, d, w=None):
-    """``(m, Delta_m)`` for the highest ``m >= 1`` with ``Delta_m`` not identically 0, or ``(None, 0)``."""
-    terms = {m: c for m, c in expansion(P, d, w).items() if c != 0}
+def leading_difference(P, d, w=None, point=None):
+    """``(m, Delta_m)`` for the highest ``m >= 1`` with ``Delta_m`` not identically 0 (after the fixed keys
+    ``point`` are substituted), or ``(None, 0)``."""
+    terms = {m: restricted(c, point) for m, c in expansion(P, d, w).items()}
+    terms = {m: c for m, c in terms.items() if c != 0}
     if not terms:
         return None, sympy.Integer(0)
     m = max(terms)
