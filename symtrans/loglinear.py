@@ -130,9 +130,7 @@ class LogLinear:
         prec = 64
         while True:
             with flint.ctx.workprec(prec):
-                ball = flint.arb(self.a)
-                for p, c in self.logs:
-                    ball += flint.arb(c) * flint.arb(p).log()
+                ball = self.arb()
             if ball > 0:
                 return 1
             if ball < 0:

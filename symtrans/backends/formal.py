@@ -4,8 +4,9 @@ Symmetry claims (equivariance under permuting tokens) hold for reasons of *struc
 arithmetic: the softmax of permuted scores is the permuted softmax whatever ``exp`` is.  This
 backend computes exactly that.  Values are SymPy rational functions of the input symbols and
 of *uninterpreted* symbols: ``exp(a)``, ``max(a, b)`` (and so ``relu(a) = max(a, 0)``) and
-``sqrt(a)`` of a non-constant argument become one symbol per argument, keyed by the argument's
-canonical form (``cancel``, expanded).  Two applications to equal arguments give the same symbol.
+``sqrt(a)`` of a non-constant argument become one symbol per argument: two applications to
+arguments that are equal as rational functions give the same symbol (found by structure, then by
+the arguments' values at one random rational point, then confirmed exactly by :func:`same`).
 
 Soundness: an identity between such expressions that holds with the uninterpreted symbols as
 independent indeterminates holds for every interpretation of them, in particular the real
@@ -38,12 +39,7 @@ from ..errors import BackendError
 from ..exact import exact_rational
 from .base import ScalarBackend, refuse
 
-__all__ = ["FormalBackend", "canonical", "same"]
-
-
-def canonical(expr):
-    """The canonical form of a rational function (numerator and denominator expanded, no common factor)."""
-    return sympy.cancel(expr)
+__all__ = ["FormalBackend", "same"]
 
 
 def same(a, b) -> bool:

@@ -5,7 +5,14 @@ import time
 from ...certificate import Certificate
 from ...graph import check
 from ...provers._certify import certify
-from .common import apart, enclosed_outputs, equal_tokens, exact_outputs, orbits, required_pairs
+from .common import (
+    apart,
+    enclosed_outputs,
+    equal_tokens,
+    exact_outputs,
+    orbits,
+    required_pairs,
+)
 
 
 def prove(G, claim, name: str = "") -> Certificate:

@@ -15,8 +15,8 @@ Exact boolean products; no graph.
 from dataclasses import dataclass
 
 from ..automorphisms import _name, _patterns
+from ..automorphisms.common import adjacencies
 from ..base import ClaimKind, Params, boolean, integer, param
-from .common import data_mats
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class HopsParams(Params):
     residual: bool = param(boolean(), default=True, doc="each token keeps itself (the residual connection)")
 
     def validate(self):
-        data_mats(self)
+        adjacencies(self)
 
     def to_json(self):
         out = {"patterns": [dict(p) for p in self.patterns], "layers": self.layers}

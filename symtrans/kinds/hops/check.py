@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from .common import data_mats, reach
+from ..automorphisms.common import adjacencies
+from .common import reach
 
 
 def check(G, claim, cert):
     """``layers`` layers connect every pair and one fewer does not (boolean products again)."""
     data = claim.expected
-    mats = data_mats(data)
+    mats = adjacencies(data)
     m = data.layers
     full = all(all(row) for row in reach(mats, m, data.residual))
     fewer = m > 0 and all(all(row) for row in reach(mats, m - 1, data.residual))

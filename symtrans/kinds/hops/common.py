@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from ..automorphisms.common import adjacencies
-
 __all__ = ["reach", "least_layers", "MAX_LAYERS"]
 
 #: Most layers tried when looking for the least number.
@@ -43,7 +41,3 @@ def least_layers(mats, loops=True, limit=MAX_LAYERS):
         seen.add(key)
         R = _step(R, mats[m % len(mats)], loops)
     return None
-
-
-def data_mats(data):
-    return adjacencies(data)

@@ -4,7 +4,8 @@ import time
 
 from ...certificate import Certificate
 from ...provers._certify import STRUCTURE, certify
-from .common import data_mats, least_layers
+from ..automorphisms.common import adjacencies
+from .common import least_layers
 
 
 def prove(G, claim, name: str = "") -> Certificate:
@@ -16,7 +17,7 @@ def prove(G, claim, name: str = "") -> Certificate:
     'PROVED'
     """
     start = time.perf_counter()
-    mats = data_mats(claim.expected)
+    mats = adjacencies(claim.expected)
     least = least_layers(mats, claim.expected.residual)
     evidence = {"layers": least, "tokens": len(mats[0])}
     if least == claim.expected.layers:

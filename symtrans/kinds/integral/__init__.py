@@ -15,6 +15,7 @@ needs (``int |rho - rho~|``, ``int rho^2``).
 from dataclasses import dataclass
 
 from ...errors import SpecError
+from ...exact import format_exact
 from ..base import ClaimKind, Params, choice, param, rational
 
 
@@ -49,9 +50,7 @@ def _integrand(claim):
 
 
 def _describe(claim):
-    v = claim.expected.value
-    text = str(v.numerator) if v.denominator == 1 else f"{v.numerator}/{v.denominator}"
-    return f"int over the box of {_integrand(claim)} {claim.expected.relation} {text}"
+    return f"int over the box of {_integrand(claim)} {claim.expected.relation} {format_exact(claim.expected.value)}"
 
 
 def _summarize(cert):

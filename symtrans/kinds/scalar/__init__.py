@@ -18,9 +18,9 @@ a comparison still undecided at ``max_bits`` is UNKNOWN.
 """
 
 from dataclasses import dataclass
-from fractions import Fraction
 
 from ...errors import SpecError, SymtransError
+from ...exact import format_exact
 from ..base import ClaimKind, Params, integer, names, param, rational_map, text
 from .relation import read
 
@@ -49,7 +49,7 @@ class ScalarParams(Params):
     def to_json(self) -> dict:
         out = {"relation": self.relation}
         if self.values:
-            out["values"] = {k: _text(v) for k, v in self.values}
+            out["values"] = {k: format_exact(v) for k, v in self.values}
         if self.free:
             out["free"] = list(self.free)
         if self.max_bits != 4096:
@@ -57,13 +57,9 @@ class ScalarParams(Params):
         return out
 
 
-def _text(q: Fraction) -> str:
-    return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
-
-
 def _describe(claim):
     e = claim.expected
-    given = ", ".join(f"{k}={_text(v)}" for k, v in e.values)
+    given = ", ".join(f"{k}={format_exact(v)}" for k, v in e.values)
     text_ = e.relation if len(e.relation) <= 80 else e.relation[:77] + "..."
     if e.free:
         text_ += f"  for all {', '.join(e.free)}"
