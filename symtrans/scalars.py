@@ -31,7 +31,7 @@ import sympy
 
 from ._flint import flint
 from .budget import MAX_PRECISION
-from .errors import SymtransError
+from .errors import SymtransError, Undecided
 from .expr import parse_expression
 
 __all__ = ["enclose", "exact_zero", "decide_sign", "arb_text", "parse_constant", "ipow"]
@@ -42,6 +42,9 @@ _MAX_DEPTH = 400
 
 def enclose(expr, prec: int):
     """An Arb ball containing the real constant ``expr``, computed at ``prec`` bits.
+
+    A power, logarithm or division whose base, argument or divisor this precision cannot show
+    positive (nonzero) raises :class:`~symtrans.errors.Undecided`: more bits may decide it.
 
     >>> import sympy
     >>> b = enclose(sympy.sqrt(sympy.Rational(7, 8) + sympy.sqrt(33) / 8), 64)
@@ -88,18 +91,18 @@ def _arb(e, depth):
             return ipow(b, n)
         if exponent.is_Rational:
             if not b > 0:
-                raise SymtransError(f"{e}: a rational power of a base not certainly positive",
+                raise Undecided(f"{e}: a rational power of a base not certainly positive",
                                     expected="a positive base")
             return (b.log() * flint.arb(flint.fmpq(int(exponent.p), int(exponent.q)))).exp()
         if not b > 0:
-            raise SymtransError(f"{e}: a power of a base not certainly positive", expected="a positive base")
+            raise Undecided(f"{e}: a power of a base not certainly positive", expected="a positive base")
         return (b.log() * _arb(exponent, depth + 1)).exp()
     if isinstance(e, sympy.exp):
         return _arb(e.args[0], depth + 1).exp()
     if isinstance(e, sympy.log):
         a = _arb(e.args[0], depth + 1)
         if not a > 0:
-            raise SymtransError(f"{e}: log of a number not certainly positive", expected="a positive argument")
+            raise Undecided(f"{e}: log of a number not certainly positive", expected="a positive argument")
         return a.log()
     if isinstance(e, sympy.Abs):
         return abs(_arb(e.args[0], depth + 1))
@@ -131,7 +134,7 @@ def ipow(b, n: int):
 
 def _inverse(b, e):
     if b.contains(0):
-        raise SymtransError(f"{e}: division by a number not certainly nonzero", expected="a nonzero divisor")
+        raise Undecided(f"{e}: division by a number not certainly nonzero", expected="a nonzero divisor")
     return 1 / b
 
 
@@ -167,7 +170,10 @@ def decide_sign(expr, max_prec: int = 4096, start: int = 64):
         return (0 if e == 0 else (1 if e > 0 else -1)), 0, "exact: rational"
     prec = max(2, min(start, max_prec, MAX_PRECISION))
     while True:
-        ball = enclose(e, prec)
+        try:
+            ball = enclose(e, prec)
+        except Undecided:  # a base or divisor whose sign this precision cannot tell: no sign yet
+            ball = flint.arb(0, 1)
         if ball > 0:
             return 1, prec, "arb"
         if ball < 0:

@@ -323,3 +323,19 @@ def test_integral_bad_input():
         Claim("integral", domain=Box([(0, 1)]), expected={"value": 1, "mode": "square", "times": ["a", 0, 0]})
     with pytest.raises(SpecError, match="node, row, col"):
         Claim("integral", domain=Box([(0, 1)]), expected={"value": 1, "times": ["a", 0]})
+
+
+TINY = "sqrt(2 + 2*10**(-30)*sqrt(2) + 10**(-60)) - sqrt(2)"  # exactly 10^-30, but 0 +/- something at 64 bits
+
+
+def test_a_closed_form_whose_sign_64_bits_cannot_tell_is_decided_at_more_bits_never_refuted():
+    """Regressions: the spectrum kind REFUTED a true value whose enclosure held 0 (an undecided sign read
+    as negative), and a scalar with sqrt or log of such a number was an error instead of more bits."""
+    c = verify(None, Claim("spectrum", expected={"coefficients": [["1/" + "1" + "0" * 30]], "values": [TINY]}))
+    assert c.verdict == "PROVED" and c.precision > 64 and check_certificate(c.to_json()).holds
+    wrong = verify(None, Claim("spectrum", expected={"coefficients": [["1/" + "1" + "0" * 30]],
+                                                     "values": ["-" + TINY.replace(" - ", " + ")]}))
+    assert wrong.verdict == "REFUTED"
+    for relation, verdict in ((f"sqrt({TINY}) > 0", "PROVED"), (f"log({TINY}) > 0", "REFUTED")):
+        cert = verify(None, scalar(relation))
+        assert cert.verdict == verdict and check_certificate(cert.to_json()).holds

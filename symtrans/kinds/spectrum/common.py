@@ -27,7 +27,7 @@ from fractions import Fraction
 import sympy
 
 from ..._flint import flint
-from ...errors import SpecError
+from ...errors import SpecError, Undecided
 from ...expr import parse_expression
 from ...scalars import enclose, exact_zero, parse_constant
 
@@ -242,12 +242,17 @@ def decide(data, prec):
             ball, f, _ = roots[k]
             fw = sum((_sym(c) * w ** i for i, c in enumerate(f.coeffs())), sympy.Integer(0))
             zero = exact_zero(fw)
-            wb = enclose(w, prec)
-            sign_ok = enclose(v, prec) >= 0
-            if zero is False or (not wb.overlaps(ball)) or sign_ok is False:
+            try:
+                wb, vb = enclose(w, prec), enclose(v, prec)
+            except Undecided:  # a closed form whose pieces this precision cannot sign
+                undecided = True
+                continue
+            # Arb comparisons are True only when certain: "certainly negative" refutes, "not certainly >= 0"
+            # (a ball around 0) leaves the claim undecided at this precision
+            if zero is False or (not wb.overlaps(ball)) or vb < 0:
                 return "REFUTED", evidence, {"index": k, "claimed": text, "actual": sigmas[k].str(15, radius=True)}
             others = [b for b, g, _ in roots if not (g == f and b.overlaps(ball))]  # the other distinct roots
-            if zero is None or any(wb.overlaps(b) for b in others) or not sign_ok:
+            if zero is None or any(wb.overlaps(b) for b in others) or not vb >= 0:
                 undecided = True
     if data.decimals:
         if len(data.decimals) != rank:
