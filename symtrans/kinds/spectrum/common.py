@@ -31,7 +31,8 @@ from ...errors import SpecError, Undecided
 from ...expr import parse_expression
 from ...scalars import enclose, exact_zero, parse_constant
 
-__all__ = ["basis", "integral", "gram", "operator", "charpoly_roots", "kernel_matches", "grams", "decide"]
+__all__ = ["basis", "integral", "gram", "operator", "charpoly_roots", "kernel_matches", "grams", "exact_operator",
+           "decide"]
 
 _Z = sympy.Symbol("_z")
 
@@ -197,33 +198,47 @@ def _sym(q):
 
 def grams(data):
     """The two Gram matrices a claim's data gives (computed from bases, given, or the identity)."""
+    return _sides(data)[0]
+
+
+def _sides(data):
+    """``((G_left, G_right), (left functions, right functions))``, each basis parsed once."""
     C = data.coefficients
-    return (_gram_side(data.left, data.gram_left, len(C), "u", "left"),
-            _gram_side(data.right, data.gram_right, len(C[0]), "v", "right"))
+    left = _gram_side(data.left, data.gram_left, len(C), "u", "left")
+    right = _gram_side(data.right, data.gram_right, len(C[0]), "v", "right")
+    return (left[0], right[0]), (left[1], right[1])
 
 
 def _gram_side(functions, given, size, variable, side):
     if functions:
-        return gram(basis(functions, variable, side), variable, side)
+        parsed = basis(functions, variable, side)
+        return gram(parsed, variable, side), parsed
     if given:
         G = [list(r) for r in given]
         positive_definite(G, f"gram_{side}")
-        return G
-    return [[Fraction(int(i == j)) for j in range(size)] for i in range(size)]
+        return G, None
+    return [[Fraction(int(i == j)) for j in range(size)] for i in range(size)], None
 
 
-def decide(data, prec):
+def exact_operator(data):
+    """``M = C G_b C^T G_a`` (exact), after checking a claimed kernel against its expansion.
+
+    It does not depend on the precision: the prover computes it once for all its precisions.
+    """
+    (G_left, G_right), (left, right) = _sides(data)
+    if data.kernel and not kernel_matches(data.kernel, data.coefficients, left, right):
+        raise SpecError(f"the kernel {data.kernel} is not sum_ij C_ij left_i(u) right_j(v)", field="kernel",
+                        expected="coefficients and bases that expand the kernel exactly")
+    return operator(data.coefficients, G_left, G_right)
+
+
+def decide(data, prec, M=None):
     """``(verdict or None, evidence, counterexample)`` for a spectrum claim at ``prec`` bits.
 
-    ``None``: some comparison is undecided at this precision.
+    ``None``: some comparison is undecided at this precision.  ``M``: :func:`exact_operator`, if
+    already computed.
     """
-    G_left, G_right = grams(data)
-    if data.kernel:
-        left, right = basis(data.left, "u", "left"), basis(data.right, "v", "right")
-        if not kernel_matches(data.kernel, data.coefficients, left, right):
-            raise SpecError(f"the kernel {data.kernel} is not sum_ij C_ij left_i(u) right_j(v)", field="kernel",
-                            expected="coefficients and bases that expand the kernel exactly")
-    M = operator(data.coefficients, G_left, G_right)
+    M = exact_operator(data) if M is None else M
     chi, roots, rank = charpoly_roots(M, prec)
     with flint.ctx.workprec(prec):
         sigmas = [(r.max(flint.arb(0))).sqrt() for r, _, _ in roots]

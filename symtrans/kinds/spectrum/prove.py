@@ -4,7 +4,7 @@ import time
 
 from ...certificate import Certificate
 from ...provers._certify import certify
-from .common import decide
+from .common import decide, exact_operator
 
 
 def prove(G, claim, name: str = "") -> Certificate:
@@ -16,9 +16,10 @@ def prove(G, claim, name: str = "") -> Certificate:
     'PROVED'
     """
     start = time.perf_counter()
+    M = exact_operator(claim.expected)
     prec = 64
     while True:
-        verdict, evidence, ce = decide(claim.expected, prec)
+        verdict, evidence, ce = decide(claim.expected, prec, M)
         if verdict is not None or prec >= claim.expected.max_bits:
             break
         prec = min(2 * prec, claim.expected.max_bits)
