@@ -43,6 +43,7 @@ from .graph import CHANNELS, SHAPE, STREAM, add_op
 from .ops import (
     Add,
     Embed,
+    FeatureMap,
     Kernel,
     LayerNorm,
     Linear,
@@ -52,6 +53,7 @@ from .ops import (
     ReLU,
     Rows,
     Scores,
+    TokenMix,
 )
 from .weights import Weights
 
@@ -61,7 +63,7 @@ __all__ = [
 ]
 
 #: Score functions an attention head may use.
-SCORES = ("linear", "softmax", "hardmax", "kernel")
+SCORES = ("linear", "softmax", "hardmax", "kernel", "features")
 
 
 @dataclass(frozen=True)
@@ -76,13 +78,20 @@ class Head:
         ``width x v`` map to values.
     output : Weights
         ``v x width`` map back to the residual stream.
-    score : {"linear", "softmax", "hardmax", "kernel"}
+    score : {"linear", "softmax", "hardmax", "kernel", "features"}
     beta : rational
         Inverse temperature for ``softmax``.
     kernel : Kernel, optional
         For ``score="kernel"``.
+    features : FeatureMap, optional
+        For ``score="features"``: the score is ``phi(q) . phi(k)`` (Performer, linear attention).
     normalize : bool
-        For ``kernel``: divide by the sum over keys (True) or not.
+        For ``kernel`` and ``features``: divide by the sum over keys (True) or not.
+    top : int, optional
+        For ``softmax``: top-k routing, each query keeps only its ``top`` largest scores.
+    key_tokens, value_tokens : Weights, optional
+        ``k x n`` token-axis maps applied to the keys and to the values (Linformer: the ``n`` keys
+        and values are projected to ``k`` rows; both or neither).
     axis : {"row", "col"}
         Which way the weights are normalised (``row``: per query).
     mask : Mask, optional
@@ -108,6 +117,10 @@ class Head:
     normalize: bool = True
     axis: str = "row"
     mask: Mask = None
+    features: FeatureMap = None
+    top: int = None
+    key_tokens: Weights = None
+    value_tokens: Weights = None
 
     def __post_init__(self):
         if self.score not in SCORES:
@@ -117,6 +130,18 @@ class Head:
             raise GraphError("a kernel head needs a kernel", field="kernel",
                              expected='Kernel.exp(), Kernel.rbf(), Kernel.polynomial(), Kernel.constant() '
                                       'or Kernel("formula")')
+        if self.top is not None and self.score != "softmax":
+            raise GraphError(f"top-{self.top} routing with score {self.score!r}", field="top",
+                             expected="score='softmax'")
+        if self.score == "features" and not isinstance(self.features, FeatureMap):
+            raise GraphError("a features head needs a FeatureMap", field="features",
+                             expected='FeatureMap(omega, "positive" | "exp" | "relu" | "elu1")')
+        if (self.key_tokens is None) != (self.value_tokens is None):
+            raise GraphError("key_tokens without value_tokens or the reverse", field="value_tokens",
+                             expected="both token-axis maps or neither")
+        if self.key_tokens is not None and self.key_tokens.shape != self.value_tokens.shape:
+            raise GraphError(f"key_tokens {self.key_tokens.shape} and value_tokens {self.value_tokens.shape}",
+                             field="value_tokens", expected="equal shapes (k x n)")
         if self.query.shape[1] != self.key.shape[1]:
             raise GraphError(f"query width {self.query.shape[1]} and key width {self.key.shape[1]} differ",
                              field="key", expected="equal head widths")
@@ -126,8 +151,10 @@ class Head:
 
     def normalisation(self) -> Normalize:
         rule = {"linear": "none", "softmax": "softmax", "hardmax": "hardmax",
-                "kernel": "sum" if self.normalize else "none"}[self.score]
-        return Normalize(rule, self.beta if self.score == "softmax" else 1, self.axis, self.mask)
+                "kernel": "sum" if self.normalize else "none",
+                "features": "sum" if self.normalize else "none"}[self.score]
+        return Normalize(rule, self.beta if self.score == "softmax" else 1, self.axis, self.mask,
+                         top=self.top if self.score == "softmax" else None)
 
 
 def _origin(base, **extra):
@@ -220,6 +247,12 @@ def attention_head(G, H, head: Head, *, name: str, block=None, index: int = 0, o
     q = add_op(G, f"{name}.q", Linear(head.query), [H], _origin(o, part="query"))
     k = add_op(G, f"{name}.k", Linear(head.key), [H], _origin(o, part="key"))
     v = add_op(G, f"{name}.v", Linear(head.value), [H], _origin(o, part="value"))
+    if head.key_tokens is not None:  # Linformer: project keys and values along the token axis
+        k = add_op(G, f"{name}.k.tokens", TokenMix(head.key_tokens), [k], _origin(o, part="key"))
+        v = add_op(G, f"{name}.v.tokens", TokenMix(head.value_tokens), [v], _origin(o, part="value"))
+    if head.score == "features":
+        q = add_op(G, f"{name}.q.features", head.features, [q], _origin(o, part="query"))
+        k = add_op(G, f"{name}.k.features", head.features, [k], _origin(o, part="key"))
     kernel = head.kernel if head.score == "kernel" else None
     s = add_op(G, f"{name}.scores", Scores(kernel), [q, k], _origin(o, part="scores"))
     a = add_op(G, f"{name}.weights", head.normalisation(), [s], _origin(o, part="weights"))

@@ -40,7 +40,7 @@ from .weights import Weights
 
 __all__ = [
     "Op", "Input", "Embed", "Linear", "Add", "MatMul", "Hadamard", "ReLU", "Maximum",
-    "Reduce", "Scores", "Normalize", "Sqrt", "Div", "LayerNorm", "Rows",
+    "Reduce", "Scores", "Normalize", "Sqrt", "Div", "LayerNorm", "Rows", "FeatureMap", "TokenMix",
     "Mask", "Kernel", "OPS", "op_from_json",
 ]
 
@@ -299,7 +299,7 @@ class Op:
         """One short line for reports."""
         parts = []
         for f, kind in self.FIELDS.items():
-            v = getattr(self, f)
+            v, kind = getattr(self, f), kind.rstrip("?")
             if kind.startswith("weights") and v is not None:
                 parts.append(f"{f}={v.shape[0]}x{v.shape[1]}")
             elif kind in ("rational", "str", "int", "bool") and v is not None:
@@ -688,6 +688,10 @@ class Normalize(Op):
         A positive integer (default 1): the softmax temperature is ``beta / sqrt(root)``,
         as in attention's ``1 / sqrt(d_head)``.  Exact backends refuse an irrational
         square root; interval backends enclose it rigorously.
+    top
+        For ``softmax`` only: top-k routing, each query attends to its ``top`` largest
+        (allowed) scores only, ties to the lower key index; a data-dependent choice, so
+        not analytic (Cheng et al.'s Theorem 2 does not cover it).
 
     Examples
     --------
@@ -698,6 +702,8 @@ class Normalize(Op):
     [[0, 1/2, 1/2], [1, 0, 0]]
     >>> bk.to_list(Normalize("hardmax", mask=Mask((2, 3), [(0, 0), (1, 1)])).apply(bk, S))
     [[1, 0, 0], [0, 1, 0]]
+    >>> bk.to_list(Normalize("softmax", beta=0, top=2).apply(bk, S))
+    [[0, 1/2, 1/2], [1/2, 0, 1/2]]
     """
 
     rule: str = "none"
@@ -705,7 +711,8 @@ class Normalize(Op):
     axis: str = "row"
     mask: Mask = None
     root: int = None
-    FIELDS = {"rule": "str", "beta": "rational", "axis": "str", "mask": "mask?", "root": "int?"}
+    top: int = None
+    FIELDS = {"rule": "str", "beta": "rational", "axis": "str", "mask": "mask?", "root": "int?", "top": "int?"}
 
     def __post_init__(self):
         if self.root is not None:
@@ -715,6 +722,10 @@ class Normalize(Op):
                 object.__setattr__(self, "root", None)
         if self.rule not in _RULES:
             raise GraphError(f"normalisation rule {self.rule!r}", field="rule", expected=" | ".join(_RULES))
+        if self.top is not None and (isinstance(self.top, bool) or not isinstance(self.top, int) or self.top < 1
+                                     or self.rule != "softmax"):
+            raise GraphError(f"top {self.top!r} with rule {self.rule!r}", field="top",
+                             expected="a positive integer, with rule 'softmax'")
         if self.axis not in ("row", "col"):
             raise GraphError(f"normalisation axis {self.axis!r}", field="axis", expected="'row' or 'col'")
         object.__setattr__(self, "beta", exact_rational(self.beta, "beta"))
@@ -729,8 +740,9 @@ class Normalize(Op):
 
     def to_json(self) -> dict:
         out = super().to_json()
-        if out["root"] is None:  # graphs without a root serialise (and hash) as before the field existed
-            del out["root"]
+        for optional in ("root", "top"):  # graphs without them serialise (and hash) as before the fields existed
+            if out[optional] is None:
+                del out[optional]
         return out
 
     def nonzeros(self) -> int:
@@ -744,6 +756,8 @@ class Normalize(Op):
         return s
 
     def analytic(self) -> str:
+        if self.top is not None:
+            return f"top-{self.top} routing is a data-dependent choice of keys (discontinuous where scores tie)"
         return "hardmax is a discontinuous argmax" if self.rule == "hardmax" else ""
 
     def apply(self, bk, s):
@@ -757,6 +771,8 @@ class Normalize(Op):
         n, m = bk.shape(s)
         if self.rule == "hardmax":
             return bk.hardmax(s, allowed)
+        if self.rule == "softmax" and self.top is not None:
+            return bk.top_softmax(s, self.beta, self.top, allowed, root=self.root)
         if self.rule == "softmax":  # beta / sqrt(root): rigorous on intervals, refused where inexact
             return bk.softmax(s, self.beta, None if mask is None else mask.allowed, root=self.root)
         if mask is not None:
@@ -868,9 +884,111 @@ class Rows(Op):
         return bk.select_rows(x, self.indices)
 
 
+_FEATURES = {"positive": "", "exp": "", "relu": "ReLU features have a kink at 0",
+             "elu1": "elu(u) + 1 is not analytic at u = 0 (its second derivative jumps from 1 to 0)"}
+
+
+@dataclass(frozen=True)
+class FeatureMap(Op):
+    """Token-wise feature map ``phi`` of linearised kernel attention: ``phi(q) . phi(k)`` is the kernel.
+
+    ``omega`` (h x m) holds fixed features ``omega_j`` as columns; with ``u = x omega``:
+
+    * ``"positive"``: ``exp(u_j - |x|^2 / 2)``, Performer's positive random features (Choromanski
+      et al. 2021), whose kernel is ``exp(-(|q|^2 + |k|^2) / 2) sum_j exp(omega_j . (q + k))``, an unbiased
+      estimate of ``exp(q . k)`` for Gaussian ``omega`` (the constant ``1/m`` cancels in a normalised head);
+    * ``"exp"``: ``exp(u_j)``;
+    * ``"relu"``: ``max(u_j, 0)``;
+    * ``"elu1"``: ``elu(u_j) + 1``, Katharopoulos et al.'s linear attention.
+
+    Only the first two are analytic (Cheng et al. list elu + 1 among the mixers their Theorem 2 misses).
+
+    >>> from symtrans.backends import RationalBackend
+    >>> bk = RationalBackend()
+    >>> phi = FeatureMap(Weights.from_rows([[1, -1], [0, 2]]), "relu")
+    >>> bk.to_list(phi.apply(bk, bk.const(Weights.from_rows([[3, -1]])))), phi.out_shape((4, 2))
+    ([[3, 0]], (4, 2))
+    >>> FeatureMap(Weights.identity(2), "elu1").analytic()[:28]
+    'elu(u) + 1 is not analytic a'
+    """
+
+    omega: Weights
+    kind: str = "positive"
+    FIELDS = {"omega": "weights", "kind": "str"}
+
+    def __post_init__(self):
+        _check_weights(self, "omega", self.omega)
+        if self.kind not in _FEATURES:
+            raise GraphError(f"feature map kind {self.kind!r}", field="kind", expected=" | ".join(_FEATURES))
+
+    def out_shape(self, x):
+        if x[1] != self.omega.shape[0]:
+            raise _shape_error(self, f"input of width {x[1]} for {self.omega.shape[0]}-dimensional features",
+                               expected=f"{self.omega.shape[0]} columns")
+        return (x[0], self.omega.shape[1])
+
+    def analytic(self) -> str:
+        return _FEATURES[self.kind]
+
+    def apply(self, bk, x):
+        u = bk.matmul(x, bk.const(self.omega))
+        if self.kind == "relu":
+            return bk.relu(u)
+        if self.kind == "elu1":  # max(u, 0) + exp(min(u, 0))
+            return bk.add(bk.relu(u), bk.exp(bk.neg(bk.relu(bk.neg(u)))))
+        if self.kind == "positive":
+            h, m = self.omega.shape
+            half = bk.matmul(bk.hadamard(x, x), bk.fill(h, m, Fraction(1, 2)))
+            u = bk.sub(u, half)
+        return bk.exp(u)
+
+
+@dataclass(frozen=True)
+class TokenMix(Op):
+    """A linear map along the token axis, ``E @ X`` (``weight`` is k x n): Linformer's projections of
+    keys and values to ``k`` landmark rows (Wang et al. 2020) and circular convolution mixers.
+
+    >>> from symtrans.backends import RationalBackend
+    >>> bk = RationalBackend()
+    >>> conv = TokenMix.circulant(3, [1, "1/2"])
+    >>> bk.to_list(conv.apply(bk, bk.const(Weights.from_rows([[1], [2], [4]]))))
+    [[2], [4], [9/2]]
+    >>> TokenMix(Weights.ones(2, 3)).out_shape((3, 5))
+    (2, 5)
+    """
+
+    weight: Weights
+    FIELDS = {"weight": "weights"}
+
+    def __post_init__(self):
+        _check_weights(self, "weight", self.weight)
+
+    @classmethod
+    def circulant(cls, n: int, taps) -> "TokenMix":
+        """``[g(X)]_i = sum_k taps[k] x_{(i + k) mod n}``: Cheng et al.'s circular convolution mixer
+        (Cor. 4) with ``l + 1 = len(taps)`` taps (rationals or symbols)."""
+        if not isinstance(n, int) or n < 1 or not 0 < len(taps) <= n:
+            raise GraphError(f"{len(taps)} taps on {n!r} tokens", field="taps", expected="1 to n taps, n >= 1")
+        entries = {}
+        for i in range(n):
+            for k, psi in enumerate(taps):
+                entries[(i, (i + k) % n)] = psi
+        return cls(Weights((n, n), entries))
+
+    def out_shape(self, x):
+        if x[0] != self.weight.shape[1]:
+            raise _shape_error(self, f"{x[0]} tokens for a {self.weight.shape[0]}x{self.weight.shape[1]} "
+                                     "token map", expected=f"{self.weight.shape[1]} tokens")
+        return (self.weight.shape[0], x[1])
+
+    def apply(self, bk, x):
+        return bk.matmul(bk.const(self.weight), x)
+
+
 #: Op classes by name, as written in graph JSON.
 OPS = {cls.__name__: cls for cls in (Input, Embed, Linear, Add, MatMul, Hadamard, ReLU, Maximum,
-                                     Reduce, Scores, Normalize, Sqrt, Div, LayerNorm, Rows)}
+                                     Reduce, Scores, Normalize, Sqrt, Div, LayerNorm, Rows, FeatureMap,
+                                     TokenMix)}
 
 
 def op_from_json(data, parameters=()):
@@ -881,7 +999,7 @@ def op_from_json(data, parameters=()):
     >>> op_from_json({"type": "Softmax"})
     Traceback (most recent call last):
     ...
-    symtrans.errors.GraphError: field 'type': unknown op 'Softmax' (expected one of Input, Embed, Linear, Add, MatMul, Hadamard, ReLU, Maximum, Reduce, Scores, Normalize, Sqrt, Div, LayerNorm, Rows)
+    symtrans.errors.GraphError: field 'type': unknown op 'Softmax' (expected one of Input, Embed, Linear, Add, MatMul, Hadamard, ReLU, Maximum, Reduce, Scores, Normalize, Sqrt, Div, LayerNorm, Rows, FeatureMap, TokenMix)
     """
     if not isinstance(data, dict) or not isinstance(data.get("type"), str):
         raise GraphError("op must be an object with a 'type' string", field="op")

@@ -183,3 +183,121 @@ def test_ffn_closure_is_a_formal_identity_and_a_sign_error_is_refuted_with_a_che
     assert not check_certificate(data).holds
     with pytest.raises(SpecError, match="not in the graph"):
         verify(ffn_closure(), Claim("formal_identity", output="moved", expected={"other": "nowhere"}))
+
+
+# -- attention families as ops: Performer features, Linformer token maps, top-k routing, convolution mixers --
+OMEGA = Weights.from_rows([[1, 0, -1, "1/3"], [0, 1, "1/2", -1]])
+
+
+def test_performer_features_reproduce_their_kernel_rigorously():
+    """phi(q) . phi(k) == exp(-(|q|^2 + |k|^2)/2) sum_j exp(omega_j . (q + k)), both as Arb balls."""
+    from symtrans.backends import IntervalBackend
+    from symtrans.ops import FeatureMap
+    from symtrans._flint import flint
+    bk = IntervalBackend(prec=200)
+    q, k = [1, "-1/2"], ["2/3", 2]
+    phi = FeatureMap(OMEGA, "positive")
+    with bk.session([]):
+        fq = bk.to_list(phi.apply(bk, bk.const(Weights.from_rows([q]))))[0]
+        fk = bk.to_list(phi.apply(bk, bk.const(Weights.from_rows([k]))))[0]
+    from fractions import Fraction as F
+    qv, kv = [F(v) for v in q], [F(v) for v in k]
+    gauss = -(sum(v * v for v in qv) + sum(v * v for v in kv)) / 2
+    exponents = [gauss + sum(F(w) * (a + b) for w, a, b in zip(c, qv, kv)) for c in zip(*OMEGA.to_rows())]
+    with flint.ctx.workprec(200):
+        got = sum((a * b for a, b in zip(fq, fk)), flint.arb(0))
+        want = sum((flint.arb(flint.fmpq(e.numerator, e.denominator)).exp() for e in exponents), flint.arb(0))
+    assert got.overlaps(want) and got.rad() < 1e-50
+
+
+def test_feature_maps_token_maps_and_top_k_are_validated():
+    from symtrans.errors import GraphError
+    from symtrans.layers import Head
+    from symtrans.ops import FeatureMap, Normalize, TokenMix
+    I = Weights.identity(2)
+    with pytest.raises(GraphError, match="feature map kind 'tanh'"):
+        FeatureMap(I, "tanh")
+    with pytest.raises(GraphError, match="3 tokens for a 2x4 token map"):
+        TokenMix(Weights.ones(2, 4)).out_shape((3, 2))
+    with pytest.raises(GraphError, match="taps"):
+        TokenMix.circulant(2, [1, 1, 1])
+    with pytest.raises(GraphError, match="with rule 'sum'"):
+        Normalize("sum", top=2)
+    with pytest.raises(GraphError, match="needs a FeatureMap"):
+        Head(I, I, I, I, score="features")
+    with pytest.raises(GraphError, match="both token-axis maps"):
+        Head(I, I, I, I, key_tokens=Weights.ones(2, 3))
+    with pytest.raises(GraphError, match="top-2 routing with score 'kernel'"):
+        Head(I, I, I, I, score="kernel", kernel=Kernel.exp(), top=2)
+
+
+def test_new_ops_survive_the_graph_format_and_their_certificates_recheck():
+    from symtrans.graph import from_json, to_json
+    from symtrans.ops import FeatureMap
+    E = Weights.from_rows([[1, "1/2", 0], [0, "1/3", 1]])
+    for G in (attention_layer(3, 2, W, W, W, score="features", features=FeatureMap(OMEGA, "positive")),
+              attention_layer(3, 2, W, W, W, tokens=(E, E)), attention_layer(3, 2, W, W, W, top=2)):
+        again = from_json(to_json(G))
+        assert to_json(again) == to_json(G)
+        cert = verify(G, Claim("distinct_tokens", expected={"sequences": [X, Y]}))
+        assert cert.verdict == "PROVED" and check_certificate(cert.to_json()).holds
+
+
+def test_top_k_routing_is_decided_rigorously_or_undecided():
+    from symtrans.backends import FloatBackend, IntervalBackend
+    from symtrans.errors import Undecided
+    from symtrans.ops import Normalize
+    import numpy as np
+    S = Weights.from_rows([[1, 3, 3, 0], [2, 0, 1, 5]])
+    op = Normalize("softmax", top=2)
+    ib, fb = IntervalBackend(prec=64), FloatBackend()
+    exact = ib.to_list(op.apply(ib, ib.const(S)))
+    floats = op.apply(fb, fb.const(S))[0]
+    for row_i, row_f in zip(exact, floats):
+        for a, b in zip(row_i, row_f):
+            assert (a == 0 and b == 0) or a.contains(b)
+    assert list(np.count_nonzero(floats, axis=1)) == [2, 2]
+    s = ib.scalar_at(64, (0, 1))  # an enclosure that straddles its neighbour: no guess
+    from symtrans.backends.base import SparseMatrix
+    wide = SparseMatrix((1, 3), {0: {0: s, 1: ib.scalar_at(64, ("1/2", "1/2")), 2: ib.scalar_at(64, (-1, -1))}})
+    with pytest.raises(Undecided, match="cannot be ordered"):
+        ib.top_softmax(wide, 1, 1)
+
+
+def test_token_dependence_of_the_convolution_mixer_and_tampering():
+    import sympy
+    from symtrans.constructions.cheng2025 import convolution_mixer
+    for n, l in ((5, 1), (7, 2), (9, 4)):
+        need = ceil((n - 1) / l)
+        taps = [1] * (l + 1)
+        assert verify(convolution_mixer(n, 1, taps, need), Claim("token_dependence")).verdict == "PROVED"
+        short = verify(convolution_mixer(n, 1, taps, need - 1), Claim("token_dependence"))
+        assert short.verdict == "REFUTED" and check_certificate(short.to_json()).holds
+        data = short.to_json()
+        data["counterexample"] = {"output_token": 0, "input_token": 0}  # token 0 does depend on itself
+        assert not check_certificate(data).holds
+    # With psi0 = 0 each layer is a pure shift: two layers leave token 0 depending on token 2 only.
+    assert verify(convolution_mixer(3, 1, [0, 1], 2), Claim("token_dependence")).verdict == "REFUTED"
+    p = sympy.symbols("p0 p1")
+    assert verify(convolution_mixer(5, 1, list(p), 4), Claim("token_dependence")).verdict == "PROVED"
+    softmax = verify(attention_layer(3, 2, W, W, W), Claim("token_dependence"))
+    assert softmax.verdict == "UNKNOWN" and "not a polynomial" in softmax.evidence["reason"]
+    with pytest.raises(SpecError, match="field 'input'"):
+        verify(convolution_mixer(3, 1, [1, 1], 2), Claim("token_dependence", expected={"input": "Y"}))
+
+
+def test_performer_kernel_limit_needs_its_growth_bound():
+    perf = "exp(-(qq + kk)/2) * (exp(oq1 + ok1) + exp(oq2 + ok2))"
+    cert = verify(None, Claim("kernel_limit", expected={"kernel": perf, "omega": [[1, 0], [0, 1]]}))
+    assert cert.verdict == "PROVED" and cert.evidence["growth"] == 1 and check_certificate(cert.to_json()).holds
+    # exp(s) times the same sum: the sum grows like t, as fast as the leading difference: inconclusive.
+    slow = verify(None, Claim("kernel_limit", expected={"kernel": "exp(s) * (exp(oq1 + ok1) + exp(oq2 + ok2))",
+                                                        "omega": [[1, 0], [0, 1]]}))
+    assert slow.verdict == "UNKNOWN" and "as fast as" in slow.evidence["reason"]
+    data = verify(None, Claim("kernel_limit", expected={"kernel": "exp(s)"})).to_json()
+    data["claim"]["expected"] = {"kernel": "exp(s) * (exp(oq1 + ok1) + exp(oq2 + ok2))", "omega": [[1, 0], [0, 1]]}
+    assert not check_certificate(data).holds  # a PROVED evidence for the inconclusive kernel is rejected
+    with pytest.raises(SpecError, match="field 'omega'"):
+        Claim("kernel_limit", expected={"kernel": perf, "omega": [[1, 0, 0], [0, 1, 0]]})
+    with pytest.raises(SpecError, match="unknown name 'oq3'"):
+        Claim("kernel_limit", expected={"kernel": "exp(oq3) * exp(s)", "omega": [[1, 0], [0, 1]]})

@@ -551,6 +551,40 @@ class ScalarBackend(Backend):
                 items.extend(((i, j), w) for j in winners)
         return self._build(S.shape, items)
 
+    def top_softmax(self, S, beta, top, allowed=None, root=None):
+        """Softmax over each row's ``top`` largest allowed scores only (top-k routing); the others get 0.
+
+        Key ``j`` is kept when fewer than ``top`` allowed keys beat it, a key beating ``j`` when its
+        score is larger, or equal with a smaller index (ties go to the lower index, so exactly ``top``
+        keys are kept).  Every comparison must be decided: an enclosure that cannot tell raises
+        :class:`~symtrans.errors.Undecided`, never a guess.
+
+        >>> from symtrans.backends import RationalBackend
+        >>> from symtrans.weights import Weights
+        >>> bk = RationalBackend()
+        >>> bk.to_list(bk.top_softmax(bk.const(Weights.from_rows([[0, 5, 0]])), 0, 2))
+        [[1/2, 1/2, 0]]
+        """
+        z = self.zero()
+        kept = set()
+        for i in range(S.shape[0]):
+            cols = [j for j in range(S.shape[1]) if allowed is None or (i, j) in allowed]
+            vals = {j: S.get(i, j, z) for j in cols}
+            for j in cols:
+                beaten = 0
+                for k in cols:
+                    if k == j:
+                        continue
+                    above = self.lt(vals[j], vals[k])
+                    below = self.lt(vals[k], vals[j])
+                    if above is UNDECIDED or below is UNDECIDED:
+                        raise Undecided(f"top-{top} routing of row {i}: scores {j} and {k} cannot be ordered",
+                                        expected="more precision")
+                    beaten += bool(above) or (not below and k < j)
+                if beaten < top:
+                    kept.add((i, j))
+        return self.softmax(S, beta, frozenset(kept), root)
+
     # -- comparisons -------------------------------------------------------------------------------
     def lt(self, a, b):
         """Three-valued ``a < b``."""

@@ -144,6 +144,21 @@ class FloatBackend(Backend):
                 out[:, rows, j] = w
         return out
 
+    def top_softmax(self, S, beta, top, allowed=None, root=None):
+        """Softmax over each row's ``top`` largest allowed scores, ties to the lower index (a stable sort)."""
+        b = exact_rational(beta)
+        z = S * (b.numerator / b.denominator / np.sqrt(root or 1))
+        if allowed is not None:
+            z = np.where(self._mask_array(allowed, z.shape[1:])[None], z, -np.inf)
+        order = np.argsort(-z, axis=2, kind="stable")
+        keep = np.zeros(z.shape, dtype=bool)
+        np.put_along_axis(keep, order[:, :, :top], True, axis=2)
+        keep &= np.isfinite(z)
+        z = np.where(keep, z, -np.inf)
+        with np.errstate(over="ignore", invalid="ignore"):
+            e = np.exp(z - z.max(axis=2, keepdims=True))
+        return e / e.sum(axis=2, keepdims=True)
+
     def sqrt(self, A):
         with np.errstate(invalid="ignore"):
             return np.sqrt(A)

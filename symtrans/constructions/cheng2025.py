@@ -26,27 +26,61 @@ import sympy
 
 from ..graph import add_input, add_op, new_graph, set_outputs
 from ..layers import Head, attention_head, residual
-from ..ops import Kernel, Linear, ReLU
+from ..ops import FeatureMap, Kernel, Linear, ReLU, TokenMix
 from ..patterns import as_mask, pattern
 from ..weights import Weights
 
-__all__ = ["attention_layer", "ffn_closure"]
+__all__ = ["attention_layer", "convolution_mixer", "ffn_closure"]
 
 
 def attention_layer(n: int, d: int, query: Weights, key: Weights, value: Weights, *, score: str = "softmax",
-                    kernel: Kernel = None, window=None, with_residual: bool = True, name: str = "cheng2025_layer"):
+                    kernel: Kernel = None, features: FeatureMap = None, tokens=None, window=None, top: int = None,
+                    with_residual: bool = True, name: str = "cheng2025_layer"):
     """One residual token-mixing layer on ``n`` tokens of dimension ``d`` (output node ``layer``).
 
     ``window``: a pattern table (``{"name": "circulant", "w": 1}``; ``n`` is filled in) or None (dense).
+    ``features``: a :class:`~symtrans.ops.FeatureMap` for ``score="features"`` (Performer: ``"positive"``,
+    linear attention: ``"elu1"``).  ``tokens``: Linformer's pair ``(E, F)`` of ``k x n`` token-axis maps
+    for the keys and the values (Cor. 3: with them the layer has no permutation symmetry left).
+    ``top``: top-k routing for softmax (each query keeps its ``top`` largest scores).
+
+    >>> E = Weights.from_rows([[1, "1/2", 0], [0, 1, "1/3"]])
+    >>> G = attention_layer(3, 2, Weights.identity(2), Weights.identity(2), Weights.identity(2), tokens=(E, E))
+    >>> [op for op in ("attn.k.tokens", "attn.v.tokens") if op in G]
+    ['attn.k.tokens', 'attn.v.tokens']
     """
     G = new_graph(name)
     X = add_input(G, "X", (n, d))
     mask = None
     if window is not None:
         mask = as_mask(pattern(dict(window, n=n) if "adjacency" not in window else window))
-    head = Head(query, key, value, Weights.identity(value.shape[1]), score=score, kernel=kernel, mask=mask)
+    E, F = tokens if tokens is not None else (None, None)
+    head = Head(query, key, value, Weights.identity(value.shape[1]), score=score, kernel=kernel, mask=mask,
+                features=features, key_tokens=E, value_tokens=F, top=top)
     out = attention_head(G, X, head, name="attn", block=1)
     set_outputs(G, [residual(G, X, out, name="layer", block=1) if with_residual else out])
+    return G
+
+
+def convolution_mixer(n: int, d: int, taps, layers: int, name: str = "cheng2025_conv"):
+    """``layers`` circular convolutions ``[g(X)]_i = sum_{k <= l} psi_k x_{(i + k) mod n}`` on ``n`` tokens of
+    dimension ``d`` (Cor. 4's C_n design, read as linear; ``taps = (psi_0, .., psi_l)``, rationals or
+    symbols); output node ``mixed``.  Linear, so every claim about it is exact over ``Q[psi]``: after
+    ``L`` layers token ``i`` is a combination of tokens ``i .. i + L l``, so ``ceil((n - 1) / l)`` layers
+    reach every token (with nonzero generic ``psi``) and one fewer leaves token ``i + n - 1`` out.
+
+    >>> from symtrans.interpret import evaluate
+    >>> from symtrans.backends import RationalBackend
+    >>> G = convolution_mixer(3, 1, [1, 1], 2); bk = RationalBackend()
+    >>> bk.to_list(evaluate(G, bk, {"X": [[1], [10], [100]]})["mixed"])
+    [[121], [211], [112]]
+    """
+    G = new_graph(name)
+    H = add_input(G, "X", (n, d))
+    op = TokenMix.circulant(n, list(taps))
+    for layer in range(1, layers + 1):
+        H = add_op(G, "mixed" if layer == layers else f"conv{layer}", op, [H], {"block": layer, "role": "mixer"})
+    set_outputs(G, [H])
     return G
 
 

@@ -42,6 +42,7 @@ from . import (
     sizes,
     spectrum,
     sup_error,
+    token_dependence,
 )
 from .base import ClaimKind
 
@@ -53,7 +54,7 @@ UNITS = (identity.KIND, readout.KIND, channels.KIND, sizes.KIND, equivalent.KIND
          memorise.KIND, decodes.KIND, scalar.KIND, equivariant.KIND,
          factors_through.KIND, spectrum.KIND, integral.KIND,
          automorphisms.KIND, hops.KIND, analytic.KIND,
-         distinct_tokens.KIND, kernel_limit.KIND, formal_identity.KIND)
+         distinct_tokens.KIND, kernel_limit.KIND, formal_identity.KIND, token_dependence.KIND)
 
 #: Kind name -> unit.
 KINDS: dict = {}

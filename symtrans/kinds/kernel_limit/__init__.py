@@ -10,6 +10,12 @@ keys ``x, y1, y2`` given, ``Delta_m`` is a polynomial in ``W`` alone, nonzero at
 UNKNOWN (inconclusive, not refuted) when every ``Delta_m`` vanishes: the limit is then decided by
 ``Q`` (``(1 + s)^2``) or is 1 (``k = 1``).
 
+A factor that is a sum of exponentials, ``exp(A_1) + .. + exp(A_m)`` (Performer's kernel
+``exp(-(qq + kk)/2) * (exp(oq1 + ok1) + ...)`` with ``oqj = omega_j . q``, ``okj = omega_j . k`` for the
+claim's fixed rational features ``omega``), adds at most ``max_j |A_j| + log m`` to the log: ``O(t^e)``
+with ``e`` the highest power of ``t`` in any ``A_j``; the leading difference must then have ``m > e``
+(else UNKNOWN).
+
 A kernel that is a *sum* of exponentials (``exp(wq) + exp(wk)``, with ``wq = w.q``, ``wk = w.k``) is
 REFUTED by a positive-measure set of ``W``: given keys ``x, y1, y2`` and a box of ``W`` on which every
 ``t``-dependent exponent has a leading coefficient certainly below 0 (Arb), those terms vanish and
@@ -31,6 +37,10 @@ def _vector(value, name):
     return () if value in (None, (), []) else rational_rows(1)(value, name)
 
 
+def _rows(value, name):
+    return () if value in (None, (), []) else rational_rows(2)(value, name)
+
+
 @dataclass(frozen=True)
 class KernelLimitParams(Params):
     kernel: str = param(text(), doc="the kernel in s = q.k, r = |q - k|^2, qq, kk: exp(P) * Q")
@@ -39,11 +49,16 @@ class KernelLimitParams(Params):
     y1: tuple = param(_vector, default=(), doc="optional: the first key")
     y2: tuple = param(_vector, default=(), doc="optional: the second key")
     w: tuple = param(_vector, default=(), doc="the fixed vector of wq = w.q and wk = w.k, when the kernel uses them")
+    omega: tuple = param(_rows, default=(), doc="fixed features omega_1 .. omega_m of oqj = omega_j.q, okj = omega_j.k "
+                                                "(Performer)")
 
     def validate(self):
-        if split(self.kernel) is None and exponent_terms(self.kernel) is None:
+        m = len(self.omega)
+        if split(self.kernel, m) is None and exponent_terms(self.kernel, m) is None:
             raise SpecError(f"{self.kernel!r} is neither exp(P) * Q nor a sum of exponentials", field="kernel",
                             expected="exp(P) * Q or exp(P1) + exp(P2) + ..., P and Q polynomials")
+        if any(len(row) != self.d for row in self.omega):
+            raise SpecError("a feature of the wrong length", field="omega", expected=f"rows of {self.d} entries (d)")
         uses_w = any(v in self.kernel for v in ("wq", "wk"))
         if uses_w != bool(self.w) or (self.w and len(self.w) != self.d):
             raise SpecError("wq / wk and w go together", field="w", expected=f"w with {self.d} entries iff the kernel "

@@ -9,6 +9,7 @@ from .common import (
     fixed_point,
     leading_difference,
     split,
+    sum_growth,
     vanishing_terms,
 )
 
@@ -16,13 +17,15 @@ from .common import (
 def check(G, claim, cert):
     """Recompute the expansion; the recorded degree is the highest nonzero one and the witness makes it nonzero."""
     data = claim.expected
-    parts = split(data.kernel)
+    parts = split(data.kernel, len(data.omega))
     if parts is None:
         return _box(claim, cert)
-    P, _ = parts
+    P, _, sums = parts
     point = fixed_point(data)
-    m, delta = leading_difference(P, data.d, data.w, point)
+    m, delta = leading_difference(P, data.d, data.w, point, data.omega)
     _require(m is not None, "every coefficient difference vanishes")
+    _require(sum_growth(sums, data.d, data.w, point, data.omega) < m,
+             "a sum of exponentials grows as fast as the leading difference")
     _require(cert.evidence.get("degree") == m, "the recorded degree is not the highest nonzero one")
     raw = cert.evidence.get("witness")
     _require(isinstance(raw, dict), "no witness point")
@@ -48,6 +51,7 @@ def _box(claim, cert):
     _require(set(ce["box"]) == names, "the box does not give every entry of W")
     box = {k: (exact_rational(v[0], "box"), exact_rational(v[1], "box")) for k, v in ce["box"].items()}
     _require(all(lo < hi for lo, hi in box.values()), "the box has no volume")
-    negative, kept1, kept2 = vanishing_terms(exponent_terms(data.kernel), data.d, x, y1, y2, data.w)
+    negative, kept1, kept2 = vanishing_terms(exponent_terms(data.kernel, len(data.omega)), data.d, x, y1, y2,
+                                             data.w, data.omega)
     _require(box_certifies(negative, kept1, kept2, box), "the ratio is not certified finite on the box")
     return "REFUTED"

@@ -26,7 +26,7 @@ from ...errors import SpecError, SymtransError
 from ...expr import parse_expression
 from ...scalars import ipow
 
-__all__ = ["split", "expansion", "leading_difference", "witness", "evaluate_at", "fixed_point", "restricted",
+__all__ = ["variables", "split", "sum_growth", "expansion", "leading_difference", "witness", "evaluate_at", "fixed_point", "restricted",
            "exponent_terms", "vanishing_terms", "box_certifies"]
 
 _T = sympy.Symbol("t")
@@ -34,29 +34,51 @@ _VARS = ("s", "r", "qq", "kk")
 _EXTRA = ("wq", "wk")  # w.q and w.k for the claim's fixed vector w
 
 
-def split(formula):
-    """``(P, Q)`` with ``kernel = exp(P) * Q``, both polynomials in ``s, r, qq, kk`` (and ``wq = w.q``,
-    ``wk = w.k`` for a fixed vector ``w``); ``None`` for a sum of exponentials; refused otherwise."""
+def variables(m=0):
+    """The names a kernel may use: ``s, r, qq, kk, wq, wk`` and ``oq1, ok1 .. oqm, okm`` (``omega_j . q``,
+    ``omega_j . k`` for the claim's ``m`` fixed features)."""
+    return _VARS + _EXTRA + tuple(f"o{side}{j}" for j in range(1, m + 1) for side in "qk")
+
+
+def _parse(formula, m):
     try:
-        e = parse_expression(formula, _VARS + _EXTRA, functions=["exp"])
+        return parse_expression(formula, variables(m), functions=["exp"])
     except SymtransError as exc:
         raise SpecError(exc.message, field="kernel", expected=exc.expected) from None
+
+
+def _exp_sum(e):
+    """The exponents of ``e = exp(A_1) + exp(A_2) + ...`` (two or more terms), or None."""
+    if not isinstance(e, sympy.Add) or not all(isinstance(a, sympy.exp) for a in e.args):
+        return None
+    return [sympy.expand(a.args[0]) for a in e.args]
+
+
+def split(formula, m=0):
+    """``(P, Q, sums)`` with ``kernel = exp(P) * Q * prod(sum_j exp(A_j))``: ``P`` and ``Q`` polynomials in
+    the kernel variables, ``sums`` the exponent lists ``[A_1, A_2, ...]`` of factors that are sums of
+    exponentials (Performer's ``sum_j exp(omega_j . (q + k))``); ``None`` for a kernel that *is* a sum
+    of exponentials; refused otherwise."""
+    e = _parse(formula, m)
     if isinstance(e, sympy.Add) and any(a.has(sympy.exp) for a in e.args):
         return None  # a sum of exponentials: see exponent_terms
-    P, Q = sympy.Integer(0), sympy.Integer(1)
+    P, Q, sums = sympy.Integer(0), sympy.Integer(1), []
     for f in sympy.Mul.make_args(e):
         if isinstance(f, sympy.exp):
             P += f.args[0]
         elif isinstance(f, sympy.Pow) and isinstance(f.base, sympy.exp) and f.exp.is_Integer:
             P += f.exp * f.base.args[0]
+        elif _exp_sum(f) is not None:
+            sums.append(_exp_sum(f))
         else:
             Q *= f
-    symbols = [sympy.Symbol(v) for v in _VARS + _EXTRA]
-    for part, what in ((P, "the exponent"), (Q, "the factor outside exp")):
+    symbols = [sympy.Symbol(v) for v in variables(m)]
+    for part, what in ((P, "the exponent"), (Q, "the factor outside exp"),
+                       *((A, "an exponent of a sum") for terms in sums for A in terms)):
         if part.has(sympy.exp) or not part.is_polynomial(*symbols):
             raise SpecError(f"{what} of {formula!r} is not a polynomial in s, r, qq, kk", field="kernel",
-                            expected="a kernel exp(P) * Q with P, Q polynomials (exp, RBF, polynomial kernels)")
-    return sympy.expand(P), sympy.expand(Q)
+                            expected="a kernel exp(P) * Q * (exp(A1) + exp(A2) + ...) with P, Q, A polynomials")
+    return sympy.expand(P), sympy.expand(Q), sums
 
 
 def _vectors(d):
@@ -67,13 +89,16 @@ def _vectors(d):
     return x, y1, y2, W
 
 
-def _substitute(P, x, key, w=None):
+def _substitute(P, x, key, w=None, omega=()):
     s, r, qq, kk = (sympy.Symbol(v) for v in _VARS)
     diff = x - key
     subs = {s: (x.T * key)[0], r: (diff.T * diff)[0], qq: (x.T * x)[0], kk: (key.T * key)[0]}
     if w is not None:
         wq, wk = (sympy.Symbol(v) for v in _EXTRA)
         subs.update({wq: (w.T * x)[0], wk: (w.T * key)[0]})
+    for j, row in enumerate(omega or (), start=1):
+        o = _rational_vector(row)
+        subs.update({sympy.Symbol(f"oq{j}"): (o.T * x)[0], sympy.Symbol(f"ok{j}"): (o.T * key)[0]})
     return sympy.expand(P.xreplace(subs))
 
 
@@ -81,24 +106,41 @@ def _rational_vector(v):
     return sympy.Matrix([sympy.Rational(q.numerator, q.denominator) for q in v]) if v else None
 
 
-def expansion(P, d, w=None):
+def expansion(P, d, w=None, omega=()):
     """``{m: Delta_m}``: the coefficient differences of ``t^m`` (``m >= 1``) between the keys ``y1`` and ``y2``."""
     x, y1, y2, W = _vectors(d)
     wv = _rational_vector(w)
-    D = _substitute(P, x, _T * W * y1, wv) - _substitute(P, x, _T * W * y2, wv)
+    D = _substitute(P, x, _T * W * y1, wv, omega) - _substitute(P, x, _T * W * y2, wv, omega)
     poly = sympy.Poly(sympy.expand(D), _T)
     return {m: sympy.expand(c) for (m,), c in poly.terms() if m >= 1}
 
 
-def leading_difference(P, d, w=None, point=None):
+def leading_difference(P, d, w=None, point=None, omega=()):
     """``(m, Delta_m)`` for the highest ``m >= 1`` with ``Delta_m`` not identically 0 (after the fixed keys
     ``point`` are substituted), or ``(None, 0)``."""
-    terms = {m: restricted(c, point) for m, c in expansion(P, d, w).items()}
+    terms = {m: restricted(c, point) for m, c in expansion(P, d, w, omega).items()}
     terms = {m: c for m, c in terms.items() if c != 0}
     if not terms:
         return None, sympy.Integer(0)
     m = max(terms)
     return m, terms[m]
+
+
+def sum_growth(sums, d, w=None, point=None, omega=()):
+    """The highest power of ``t`` in any exponent of a sum factor, for either key (0 without sums).
+
+    ``sum_j exp(A_j)`` lies between ``exp(max_j A_j)`` and ``m exp(max_j A_j)``, so its log is at most
+    ``max_j |A_j| + log m``: ``O(t^e)`` with this ``e``.  A coefficient difference of a higher power
+    dominates it."""
+    x, y1, y2, W = _vectors(d)
+    wv = _rational_vector(w)
+    e = 0
+    for terms in sums:
+        for A in terms:
+            for y in (y1, y2):
+                value = restricted(_substitute(A, x, _T * W * y, wv, omega), point)
+                e = max(e, sympy.Poly(value, _T).degree() if value != 0 else 0)
+    return e
 
 
 def evaluate_at(expr, point):
@@ -134,13 +176,10 @@ def restricted(delta, point):
 # -- sums of exponentials: a finite limit on an open set of W refutes "for almost every W" ----------------
 
 
-def exponent_terms(formula):
+def exponent_terms(formula, m=0):
     """The exponents ``[P_1, P_2, ...]`` of a kernel ``exp(P_1) + exp(P_2) + ...`` (variables s, r, qq, kk,
-    wq = w.q, wk = w.k), or None when it is not such a sum."""
-    try:
-        e = parse_expression(formula, _VARS + _EXTRA, functions=["exp"])
-    except SymtransError as exc:
-        raise SpecError(exc.message, field="kernel", expected=exc.expected) from None
+    wq = w.q, wk = w.k, oqj, okj), or None when it is not such a sum."""
+    e = _parse(formula, m)
     if not isinstance(e, sympy.Add):
         return None
     out = []
@@ -151,11 +190,11 @@ def exponent_terms(formula):
     return out if len(out) > 1 else None
 
 
-def _term_in_t(P, x, key, w):
-    return sympy.Poly(_substitute(P, x, key, w), _T)
+def _term_in_t(P, x, key, w, omega=()):
+    return sympy.Poly(_substitute(P, x, key, w, omega), _T)
 
 
-def vanishing_terms(exponents, d, x, y1, y2, w):
+def vanishing_terms(exponents, d, x, y1, y2, w, omega=()):
     """``(leading coefficients that must be < 0, surviving exponents for y1, for y2)``.
 
     Each exponent, with ``q = x`` and ``k = t W y``, is a polynomial in ``t`` whose coefficients are
@@ -169,7 +208,7 @@ def vanishing_terms(exponents, d, x, y1, y2, w):
         Y = _rational_vector(y)
         kept = []
         for P in exponents:
-            poly = _term_in_t(P, X, _T * Wm * Y, wv)
+            poly = _term_in_t(P, X, _T * Wm * Y, wv, omega)
             if poly.degree() >= 1:
                 negative.append(sympy.expand(poly.LC()))
             else:

@@ -15,6 +15,7 @@ from .common import (
     fixed_point,
     leading_difference,
     split,
+    sum_growth,
     vanishing_terms,
     witness,
 )
@@ -30,18 +31,25 @@ def prove(G, claim, name: str = "") -> Certificate:
     """
     start = time.perf_counter()
     data = claim.expected
-    parts = split(data.kernel)
+    parts = split(data.kernel, len(data.omega))
     if parts is None:
         return _sum_of_exponentials(claim, start, name)
-    P, _ = parts
+    P, _, sums = parts
     point = fixed_point(data)
-    m, delta = leading_difference(P, data.d, data.w, point)  # with the keys fixed, it may be a lower power
+    m, delta = leading_difference(P, data.d, data.w, point, data.omega)  # with the keys fixed, maybe a lower power
     evidence = {}
     if m is None:
         evidence["reason"] = ("every power t^m (m >= 1) of the log-ratio has the same coefficient for both keys: "
                               "the limit is decided by the factor outside exp (inconclusive)")
         return certify(None, claim, "UNKNOWN", STRUCTURE, None, evidence, None, start, name)
     evidence.update(degree=m, leading=sympy.sstr(delta, order="lex"))
+    if sums:
+        e = sum_growth(sums, data.d, data.w, point, data.omega)
+        evidence["growth"] = e
+        if e >= m:
+            evidence["reason"] = (f"a sum of exponentials grows like t^{e}, as fast as the leading difference "
+                                  f"t^{m}: inconclusive")
+            return certify(None, claim, "UNKNOWN", STRUCTURE, None, evidence, None, start, name)
     w = witness(delta, data.d, point)
     if w is None:
         evidence["reason"] = "no small rational point found where the leading coefficient is nonzero"
@@ -54,11 +62,11 @@ def _sum_of_exponentials(claim, start, name):
     """Look for keys and a box of W on which the ratio tends to 1 (refuting "for almost every W")."""
     data = claim.expected
     d = data.d
-    exponents = exponent_terms(data.kernel)
+    exponents = exponent_terms(data.kernel, len(data.omega))
     unit = [tuple(Fraction(int(i == k)) for i in range(d)) for k in range(d)]
     triples = [(data.x, data.y1, data.y2)] if data.x else [(unit[0], unit[0], unit[-1]), (unit[0], unit[-1], unit[0])]
     for x, y1, y2 in triples:
-        negative, kept1, kept2 = vanishing_terms(exponents, d, x, y1, y2, data.w)
+        negative, kept1, kept2 = vanishing_terms(exponents, d, x, y1, y2, data.w, data.omega)
         names = [f"w{i + 1}{j + 1}" for i in range(d) for j in range(d)]
         for values in itertools.islice(itertools.product((-1, 1, 0, -2, 2), repeat=len(names)), 5000):
             box = {n: (Fraction(v) - Fraction(1, 10), Fraction(v) + Fraction(1, 10)) for n, v in zip(names, values)}
