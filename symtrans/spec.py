@@ -265,6 +265,8 @@ def parse_spec(text: str, base: Path = None, name: str = "spec") -> Spec:
         raise SpecError("[construction.params] must be a table", field="construction.params")
     base = Path(base) if base is not None else Path.cwd()  # graph and module files are found relative to it
     model = load_model(base / construction["model"]) if "model" in construction else None
+    if "target" not in data:
+        return _targetless_spec(data, construction, name, base, model)
     target_section = _section(data, "target", required=True)
     if target_section.get("kind") == "decodes":
         target = _decodes_target(target_section, model, _section(data, "domain").pop("max_len", None), base)
@@ -324,6 +326,43 @@ def _check_keys(check, kind, common) -> str:
     if expected not in VERDICTS:
         raise SpecError(f"expect {expected!r}", field="check.expect", expected="PROVED, REFUTED or UNKNOWN")
     return expected
+
+
+def _targetless_spec(data, construction, name, base, model) -> Spec:
+    """A spec of a claim about a graph that compares it with no target (``distinct_tokens``, ``analytic``,
+    ``token_dependence``, ...): ``[construction]`` and ``[check]`` only.
+
+    >>> spec = parse_spec('''[construction]
+    ... builtin = "cheng2025.convolution_mixer"
+    ... params = { n = 3, taps = [1, 1], layers = 2 }
+    ... [check]
+    ... method = "token_dependence"''')
+    >>> spec.claim.describe(), spec.build_graph().number_of_nodes()
+    ('every output token depends on every input token', 3)
+    """
+    check = _section(data, "check")
+    if "domain" in data:
+        raise SpecError("a spec without [target] takes no [domain]", field="domain")
+    method = _string(check, "method", "check", None)
+    kind = lookup(method) if method else None
+    if kind is None or not kind.graph or kind.targets or kind.spec_targets:
+        takes = [k.name for k in KINDS.values() if k.graph and not k.targets and not k.spec_targets]
+        raise SpecError(f"a spec without [target] checks {method!r}", field="check.method",
+                        expected="a claim kind that takes no target: " + " or ".join(repr(k) for k in takes))
+    for key, doc in kind.spec_keys().items():
+        if key in kind.params.required() and key not in check:
+            raise SpecError(f"a {kind.name} check needs {key}", field=f"check.{key}", expected=doc)
+    expected = _check_keys(check, kind, COMMON_CHECK_KEYS)
+    envelope = {"output": _string(check, "output", "check"), "row": _integer(check, "row", "check", 0),
+                "col": _integer(check, "col", "check", 0)}
+    envelope = {k: v for k, v in envelope.items() if k in kind.envelope}
+    try:
+        claim = Claim(kind.name, expected=kind.data_from_spec(None, check), **envelope)
+    except SpecError as exc:
+        raise SpecError(exc.message, field=f"check.{exc.field}" if exc.field and not exc.field.startswith("check")
+                        else exc.field or "check", expected=exc.expected) from None
+    return Spec(_string(check, "name", "check", name), construction, None, claim, expected,
+                _integer(check, "crosscheck", "check", 0), base, (), model)
 
 
 def _graph_free_spec(data, name) -> Spec:

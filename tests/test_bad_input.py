@@ -319,3 +319,28 @@ def test_a_weight_string_of_5000_digits_is_one_line(tmp_path, capsys):
     node["op"]["weight"]["entries"][0][2] = "9" * 5000
     graph.write_text(json.dumps(data))
     one_line_error(capsys, ["show", graph], "more than 4000 digits")
+
+
+_LAYER = ('[construction]\nbuiltin = "cheng2025.attention_layer"\n'
+          'params = {{ n = 3, query = {q}, key = [[1, 0], [0, 1]], value = [[1, 0], [0, 1]]{extra} }}\n'
+          '[check]\nmethod = "{method}"\n')
+
+
+@pytest.mark.parametrize("text, words", [
+    (_LAYER.format(q='[[1, 0], [0, "x"]]', extra="", method="analytic"), ["construction.params.query", "'x'"]),
+    (_LAYER.format(q="[[1, 0], [0, 1]]", extra=', kernel = "exp(s"', method="analytic"),
+     ["construction.params.kernel", "never closed"]),
+    (_LAYER.format(q="[[1, 0], [0, 1]]", extra=', features = [[1, 0]], feature_map = "tanh"', method="analytic"),
+     ["construction.params.feature_map", "elu1"]),
+    (_LAYER.format(q="[[1, 0], [0, 1]]", extra=", tokens = [[[1, 0, 0]]]", method="analytic"),
+     ["construction.params.tokens", "[E, F]"]),
+    (_LAYER.format(q="[[1, 0], [0, 1]]", extra="", method="identity"), ["check.method", "takes no target"]),
+    ('[construction]\nbuiltin = "cheng2025.convolution_mixer"\nparams = { n = 3, taps = [1, "1/0"], layers = 2 }\n'
+     '[check]\nmethod = "token_dependence"\n', ["construction.params.taps"]),
+    ('[construction]\nbuiltin = "cheng2025.convolution_mixer"\nparams = { n = 3, taps = [1, 1], layers = 0 }\n'
+     '[check]\nmethod = "token_dependence"\n', ["construction.params.layers"]),
+])
+def test_targetless_specs_and_cheng_builtins_name_the_field(tmp_path, capsys, text, words):
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    one_line_error(capsys, ["verify", path], "bad.toml", *words)

@@ -6,15 +6,18 @@ a graph.
 
 >>> from symtrans.constructions import BUILTINS
 >>> sorted(BUILTINS)
-['fang2022.encoder', 'fang2022.polynomial', 'gu2026.maxout', 'kajitsuka2024.contextual_mapping', 'kajitsuka2024.memorizer']
+['cheng2025.attention_layer', 'cheng2025.convolution_mixer', 'fang2022.encoder', 'fang2022.polynomial', 'gu2026.maxout', 'kajitsuka2024.contextual_mapping', 'kajitsuka2024.memorizer']
 """
 
 from __future__ import annotations
 
 from ..domains import Box
-from ..errors import SpecError
+from ..errors import SpecError, SymtransError
+from ..exact import exact_rational
+from ..ops import FeatureMap, Kernel
 from ..targets import Dataset, MaxoutNet, Sequences
-from . import fang2022, gu2026, kajitsuka2024
+from ..weights import Weights
+from . import cheng2025, fang2022, gu2026, kajitsuka2024
 
 __all__ = ["BUILTINS", "build_builtin"]
 
@@ -66,6 +69,70 @@ def _ks_memorizer(target, w=None, eps=None, lam_from="theorem", max_bits=8192):
                                    w=w, eps=eps, lam_from=lam_from).graph
 
 
+def _params_error(name, exc):
+    return SpecError(exc.message, field=f"construction.params.{name}", expected=exc.expected)
+
+
+def _matrix(value, name):
+    if not isinstance(value, list) or not value or not all(isinstance(r, list) and r for r in value):
+        raise SpecError(f"{value!r} is not a matrix", field=f"construction.params.{name}",
+                        expected="a list of rows, entries like \"3/4\"")
+    try:
+        return Weights.from_rows(value)
+    except SymtransError as exc:
+        raise _params_error(name, exc) from None
+
+
+def _cheng_layer(target=None, n=None, query=None, key=None, value=None, score="softmax", kernel=None, features=None,
+                 feature_map="positive", tokens=None, window=None, top=None):
+    """Cheng et al. 2025: one residual attention layer on ``n`` tokens (softmax, hardmax, a kernel formula,
+    feature maps, Linformer token maps, a sparse window, top-k routing) with the given rational weights."""
+    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+        raise SpecError(f"n = {n!r}", field="construction.params.n", expected="a positive number of tokens")
+    mats = {k: _matrix(v, k) for k, v in (("query", query), ("key", key), ("value", value))}
+    d = mats["query"].shape[0]
+    options = {}
+
+    def build(name, make):
+        try:
+            return make()
+        except SpecError:
+            raise
+        except SymtransError as exc:
+            raise _params_error(name, exc) from None
+
+    if kernel is not None:
+        if not isinstance(kernel, str):
+            raise SpecError(f"kernel = {kernel!r}", field="construction.params.kernel", expected='a formula such as "exp(-r)"')
+        score, options["kernel"] = "kernel", build("kernel", lambda: Kernel(kernel))
+    if features is not None:
+        omega = _matrix(features, "features")
+        score, options["features"] = "features", build("feature_map", lambda: FeatureMap(omega, feature_map))
+    if tokens is not None:
+        if not isinstance(tokens, list) or len(tokens) != 2:
+            raise SpecError("tokens must be [E, F]", field="construction.params.tokens",
+                            expected="two k x n token-axis matrices")
+        options["tokens"] = (_matrix(tokens[0], "tokens"), _matrix(tokens[1], "tokens"))
+    if window is not None and not isinstance(window, dict):
+        raise SpecError(f"window = {window!r}", field="construction.params.window",
+                        expected='a table such as { name = "circulant", w = 1 }')
+    return build("score", lambda: cheng2025.attention_layer(n, d, mats["query"], mats["key"], mats["value"],
+                                                            score=score, window=window, top=top, **options))
+
+
+def _cheng_convolution(target=None, n=None, d=1, taps=None, layers=None):
+    """Cheng et al. 2025, Cor. 4: ``layers`` circular convolutions with rational ``taps`` (psi_0 .. psi_l)."""
+    for name, v in (("n", n), ("d", d), ("layers", layers)):
+        if not isinstance(v, int) or isinstance(v, bool) or v < 1:
+            raise SpecError(f"{name} = {v!r}", field=f"construction.params.{name}", expected="a positive integer")
+    if not isinstance(taps, list) or not taps:
+        raise SpecError(f"taps = {taps!r}", field="construction.params.taps", expected="a list of rationals")
+    try:
+        return cheng2025.convolution_mixer(n, d, [exact_rational(t, "taps") for t in taps], layers)
+    except SymtransError as exc:
+        raise _params_error("taps", exc) from None
+
+
 #: name -> (function(target, **params) -> graph, allowed parameter names, needs the domain)
 BUILTINS = {
     "fang2022.polynomial": (_fang_polynomial, {"degree"}, False),
@@ -73,6 +140,9 @@ BUILTINS = {
     "gu2026.maxout": (_gu_maxout, {"fresh", "score", "beta"}, True),
     "kajitsuka2024.contextual_mapping": (_ks_contextual_mapping, {"w", "eps", "lam_from", "lam_factor"}, False),
     "kajitsuka2024.memorizer": (_ks_memorizer, {"w", "eps", "lam_from", "max_bits"}, False),
+    "cheng2025.attention_layer": (_cheng_layer, {"n", "query", "key", "value", "score", "kernel", "features",
+                                                 "feature_map", "tokens", "window", "top"}, False),
+    "cheng2025.convolution_mixer": (_cheng_convolution, {"n", "d", "taps", "layers"}, False),
 }
 
 
@@ -82,7 +152,7 @@ def build_builtin(name: str, target, params: dict, domain=None):
     >>> build_builtin("fang2022.cubic", None, {})
     Traceback (most recent call last):
     ...
-    symtrans.errors.SpecError: field 'construction.builtin': unknown builtin 'fang2022.cubic' (expected one of fang2022.polynomial, fang2022.encoder, gu2026.maxout, kajitsuka2024.contextual_mapping, kajitsuka2024.memorizer)
+    symtrans.errors.SpecError: field 'construction.builtin': unknown builtin 'fang2022.cubic' (expected one of fang2022.polynomial, fang2022.encoder, gu2026.maxout, kajitsuka2024.contextual_mapping, kajitsuka2024.memorizer, cheng2025.attention_layer, cheng2025.convolution_mixer)
     """
     if name not in BUILTINS:
         raise SpecError(f"unknown builtin {name!r}", field="construction.builtin",
