@@ -125,22 +125,39 @@ class Mask:
         return f"Mask({self.shape[0]}x{self.shape[1]}, {len(self.allowed)} allowed)"
 
 
-#: Names a kernel formula may use: ``s`` = q.k, ``r`` = |q - k|^2, ``qq`` = |q|^2, ``kk`` = |k|^2.
+#: Names a kernel formula may use: ``s`` = q.k, ``r`` = |q - k|^2, ``qq`` = |q|^2, ``kk`` = |k|^2
+#: (and ``oqj = omega_j . q``, ``okj = omega_j . k`` for a kernel's fixed vectors ``omega``).
 KERNEL_VARIABLES = ("s", "r", "qq", "kk")
 _KERNEL_FUNCTIONS = ("exp", "sqrt", "max", "min", "abs", "relu")
 
 
+def _omega_rows(omega):
+    rows = []
+    for i, row in enumerate(omega or ()):
+        if not isinstance(row, (list, tuple)) or not row:
+            raise GraphError(f"kernel vector {i} is not a non-empty list", field="omega")
+        rows.append(tuple(exact_rational(v, f"omega[{i}]") for v in row))
+    if len({len(r) for r in rows}) > 1:
+        raise GraphError("kernel vectors of different lengths", field="omega", expected="equal lengths")
+    return tuple(rows)
+
+
 @dataclass(frozen=True)
 class Kernel:
-    """A kernel k(q, k) for kernel attention, as a formula in ``s, r, qq, kk``.
+    """A kernel k(q, k) for kernel attention, as a formula in ``s, r, qq, kk`` (and ``oqj, okj``).
 
-    ``s = q . k``, ``r = |q - k|^2``, ``qq = |q|^2``, ``kk = |k|^2``.  The
-    formula is parsed by the restricted parser (never evaluated as Python).
+    ``s = q . k``, ``r = |q - k|^2``, ``qq = |q|^2``, ``kk = |k|^2``; with fixed rational vectors
+    ``omega = (omega_1, ..)``, ``oqj = omega_j . q`` and ``okj = omega_j . k`` (the grammar of the
+    ``kernel_limit`` claim): ``exp(oq1 + ok1)`` is Cheng et al.'s ``exp(w.(q + k))``, ``exp(oq1) +
+    exp(ok1)`` appendix C.2's sum kernel, and Performer's kernel a Gaussian factor times a sum of
+    them.  The formula is parsed by the restricted parser (never evaluated as Python).
 
     Examples
     --------
     >>> Kernel.rbf("1/2").formula, Kernel.polynomial(1, 2).formula
     ('exp(-1/2*r)', '(s + 1)**2')
+    >>> Kernel("exp(oq1) + exp(ok1)", omega=[[1, 1]]).omega
+    ((Fraction(1, 1), Fraction(1, 1)),)
     >>> Kernel("s**2 + os.system('x')")
     Traceback (most recent call last):
     ...
@@ -149,11 +166,14 @@ class Kernel:
 
     formula: str
     name: str = "custom"
+    omega: tuple = ()
     expr: object = field(default=None, compare=False, repr=False)
 
     def __post_init__(self):
-        expr = parse_expression(self.formula, KERNEL_VARIABLES, functions=_KERNEL_FUNCTIONS,
-                                divide_by_variables=True)
+        omega = _omega_rows(self.omega)
+        object.__setattr__(self, "omega", omega)
+        names = KERNEL_VARIABLES + tuple(f"o{side}{j}" for j in range(1, len(omega) + 1) for side in "qk")
+        expr = parse_expression(self.formula, names, functions=_KERNEL_FUNCTIONS, divide_by_variables=True)
         object.__setattr__(self, "expr", expr)
 
     @classmethod
@@ -176,14 +196,24 @@ class Kernel:
         """``1``: uniform attention."""
         return cls("1", "constant")
 
+    @classmethod
+    def performer(cls, omega) -> "Kernel":
+        """Performer's positive-feature kernel ``exp(-(qq + kk)/2) sum_j exp(omega_j . (q + k))``, the kernel of
+        :class:`FeatureMap` ``"positive"`` (rows of ``omega`` are the features)."""
+        terms = " + ".join(f"exp(oq{j} + ok{j})" for j in range(1, len(omega) + 1))
+        return cls(f"exp(-(qq + kk)/2) * ({terms})", "performer", omega)
+
     def to_json(self):
-        return {"formula": self.formula, "name": self.name}
+        out = {"formula": self.formula, "name": self.name}
+        if self.omega:  # kernels without vectors serialise (and hash) as before the field existed
+            out["omega"] = [[format_exact(v) for v in row] for row in self.omega]
+        return out
 
     @classmethod
     def from_json(cls, data):
         if not isinstance(data, dict) or "formula" not in data:
             raise GraphError("kernel must be an object with a 'formula'", field="kernel")
-        return cls(data["formula"], data.get("name", "custom"))
+        return cls(data["formula"], data.get("name", "custom"), data.get("omega", ()))
 
 
 def evaluate_formula(bk, expr, env, shape):
@@ -643,6 +673,9 @@ class Scores(Op):
         if q[1] != k[1]:
             raise _shape_error(self, f"queries of width {q[1]} and keys of width {k[1]}",
                                expected="equal head widths")
+        if self.kernel is not None and self.kernel.omega and len(self.kernel.omega[0]) != q[1]:
+            raise _shape_error(self, f"kernel vectors of length {len(self.kernel.omega[0])} on heads of width {q[1]}",
+                               expected=f"{q[1]} entries")
         return (q[0], k[0])
 
     def analytic(self) -> str:
@@ -658,6 +691,13 @@ class Scores(Op):
         h = bk.shape(q)[1]
         names = {str(x) for x in self.kernel.expr.free_symbols}
         env = {"s": s}
+        for j, row in enumerate(self.kernel.omega, start=1):  # omega_j . q down the rows, omega_j . k across
+            if len(row) != h:
+                raise _shape_error(self, f"kernel vector of length {len(row)} on heads of width {h}",
+                                   expected=f"{h} entries")
+            w = bk.const(Weights((h, 1), {(i, 0): v for i, v in enumerate(row)}))
+            env[f"oq{j}"] = bk.matmul(bk.matmul(q, w), bk.fill(1, m, 1))
+            env[f"ok{j}"] = bk.transpose(bk.matmul(bk.matmul(k, w), bk.fill(1, n, 1)))
         if names & {"qq", "kk", "r"}:
             ones_h = bk.fill(h, 1, 1)
             qq = bk.matmul(bk.matmul(bk.hadamard(q, q), ones_h), bk.fill(1, m, 1))

@@ -301,3 +301,27 @@ def test_performer_kernel_limit_needs_its_growth_bound():
         Claim("kernel_limit", expected={"kernel": perf, "omega": [[1, 0, 0], [0, 1, 0]]})
     with pytest.raises(SpecError, match="unknown name 'oq3'"):
         Claim("kernel_limit", expected={"kernel": "exp(oq3) * exp(s)", "omega": [[1, 0], [0, 1]]})
+
+
+def test_performer_as_a_kernel_and_as_feature_maps_agree_and_fixed_vectors_are_checked():
+    """Two ways to build the same layer (a kernel formula with vectors, or features on q and k) enclose the
+    same outputs; the sum kernel of appendix C.2 and exp(w.(q + k)) are kernels too."""
+    from symtrans.backends import IntervalBackend
+    from symtrans.errors import GraphError
+    from symtrans.interpret import evaluate
+    from symtrans.ops import FeatureMap
+    rows = [list(r) for r in zip(*OMEGA.to_rows())]
+    by_kernel = attention_layer(3, 2, W, W, W, score="kernel", kernel=Kernel.performer(rows))
+    by_features = attention_layer(3, 2, W, W, W, score="features", features=FeatureMap(OMEGA, "positive"))
+    bk = IntervalBackend(prec=128)
+    a = bk.to_list(evaluate(by_kernel, bk, {"X": X})["layer"])
+    b = bk.to_list(evaluate(by_features, bk, {"X": X})["layer"])
+    assert all(p.overlaps(q) and p.rad() < 1e-25 for r, s in zip(a, b) for p, q in zip(r, s))
+    for formula in ("exp(oq1) + exp(ok1)", "exp(oq1 + ok1)"):
+        G = attention_layer(3, 2, W, W, W, score="kernel", kernel=Kernel(formula, omega=[[1, 1]]))
+        cert = verify(G, Claim("distinct_tokens", expected={"sequences": [X, Y]}))
+        assert cert.verdict == "PROVED" and check_certificate(cert.to_json()).holds
+    with pytest.raises(GraphError, match="kernel vectors of length 3 on heads of width 2"):
+        attention_layer(3, 2, W, W, W, score="kernel", kernel=Kernel("exp(oq1)", omega=[[1, 1, 1]]))
+    with pytest.raises(Exception, match="unknown name 'oq2'"):
+        Kernel("exp(oq2)", omega=[[1, 1]])
