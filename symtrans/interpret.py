@@ -20,6 +20,7 @@ import networkx as nx
 
 from .backends import RationalBackend
 from .budget import checkpoint
+from .demand import demands
 from .errors import SpecError, SymtransError
 from .graph import (
     INPUTS,
@@ -87,8 +88,9 @@ def evaluate(G, backend, inputs=None, params=None, nodes=(), validate: bool = Tr
     if params:
         G = substitute(G, params)
     wanted, steps = plan(G, nodes, outputs)
+    needs = _needs(G, backend, steps, wanted)
     with backend.session(_symbols(G)):
-        return _run(G, backend, steps, wanted, inputs)
+        return _run(G, backend, steps, wanted, inputs, needs)
 
 
 def evaluate_many(G, backend, inputs_list, nodes=(), validate: bool = True, outputs: bool = True):
@@ -112,9 +114,10 @@ def evaluate_many(G, backend, inputs_list, nodes=(), validate: bool = True, outp
         check(G)
     inputs_list = [_known_inputs(G, inputs) for inputs in inputs_list]
     wanted, steps = plan(G, nodes, outputs)
+    needs = _needs(G, backend, steps, wanted)
     cached = getattr(backend, "constants_cached", None)
     with backend.session(_symbols(G)), (cached() if cached else contextlib.nullcontext()):
-        return [_run(G, backend, steps, wanted, inputs) for inputs in inputs_list]
+        return [_run(G, backend, steps, wanted, inputs, needs) for inputs in inputs_list]
 
 
 def _known_inputs(G, inputs):
@@ -131,17 +134,38 @@ def _symbols(G):
     return [v for name in G.graph[INPUTS] for v in G.nodes[name][OP].variables] + parameters(G)
 
 
-def _run(G, backend, steps, wanted, inputs):
+def _needs(G, backend, steps, wanted):
+    """The demand on every argument of every step (:mod:`symtrans.demand`), for a backend that can
+    restrict its values; ``{}`` otherwise."""
+    if getattr(backend, "restrict", None) is None:
+        return {}
+    return demands(steps, wanted, {n: G.nodes[n][SHAPE] for n, *_ in steps})
+
+
+def _run(G, backend, steps, wanted, inputs, needs=None):
+    """Run the steps; each op gets its arguments restricted to what it needs, and each value is
+    dropped after its last use (peak memory is the live values, not every intermediate)."""
+    last = {}
+    for index, (_, _, args, _) in enumerate(steps):
+        for a in args:
+            last[a] = index
+    keep = set(wanted)
+    needs = needs or {}
     values = {}
-    for n, op, args, is_input in steps:
+    for index, (n, op, args, is_input) in enumerate(steps):
         checkpoint()  # a time limit in force stops here, between nodes
         try:
             if is_input:
                 values[n] = backend.lift_input(inputs.get(n), G.nodes[n][SHAPE], op.variables)
             else:
-                values[n] = op.apply(backend, *[values[a] for a in args])
+                argv = [values[a] if needs.get((n, i)) is None else backend.restrict(values[a], needs[(n, i)])
+                        for i, a in enumerate(args)]
+                values[n] = op.apply(backend, *argv)
         except SymtransError as exc:
             raise exc.at(node=n) from None
+        for a in set(args):
+            if last[a] == index and a not in keep:
+                del values[a]
     return {n: values[n] for n in wanted}
 
 

@@ -27,7 +27,7 @@ LAYERS = [
     (r"symtrans\.(weights|polys|polytope|domains)$", 3),
     (r"symtrans\.ops$", 4),
     (r"symtrans\.backends(\..*)?$", 5),
-    (r"symtrans\.graph$", 6),
+    (r"symtrans\.(graph|demand)$", 6),
     (r"symtrans\.interpret$", 7),
     (r"symtrans\.(layers|regions|targets|unitwalk|io(\..*)?)$", 8),
     (r"symtrans\.integrate$", 9),  # over the cells of regions

@@ -434,6 +434,27 @@ class ScalarBackend(Backend):
                 rows[i] = out
         return SparseMatrix((n, m), rows)
 
+    def restrict(self, A, demand):
+        """``A`` with only the entries a :mod:`~symtrans.demand` asks for (``{row: None | columns}``);
+        the rest read as 0.  The interpreter calls it so that products multiply only what is needed.
+
+        >>> from symtrans.backends import RationalBackend
+        >>> from symtrans.weights import Weights
+        >>> bk = RationalBackend()
+        >>> bk.to_list(bk.restrict(bk.const(Weights.from_rows([[1, 2], [3, 4]])), {1: frozenset({0})}))
+        [[0, 0], [3, 0]]
+        """
+        rows = {}
+        for i, cols in demand.items():
+            row = A.rows.get(i)
+            if not row:
+                continue
+            if cols is None:
+                rows[i] = row
+            elif (kept := {j: s for j, s in row.items() if j in cols}):
+                rows[i] = kept
+        return SparseMatrix(A.shape, rows)
+
     def masked(self, A, allowed):
         """Entries at positions outside ``allowed`` set to 0 (never multiplied)."""
         return SparseMatrix(A.shape, {i: kept for i, r in A.rows.items()
