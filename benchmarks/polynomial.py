@@ -44,8 +44,8 @@ def _target(d, D, mode):
     xs = sympy.symbols([f"x{i + 1}" for i in range(d)])
     from symtrans.targets import monomials
 
-    expr = sum(sympy.Rational(rng.randint(-99, 99), rng.randint(1, 9)) *
-               sympy.Mul(*[x ** a for x, a in zip(xs, alpha)]) for alpha in monomials(d, D))
+    expr = sympy.Add(*(sympy.Rational(rng.randint(-99, 99), rng.randint(1, 9)) *
+               sympy.Mul(*[x ** a for x, a in zip(xs, alpha)]) for alpha in monomials(d, D)))
     return Polynomial(tuple(str(x) for x in xs), expr)
 
 

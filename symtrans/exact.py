@@ -144,11 +144,10 @@ def exact(value, what: str = "value"):
     if isinstance(value, sympy.Basic) and not isinstance(value, sympy.Rational):
         if isinstance(value, sympy.Float) or value.atoms(sympy.Float):
             raise ExactnessError(f"{what} {value} contains a float", expected=_EXPECTED)
-        symbols = sorted(value.free_symbols, key=str)
-        if symbols and value.is_polynomial(*symbols):
-            poly = sympy.Poly(value, *symbols)
-            if all(isinstance(c, sympy.Rational) for c in poly.coeffs()):
-                expr = sympy.expand(value)
+        symbols = value.free_symbols
+        if symbols:
+            expr = sympy.expand(value)
+            if _rational_polynomial(expr):
                 return exact_rational(expr, what) if expr.is_Rational else expr
         if not symbols and value.is_Rational:
             return exact_rational(value, what)
@@ -157,6 +156,30 @@ def exact(value, what: str = "value"):
         raise ExactnessError(f"{what} {value} is not a rational number or a polynomial in parameters",
                              expected=_EXPECTED)
     return exact_rational(value, what)
+
+
+def _rational_polynomial(expr) -> bool:
+    """An expanded expression is a sum of rational multiples of products of symbols to positive integer powers.
+
+    Term by term, linear in the number of terms (a SymPy ``Poly`` over every symbol is dense
+    and recursive in the number of generators, which fails beyond about a thousand).
+
+    >>> import sympy
+    >>> a, b = sympy.symbols("a b")
+    >>> _rational_polynomial(3*a**2*b - sympy.Rational(1, 2)), _rational_polynomial(a/b), _rational_polynomial(sympy.sqrt(2)*a)
+    (True, False, False)
+    """
+    for term in sympy.Add.make_args(expr):
+        coeff, rest = term.as_coeff_Mul()
+        if not coeff.is_Rational:
+            return False
+        for factor in sympy.Mul.make_args(rest):
+            if factor == 1 or factor.is_Symbol:
+                continue
+            base, e = factor.as_base_exp()
+            if not (base.is_Symbol and e.is_Integer and e > 0):
+                return False
+    return True
 
 
 def _log_linear(value) -> bool:

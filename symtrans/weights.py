@@ -189,8 +189,15 @@ class Weights:
     # -- JSON ---------------------------------------------------------------------------------
     def to_json(self) -> dict:
         """``{"shape": [r, c], "entries": [[i, j, "value"], ...]}``."""
-        return {"shape": list(self.shape),
-                "entries": [[i, j, format_exact(v)] for (i, j), v in self.entries]}
+        text = {}  # few distinct values (0/1 encoders): format each once
+
+        def fmt(v):
+            t = text.get(v)
+            if t is None:
+                t = text[v] = format_exact(v)
+            return t
+
+        return {"shape": list(self.shape), "entries": [[i, j, fmt(v)] for (i, j), v in self.entries]}
 
     @classmethod
     def from_json(cls, data, parameters=()) -> "Weights":

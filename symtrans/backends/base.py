@@ -274,7 +274,17 @@ class ScalarBackend(Backend):
             hit = memo.get(id(W))
             if hit is not None and hit[0] is W:
                 return hit[1]
-        value = self._build(W.shape, ((key, self.scalar(v)) for key, v in W.items()))
+        lifted = {}  # a weight matrix repeats few values (0/1 encoders): lift each distinct rational once
+
+        def lift(v):
+            if not isinstance(v, Fraction):
+                return self.scalar(v)
+            s = lifted.get(v)
+            if s is None:
+                s = lifted[v] = self.scalar(v)
+            return s
+
+        value = self._build(W.shape, ((key, lift(v)) for key, v in W.items()))
         if memo is not None:
             memo[id(W)] = (W, value)  # holding W keeps its id from being reused
         return value
