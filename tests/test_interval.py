@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from fractions import Fraction
 
@@ -246,3 +247,45 @@ def test_evaluate_many_equals_evaluate_one_by_one():
         want = evaluate(G, bk, one)[out]
         for grow, wrow in zip(bk.to_list(got[out]), bk.to_list(want)):
             assert [bk.bounds(a) for a in grow] == [bk.bounds(b) for b in wrow]
+
+
+@pytest.mark.parametrize("engine", ["arb", "mpmath"])
+def test_softmax_with_n_exponentials_per_row_encloses_sampled_points_as_tightly(engine):
+    """On boxes, softmax_row's shifted form (exp once per key, quotients) encloses the weights at sampled
+    points of the box and is no wider than the n^2-exponential form; where a shifted exponential is not
+    certainly positive it falls back to exp of the difference."""
+    from symtrans.backends.base import softmax_row
+
+    bk = IntervalBackend(prec=100, engine=engine)
+    rng = random.Random(5)
+    boxes = [(Fraction(rng.randint(-30, 30), 7), Fraction(rng.randint(1, 20), 40)) for _ in range(5)]
+    with bk.session():
+        z = [bk.scalar_at(100, (c - r, c + r)) for c, r in boxes]
+        one = bk.one()
+
+        def invert(t):
+            return bk._s_inverse_at_least(t, one)
+
+        shifted = softmax_row(z, range(5), bk._s_exp, invert, one, bk._s_softmax_shift())
+        direct = softmax_row(z, range(5), bk._s_exp, invert, one)
+    for _ in range(30):
+        point = [c - r + (2 * r) * Fraction(rng.randint(0, 1000), 1000) for c, r in boxes]
+        e = [math.exp(float(p)) for p in point]
+        for j in range(5):
+            lo, hi = bk.bounds(shifted[j])
+            assert float(lo) - 1e-12 <= e[j] / sum(e) <= float(hi) + 1e-12
+    for j in range(5):
+        (slo, shi), (dlo, dhi) = bk.bounds(shifted[j]), bk.bounds(direct[j])
+        assert shi - slo <= (dhi - dlo) * Fraction(11, 10) + Fraction(1, 2 ** 60)
+    center, positive = bk._s_softmax_shift()
+    with bk.session():
+        huge = bk.scalar_at(100, (-10 ** 6, 10))  # with Arb, exp(z - c) is not certainly > 0 here: the fallback
+        fixed = [bk.scalar_at(100, (5, 5)), huge, bk.scalar_at(100, (0, 0))]
+        if engine == "arb":
+            assert not positive(bk._s_exp(huge - center(fixed[0])))
+        w = softmax_row(fixed, range(3), bk._s_exp, invert, one, bk._s_softmax_shift())
+    for t in (-10 ** 6, -3, 0, 10):
+        e = [math.exp(5), math.exp(t) if t > -700 else 0.0, 1.0]
+        for j in range(3):
+            lo, hi = bk.bounds(w[j])
+            assert float(lo) - 1e-12 <= e[j] / sum(e) <= float(hi) + 1e-12

@@ -132,6 +132,9 @@ class IntervalBackend(ScalarBackend):
     def _s_exp(self, s):
         return self._impl.exp(s)
 
+    def _s_softmax_shift(self):
+        return self._impl.center, self._impl.positive
+
     def _s_sqrt(self, s):
         return self._impl.sqrt(s)
 
@@ -247,6 +250,12 @@ class _ArbEngine:
         hull = s.lower().exp().union(s.upper().exp())
         y = y.intersection(hull) if y.overlaps(hull) else hull
         return y.nonnegative_part()
+
+    def center(self, s):
+        return flint.arb(s.mid()) if s.is_finite() else flint.arb(0)
+
+    def positive(self, s):
+        return s.is_finite() and s > 0
 
     def sqrt(self, s):
         if s < 0:
@@ -380,6 +389,20 @@ class _MpmathEngine:
 
     def exp(self, s):
         return self._widen(self.ctx.exp(s))
+
+    def center(self, s):
+        from mpmath.libmp import finf, fnan, fninf
+
+        a, b = s._mpi_
+        if a in (finf, fninf, fnan) or b in (finf, fninf, fnan):
+            return self.ctx.mpf(0)
+        return self.ctx.make_mpf((a, a))  # an exact point of the enclosure
+
+    def positive(self, s):
+        from mpmath.libmp import finf, fnan, fzero, mpf_cmp
+
+        a, b = s._mpi_
+        return a not in (fnan,) and b not in (finf, fnan) and mpf_cmp(a, fzero) > 0
 
     def sqrt(self, s):
         from mpmath.libmp import fzero, mpf_cmp
