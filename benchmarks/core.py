@@ -101,6 +101,69 @@ def naive_sympy(G):
     return {o: values[o] for o in G.graph[OUTPUTS]}
 
 
+def dense_flint(G, names):
+    """The same graph as a competent python-flint user would write it: dense NumPy object arrays of
+    ``fmpq_mpoly`` (sparse polynomials, dense matrices), ``@`` for every product, no demand pass."""
+    import numpy as np
+    from flint import fmpq, fmpq_mpoly_ctx
+
+    from symtrans.polys import to_flint
+
+    ctx = fmpq_mpoly_ctx.get(tuple(names), "degrevlex")
+    gens = dict(zip(names, ctx.gens()))
+    zero = ctx.from_dict({})
+
+    def const(W):
+        out = np.empty(W.shape, dtype=object)
+        out.fill(zero)  # (np.full would unpack the iterable zero polynomial)
+        for (i, j), v in W.items():
+            out[i, j] = (ctx.from_dict({(0,) * len(names): fmpq(v.numerator, v.denominator)})
+                         if isinstance(v, Fraction) else to_flint(v, ctx))
+        return out
+
+    def array(items, shape):  # an fmpq_mpoly is iterable: fill an object array element by element
+        out = np.empty(len(items), dtype=object)
+        for i, v in enumerate(items):
+            out[i] = v
+        return out.reshape(shape)
+
+    values = {}
+    for n in G.graph[INPUTS]:
+        op = G.nodes[n][OP]
+        values[n] = array([gens[v] for v in op.variables], op.shape)
+    for n in G.nodes:
+        op = G.nodes[n][OP]
+        if n in values:
+            continue
+        args = [values[a] for a in arguments(G, n)]
+        if isinstance(op, Embed):
+            one = ctx.from_dict({(0,) * len(names): 1})
+            xt = np.concatenate([array([one], (1, 1)), args[0]], axis=1)
+            out = (xt @ const(op.weight)).reshape(op.tokens, op.width)
+        elif isinstance(op, Linear):
+            out = args[0] @ const(op.weight)
+            if op.bias is not None:
+                out = out + const(op.bias)
+        elif isinstance(op, Scores):
+            out = args[0] @ args[1].T
+        elif isinstance(op, Normalize):
+            if op.rule != "none" or op.mask is not None:
+                raise SystemExit("the baseline walks linear attention only")
+            out = args[0]
+        elif isinstance(op, MatMul):
+            out = args[0] @ (args[1].T if op.transpose_b else args[1])
+        elif isinstance(op, Add):
+            out = args[0]
+            for a in args[1:]:
+                out = out + a
+        elif isinstance(op, Rows):
+            out = args[0][list(op.indices), :]
+        else:
+            raise SystemExit(f"the baseline does not know {type(op).__name__}")
+        values[n] = out
+    return {o: values[o] for o in G.graph[OUTPUTS]}
+
+
 def timed(f, repeat):
     best, result = float("inf"), None
     for _ in range(repeat):

@@ -189,13 +189,10 @@ class Weights:
     # -- JSON ---------------------------------------------------------------------------------
     def to_json(self) -> dict:
         """``{"shape": [r, c], "entries": [[i, j, "value"], ...]}``."""
-        text = {}  # few distinct values (0/1 encoders): format each once
-
-        def fmt(v):
-            t = text.get(v)
-            if t is None:
-                t = text[v] = format_exact(v)
-            return t
+        def fmt(v):  # the common case inline: a Fraction (hashing one would cost a modular inverse)
+            if isinstance(v, Fraction):
+                return str(v.numerator) if v.denominator == 1 else f"{v.numerator}/{v.denominator}"
+            return format_exact(v)
 
         return {"shape": list(self.shape), "entries": [[i, j, fmt(v)] for (i, j), v in self.entries]}
 

@@ -291,9 +291,10 @@ class ScalarBackend(Backend):
         def lift(v):
             if not isinstance(v, Fraction):
                 return self.scalar(v)
-            s = lifted.get(v)
+            key = (v.numerator, v.denominator)  # (a Fraction's own hash costs a modular inverse)
+            s = lifted.get(key)
             if s is None:
-                s = lifted[v] = self.scalar(v)
+                s = lifted[key] = self.scalar(v)
             return s
 
         value = self._build(W.shape, ((key, lift(v)) for key, v in W.items()))
