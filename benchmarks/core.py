@@ -61,44 +61,59 @@ def _sym(W):
     return M
 
 
-def naive_sympy(G):
-    """The same graph with SymPy Matrix objects and expand after each product."""
-    values = {}
-    for n in G.graph[INPUTS]:
-        op = G.nodes[n][OP]
-        values[n] = sympy.Matrix(op.shape[0], op.shape[1], [sympy.Symbol(v) for v in op.variables])
+def _walk(G, inputs, const, product, rows, after=lambda m: m):
+    """Evaluate a linear-attention graph with one matrix arithmetic: ``inputs(op)`` the input matrix,
+    ``const(W)`` a weight matrix, ``product(A, B)``, ``rows(A, indices)``, ``after`` applied to each
+    result (SymPy's ``expand``).  Matrices need ``+``, ``.T`` and row-major ``reshape`` by the caller."""
+    values = {n: inputs(G.nodes[n][OP]) for n in G.graph[INPUTS]}
     for n in G.nodes:
         op = G.nodes[n][OP]
         if n in values:
             continue
         args = [values[a] for a in arguments(G, n)]
         if isinstance(op, Embed):
-            xt = sympy.Matrix([[1] + list(args[0])])
-            flat = (xt * _sym(op.weight)).expand()
-            out = sympy.Matrix(op.tokens, op.width, list(flat))
+            out = const.embed(args[0], op)  # each arithmetic builds (1, x) and reshapes its own way
         elif isinstance(op, Linear):
-            out = (args[0] * _sym(op.weight)).expand()
+            out = product(args[0], const(op.weight))
             if op.bias is not None:
-                out = out + sympy.ones(args[0].rows, 1) * _sym(op.bias)
+                out = out + const.broadcast(op.bias, out)
         elif isinstance(op, Scores):
-            out = (args[0] * args[1].T).expand()
+            out = product(args[0], args[1].T)
         elif isinstance(op, Normalize):
             if op.rule != "none" or op.mask is not None:
                 raise SystemExit("the baseline walks linear attention only")
             out = args[0]
         elif isinstance(op, MatMul):
-            out = (args[0] * args[1]).expand()
+            out = product(args[0], args[1].T if op.transpose_b else args[1])
         elif isinstance(op, Add):
             out = args[0]
             for a in args[1:]:
                 out = out + a
-            out = out.expand()
         elif isinstance(op, Rows):
-            out = sympy.Matrix([list(args[0].row(i)) for i in op.indices])
+            out = rows(args[0], op.indices)
         else:
             raise SystemExit(f"the baseline does not know {type(op).__name__}")
-        values[n] = out
+        values[n] = after(out)
     return {o: values[o] for o in G.graph[OUTPUTS]}
+
+
+class _SympyConst:
+    def __call__(self, W):
+        return _sym(W)
+
+    def embed(self, x, op):
+        flat = (sympy.Matrix([[1] + list(x)]) * _sym(op.weight)).expand()
+        return sympy.Matrix(op.tokens, op.width, list(flat))
+
+    def broadcast(self, bias, out):
+        return sympy.ones(out.rows, 1) * _sym(bias)
+
+
+def naive_sympy(G):
+    """The same graph with SymPy Matrix objects and expand after each product."""
+    return _walk(G, lambda op: sympy.Matrix(op.shape[0], op.shape[1], [sympy.Symbol(v) for v in op.variables]),
+                 _SympyConst(), lambda A, B: A * B, lambda A, idx: sympy.Matrix([list(A.row(i)) for i in idx]),
+                 lambda m: m.expand())
 
 
 def dense_flint(G, names):
@@ -113,55 +128,30 @@ def dense_flint(G, names):
     gens = dict(zip(names, ctx.gens()))
     zero = ctx.from_dict({})
 
-    def const(W):
-        out = np.empty(W.shape, dtype=object)
-        out.fill(zero)  # (np.full would unpack the iterable zero polynomial)
-        for (i, j), v in W.items():
-            out[i, j] = (ctx.from_dict({(0,) * len(names): fmpq(v.numerator, v.denominator)})
-                         if isinstance(v, Fraction) else to_flint(v, ctx))
-        return out
-
     def array(items, shape):  # an fmpq_mpoly is iterable: fill an object array element by element
         out = np.empty(len(items), dtype=object)
         for i, v in enumerate(items):
             out[i] = v
         return out.reshape(shape)
 
-    values = {}
-    for n in G.graph[INPUTS]:
-        op = G.nodes[n][OP]
-        values[n] = array([gens[v] for v in op.variables], op.shape)
-    for n in G.nodes:
-        op = G.nodes[n][OP]
-        if n in values:
-            continue
-        args = [values[a] for a in arguments(G, n)]
-        if isinstance(op, Embed):
-            one = ctx.from_dict({(0,) * len(names): 1})
-            xt = np.concatenate([array([one], (1, 1)), args[0]], axis=1)
-            out = (xt @ const(op.weight)).reshape(op.tokens, op.width)
-        elif isinstance(op, Linear):
-            out = args[0] @ const(op.weight)
-            if op.bias is not None:
-                out = out + const(op.bias)
-        elif isinstance(op, Scores):
-            out = args[0] @ args[1].T
-        elif isinstance(op, Normalize):
-            if op.rule != "none" or op.mask is not None:
-                raise SystemExit("the baseline walks linear attention only")
-            out = args[0]
-        elif isinstance(op, MatMul):
-            out = args[0] @ (args[1].T if op.transpose_b else args[1])
-        elif isinstance(op, Add):
-            out = args[0]
-            for a in args[1:]:
-                out = out + a
-        elif isinstance(op, Rows):
-            out = args[0][list(op.indices), :]
-        else:
-            raise SystemExit(f"the baseline does not know {type(op).__name__}")
-        values[n] = out
-    return {o: values[o] for o in G.graph[OUTPUTS]}
+    class Const:
+        def __call__(self, W):
+            out = np.empty(W.shape, dtype=object)
+            out.fill(zero)  # (np.full would unpack the iterable zero polynomial)
+            for (i, j), v in W.items():
+                out[i, j] = (ctx.from_dict({(0,) * len(names): fmpq(v.numerator, v.denominator)})
+                             if isinstance(v, Fraction) else to_flint(v, ctx))
+            return out
+
+        def embed(self, x, op):
+            xt = np.concatenate([array([ctx.from_dict({(0,) * len(names): 1})], (1, 1)), x], axis=1)
+            return (xt @ self(op.weight)).reshape(op.tokens, op.width)
+
+        def broadcast(self, bias, out):
+            return self(bias)
+
+    return _walk(G, lambda op: array([gens[v] for v in op.variables], op.shape), Const(), lambda A, B: A @ B,
+                 lambda A, idx: A[list(idx), :])
 
 
 def timed(f, repeat):
@@ -182,6 +172,8 @@ def main(argv=None):
     bk = PolyBackend()
     t_poly, ours = timed(lambda: evaluate(G, bk), args.repeat)
     t_naive, theirs = timed(lambda: naive_sympy(G), 1)
+    names = [v for n in G.graph[INPUTS] for v in G.nodes[n][OP].variables]
+    t_dense, dense = timed(lambda: dense_flint(G, names), args.repeat)
     (out,) = G.graph[OUTPUTS]
     ours_m, theirs_m = ours[out], theirs[out]
     terms = sum(len(p) for row in ours_m.rows.values() for p in row.values())
@@ -197,13 +189,17 @@ def main(argv=None):
             if sympy.Rational(int(mine[i][0].p), int(mine[i][0].q)) != theirs_v:
                 print("MISMATCH between poly backend and SymPy baseline", file=sys.stderr)
                 return 1
+    for i in range(theirs_m.rows):  # python-flint used directly: the same polynomials, term for term
+        if str(dense[out][i, 0]) != str(ours_m.rows.get(i, {}).get(0, "0")):
+            print("MISMATCH between poly backend and the dense python-flint baseline", file=sys.stderr)
+            return 1
     naive_terms = sum(len(sympy.Add.make_args(e)) for e in theirs_m if e != 0)
     print(f"graph: {BLOCKS} blocks x 1 linear-attention head, {TOKENS} tokens, width {WIDTH}, "
           f"{D_IN} inputs; output degree {degree}")
     print(f"output terms: poly {terms}, sympy {naive_terms}")
-    print(f"sympy Matrix + expand : {t_naive:10.3f} s")
+    print(f"sympy Matrix + expand : {t_naive:10.3f} s   ratio to symtrans {t_naive / t_poly:8.1f}x")
+    print(f"python-flint, dense   : {t_dense:10.3f} s   ratio to symtrans {t_dense / t_poly:8.1f}x  (best of {args.repeat})")
     print(f"symtrans poly backend : {t_poly:10.3f} s  (best of {args.repeat})")
-    print(f"ratio (sympy / poly)  : {t_naive / t_poly:10.1f}x")
     return 0
 
 
