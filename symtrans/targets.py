@@ -46,6 +46,7 @@ from .graph import (
 )
 from .interpret import evaluate_at_point
 from .ops import Linear, Maximum
+from .polys import ring, to_flint
 from .weights import Weights
 
 __all__ = ["Target", "TARGETS", "target_from_json", "Polynomial", "MaxoutNet", "GraphTarget", "Sequences", "Dataset", "maxout_graph", "target_graph", "cpwl_network", "monomials", "coefficient_name"]
@@ -242,8 +243,11 @@ class Polynomial:
         return {tuple(int(e) for e in m): exact(c) for m, c in self._poly.terms()}
 
     def to_json(self) -> dict:
+        """The expression is written by python-flint (degrevlex over the variables, then the
+        parameters; ``**`` for powers): SymPy's printer took most of a small proof's time."""
+        text = str(to_flint(self.expr, ring(self.variables + self.parameters))).replace("^", "**")
         return {"kind": "polynomial", "variables": list(self.variables), "parameters": list(self.parameters),
-                "expr": format_exact(self.expr)}
+                "expr": text}
 
     @classmethod
     def from_json(cls, data) -> "Polynomial":
