@@ -80,6 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--cert", metavar="OUT", help="write certificate(s): a file, or a directory for several")
     v.add_argument("--full", action="store_true", help="run the proof modules' long sweeps (quick=False)")
     v.add_argument("-k", metavar="TEXT", help="only obligations whose name contains TEXT")
+    v.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
+                   help="run N obligations at once, each in its own process (default 1)")
     v.add_argument("--workers", type=int, default=1, metavar="N",
                    help="run a claim's independent pieces on N local processes (default 1); verdicts do not change")
     v.add_argument("--timeout", type=_seconds, metavar="S",
@@ -180,7 +182,7 @@ def _summary_line(result) -> str:
 
 
 def _verify(args) -> int:
-    from .obligations import collect, run
+    from .obligations import collect, run_all
     from .parallel import process_pool
 
     obligations = collect(args.targets, quick=not args.full)
@@ -190,9 +192,13 @@ def _verify(args) -> int:
         raise SymtransError("no obligations found", expected="spec files, proof modules or directories of them")
     results, total, start = [], len(obligations), time.perf_counter()
     width = max(len(o.name) for o in obligations)
+    if not 1 <= args.jobs <= (os.cpu_count() or 1) * 4 or (args.jobs > 1 and args.workers > 1):
+        raise SymtransError(f"-j {args.jobs} with --workers {args.workers}",
+                            expected=f"-j N from 1 to {(os.cpu_count() or 1) * 4} (obligations in parallel) or "
+                                     "--workers N (pieces of one claim), not both")
     with process_pool(args.workers):
-        for i, ob in enumerate(obligations, 1):
-            result = run(ob, timeout=args.timeout)
+        for i, result in enumerate(run_all(obligations, args.targets, not args.full, args.timeout, args.jobs), 1):
+            ob = result.obligation
             results.append(result)
             cert = result.certificate
             if args.json:

@@ -45,3 +45,20 @@ def test_show_on_an_invalid_graph_lists_problems_and_exits_2(tmp_path, capsys):
     assert main(["show", str(path)]) == 2
     out = capsys.readouterr().out
     assert "problem: the graph declares no outputs" in out and "INVALID" in out
+
+
+def test_obligations_in_parallel_give_the_same_certificates(tmp_path, capsys):
+    """-j 2 runs obligations on two processes; every verdict and certificate is the serial one."""
+    targets = ["docs/examples/cheng2025_performer.toml", "docs/examples/cheng2025_convolution.toml",
+               "docs/examples/cubic.toml", "docs/examples/too_few_blocks.toml"]
+    out = {}
+    for jobs in (1, 2):
+        folder = tmp_path / f"j{jobs}"
+        assert main(["verify", *targets, "-j", str(jobs), "--cert", str(folder)]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        out[jobs] = ([line.split()[1] for line in lines[:-1]],
+                     {p.name: {k: v for k, v in json.loads(p.read_text()).items() if k != "seconds"}
+                      for p in sorted(folder.iterdir())})
+    assert out[1] == out[2] and len(out[1][1]) == 4
+    assert main(["verify", *targets, "-j", "2", "--workers", "2"]) == 2
+    assert "not both" in capsys.readouterr().err
