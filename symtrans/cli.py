@@ -82,6 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("-k", metavar="TEXT", help="only obligations whose name contains TEXT")
     v.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
                    help="run N obligations at once, each in its own process (default 1)")
+    v.add_argument("--scheduler", metavar="ADDRESS", default=os.environ.get("SYMTRANS_SCHEDULER"),
+                   help="run the obligations on a dask.distributed cluster (an address, or 'local' for a "
+                        "LocalCluster of -j workers, default 2; env SYMTRANS_SCHEDULER; needs the dask extra)")
     v.add_argument("--workers", type=int, default=1, metavar="N",
                    help="run a claim's independent pieces on N local processes (default 1); verdicts do not change")
     v.add_argument("--timeout", type=_seconds, metavar="S",
@@ -183,7 +186,7 @@ def _summary_line(result) -> str:
 
 def _verify(args) -> int:
     from .obligations import collect, run_all
-    from .parallel import process_pool
+    from .parallel import dask_client, process_pool
 
     obligations = collect(args.targets, quick=not args.full)
     if args.k:
@@ -192,12 +195,15 @@ def _verify(args) -> int:
         raise SymtransError("no obligations found", expected="spec files, proof modules or directories of them")
     results, total, start = [], len(obligations), time.perf_counter()
     width = max(len(o.name) for o in obligations)
-    if not 1 <= args.jobs <= (os.cpu_count() or 1) * 4 or (args.jobs > 1 and args.workers > 1):
+    if not 1 <= args.jobs <= (os.cpu_count() or 1) * 4 or (args.workers > 1 and (args.jobs > 1 or args.scheduler)):
         raise SymtransError(f"-j {args.jobs} with --workers {args.workers}",
-                            expected=f"-j N from 1 to {(os.cpu_count() or 1) * 4} (obligations in parallel) or "
-                                     "--workers N (pieces of one claim), not both")
-    with process_pool(args.workers):
-        for i, result in enumerate(run_all(obligations, args.targets, not args.full, args.timeout, args.jobs), 1):
+                            expected=f"-j N from 1 to {(os.cpu_count() or 1) * 4} (obligations in parallel, or a "
+                                     "--scheduler) or --workers N (pieces of one claim), not both")
+    scope = (dask_client(args.scheduler, max(args.jobs, 2)) if args.scheduler
+             else process_pool(args.workers))
+    with scope as client:
+        for i, result in enumerate(run_all(obligations, args.targets, not args.full, args.timeout, args.jobs,
+                                           client if args.scheduler else None), 1):
             ob = result.obligation
             results.append(result)
             cert = result.certificate

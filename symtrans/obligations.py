@@ -19,8 +19,10 @@ obligation.  :func:`collect` finds them under files and directories;
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import sys
+from concurrent.futures import ProcessPoolExecutor
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,11 +111,13 @@ def run(obligation: Obligation, timeout: float = None) -> Result:
     return Result(obligation, cert, sizes(G) if G is not None else {})
 
 
-def run_all(obligations, targets=(), quick: bool = True, timeout: float = None, jobs: int = 1):
+def run_all(obligations, targets=(), quick: bool = True, timeout: float = None, jobs: int = 1, executor=None):
     """:func:`run` on each obligation, in order, yielding each :class:`Result` as soon as it and the ones
     before it are done.
 
-    With ``jobs > 1`` the obligations run on a local pool of that many processes.  An obligation
+    With ``jobs > 1`` the obligations run on a local pool of that many processes, or on
+    ``executor`` when one is given (a ``dask.distributed`` ``Client``: anything with ``submit``
+    returning futures with ``result()``).  An obligation
     holds its graph builder (often a lambda) and cannot be sent to another process, so each worker
     collects ``targets`` itself, once, and runs the obligation at the same index: ``obligations`` must
     be ``collect(targets, quick)`` (filtered is fine).  Verdicts and certificates are the same
@@ -125,21 +129,20 @@ def run_all(obligations, targets=(), quick: bool = True, timeout: float = None, 
     >>> [r.certificate.verdict for r in run_all([Obligation("sq", lambda: polynomial_transformer(t), Claim("identity", t))])]
     ['PROVED']
     """
-    if jobs <= 1 or len(obligations) < 2:
+    if (jobs <= 1 and executor is None) or len(obligations) < 2:
         for ob in obligations:
             yield run(ob, timeout)
         return
-    from concurrent.futures import ProcessPoolExecutor
-
     every = collect(targets, quick)
     index = {o.name: i for i, o in enumerate(every)}
     missing = [o.name for o in obligations if o.name not in index]
     if missing:
         raise SpecError(f"obligation {missing[0]!r} is not among the targets' obligations",
                         expected="obligations collected from the targets given")
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(_run_at, tuple(str(t) for t in targets), quick, index[o.name], timeout)
-                   for o in obligations]
+    paths = tuple(str(Path(t).resolve()) for t in targets)  # a worker may run elsewhere: absolute paths
+    with contextlib.ExitStack() as stack:
+        pool = executor if executor is not None else stack.enter_context(ProcessPoolExecutor(max_workers=jobs))
+        futures = [pool.submit(_run_at, paths, quick, index[o.name], timeout) for o in obligations]
         for ob, future in zip(obligations, futures):
             cert, graph_sizes = future.result()
             yield Result(ob, cert, graph_sizes)

@@ -23,7 +23,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 from .errors import SpecError
 
-__all__ = ["using", "map_ordered", "workers", "process_pool"]
+__all__ = ["using", "map_ordered", "workers", "process_pool", "dask_client", "current"]
 
 _CURRENT = contextvars.ContextVar("symtrans_executor", default=None)
 
@@ -36,6 +36,11 @@ def using(executor):
         yield executor
     finally:
         _CURRENT.reset(token)
+
+
+def current():
+    """The executor in scope (``None``: serial)."""
+    return _CURRENT.get()
 
 
 def workers() -> int:
@@ -67,3 +72,30 @@ def process_pool(n: int):
         return
     with ProcessPoolExecutor(max_workers=n) as ex, using(ex):
         yield ex
+
+
+@contextlib.contextmanager
+def dask_client(address: str, n_workers: int = 2):
+    """A ``dask.distributed`` ``Client`` on the scheduler at ``address`` (``"local"``: a
+    ``LocalCluster`` of ``n_workers`` single-threaded processes on this machine), scoped.
+
+    Needs the ``dask`` extra (``pip install 'symtrans[dask]'``); without it, a one-line refusal.
+    The cluster's workers must be able to import symtrans and read the files being verified.
+    """
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        raise SpecError("--scheduler needs dask.distributed, which is not installed", field="scheduler",
+                        expected="pip install 'symtrans[dask]'") from None
+    if address == "local":
+        with LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None) as cl, \
+                Client(cl) as client, using(client):
+            yield client
+        return
+    try:
+        client = Client(address, timeout=10)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise SpecError(f"no dask scheduler at {address!r}: {exc}", field="scheduler",
+                        expected="an address such as tcp://host:8786, or 'local'") from None
+    with client, using(client):
+        yield client

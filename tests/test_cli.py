@@ -7,6 +7,8 @@ import random
 import subprocess
 import sys
 
+import pytest
+
 from symtrans import dumps, fingerprint, sizes
 from symtrans.cli import main
 
@@ -62,3 +64,22 @@ def test_obligations_in_parallel_give_the_same_certificates(tmp_path, capsys):
     assert out[1] == out[2] and len(out[1][1]) == 4
     assert main(["verify", *targets, "-j", "2", "--workers", "2"]) == 2
     assert "not both" in capsys.readouterr().err
+
+
+def test_obligations_on_a_dask_local_cluster_give_the_same_certificates(tmp_path, capsys, monkeypatch):
+    """--scheduler local: a LocalCluster of two worker processes runs the obligations; same certificates."""
+    pytest.importorskip("dask.distributed")
+    targets = ["docs/examples/cheng2025_convolution.toml", "docs/examples/cubic.toml",
+               "docs/examples/too_few_blocks.toml"]
+    certs = {}
+    for extra in ([], ["--scheduler", "local"]):
+        folder = tmp_path / ("dask" if extra else "serial")
+        assert main(["verify", *targets, *extra, "--cert", str(folder)]) == 0
+        capsys.readouterr()
+        certs[bool(extra)] = {p.name: {k: v for k, v in json.loads(p.read_text()).items() if k != "seconds"}
+                              for p in sorted(folder.iterdir())}
+    assert certs[True] == certs[False] and len(certs[True]) == 3
+    monkeypatch.setitem(sys.modules, "dask.distributed", None)  # the extra absent: a one-line refusal
+    assert main(["verify", *targets, "--scheduler", "local"]) == 2
+    err = capsys.readouterr().err
+    assert "pip install 'symtrans[dask]'" in err and len(err.strip().splitlines()) == 1
