@@ -17,7 +17,6 @@ True
 from importlib import import_module
 
 from ._version import __version__
-from .exact import exact, exact_rational, format_exact  # noqa: F401  eager: ``symtrans.exact`` is also a module's name
 
 #: Public name -> the module that defines it.
 _EXPORTS = {
@@ -59,6 +58,8 @@ __all__ = [*_EXPORTS, "exact", "__version__"]
 
 
 def __getattr__(name):
+    if name == "exact":  # the module of that name, which is callable as the function (see its end)
+        return import_module(f"{__name__}.exact")
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'symtrans' has no attribute {name!r}")

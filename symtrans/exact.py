@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import numbers
 import re
+import sys
+import types
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
@@ -257,3 +259,15 @@ def bit_size(value) -> int:
         coeffs = sympy.Poly(value, *symbols).coeffs()
         return max((bit_size(exact_rational(c)) for c in coeffs), default=0)
     return bit_size(exact(value))
+
+
+class _CallableModule(types.ModuleType):
+    """``symtrans.exact`` names both this module and its function :func:`exact`: once the module is
+    imported, the package's attribute is the module, so the module is callable as the function and
+    ``symtrans.exact("3/4")`` works whichever was loaded first (the package loads nothing eagerly)."""
+
+    def __call__(self, value, what: str = "value"):
+        return exact(value, what)
+
+
+sys.modules[__name__].__class__ = _CallableModule

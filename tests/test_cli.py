@@ -83,3 +83,14 @@ def test_obligations_on_a_dask_local_cluster_give_the_same_certificates(tmp_path
     assert main(["verify", *targets, "--scheduler", "local"]) == 2
     err = capsys.readouterr().err
     assert "pip install 'symtrans[dask]'" in err and len(err.strip().splitlines()) == 1
+
+
+def test_version_starts_without_sympy_and_the_exact_module_is_callable():
+    """`symtrans --version` imports no SymPy (start-up); `symtrans.exact` is both the module and the function."""
+    code = ("import sys; from symtrans.cli import main; code = main(['--version']); "
+            "print(code, 'sympy' in sys.modules, 'symtrans.kinds' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out[-3:] == ["0", "False", "False"], out
+    import symtrans
+    import symtrans.exact as module
+    assert symtrans.exact("3/4") == module.exact("3/4") == module("3/4")
