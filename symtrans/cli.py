@@ -78,7 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--json", action="store_true", help="one JSON object per obligation")
     v.add_argument("--cert", metavar="OUT", help="write certificate(s): a file, or a directory for several")
     v.add_argument("--full", action="store_true", help="run the proof modules' long sweeps (quick=False)")
-    v.add_argument("-k", metavar="TEXT", help="only obligations whose name contains TEXT")
+    v.add_argument("-k", metavar="EXPR", help="only obligations whose name matches EXPR: words (substrings, "
+                                              "any case) joined by and, or, not, parentheses")
+    v.add_argument("-x", "--exitfirst", action="store_true",
+                   help="stop at the first obligation not as expected (an ERROR included)")
     v.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
                    help="run N obligations at once, each in its own process (default 1)")
     v.add_argument("--scheduler", metavar="ADDRESS", default=os.environ.get("SYMTRANS_SCHEDULER"),
@@ -186,57 +189,105 @@ def _summary_line(result) -> str:
 
 
 def _verify(args) -> int:
-    from .obligations import collect, run_all
+    """Every obligation gets a verdict, ERROR included (one line naming the file); the run goes on
+    (``-x``: stops at the first result not as expected) and ends with a summary.  Exit code, by
+    precedence: 2 any ERROR, 1 an unexpected PROVED or REFUTED, 3 only unexpected UNKNOWNs left,
+    0 all as expected; 130 when interrupted (after the partial summary)."""
+    from .obligations import collect, name_filter, run_all
     from .parallel import dask_client, process_pool
 
-    obligations = collect(args.targets, quick=not args.full)
-    if args.k:
-        obligations = [o for o in obligations if args.k in o.name]
-    if not obligations:
-        raise SymtransError("no obligations found", expected="spec files, proof modules or directories of them")
-    results, total, start = [], len(obligations), time.perf_counter()
-    width = max(len(o.name) for o in obligations)
     if not 1 <= args.jobs <= (os.cpu_count() or 1) * 4 or (args.workers > 1 and (args.jobs > 1 or args.scheduler)):
         raise SymtransError(f"-j {args.jobs} with --workers {args.workers}",
                             expected=f"-j N from 1 to {(os.cpu_count() or 1) * 4} (obligations in parallel, or a "
                                      "--scheduler) or --workers N (pieces of one claim), not both")
+    selected = name_filter(args.k) if args.k is not None else None
+    obligations = collect(args.targets, quick=not args.full, keep_errors=True)
+    if selected is not None:
+        obligations = [o for o in obligations if selected(o.name)]
+    if not obligations:
+        raise SymtransError("no obligations found", expected="spec files, proof modules or directories of them")
+    results, total, start = [], len(obligations), time.perf_counter()
+    width = max(len(o.name) for o in obligations)
+    interrupted = False
     scope = (dask_client(args.scheduler, max(args.jobs, 2)) if args.scheduler
              else process_pool(args.workers))
     with scope as client:
-        for i, result in enumerate(run_all(obligations, args.targets, not args.full, args.timeout, args.jobs,
-                                           client if args.scheduler else None), 1):
-            ob = result.obligation
-            results.append(result)
-            cert = result.certificate
-            if args.json:
-                print(json.dumps({"name": ob.name, "verdict": cert.verdict, "expected": ob.expected,
-                                  "as_expected": result.as_expected, "claim": cert.claim,
-                                  "counterexample": cert.counterexample, "sizes": result.sizes,
-                                  "seconds": round(cert.seconds, 4),
-                                  "float_drift": cert.evidence.get("float_drift"),
-                                  "evidence": _evidence_summary(cert.evidence)}, sort_keys=True), flush=True)
-            else:
-                flag = "" if result.as_expected else f"  UNEXPECTED (expected {ob.expected})"
-                note = " (expected)" if result.as_expected and ob.expected != "PROVED" else ""
-                print(f"[{i:>{len(str(total))}}/{total}] {cert.verdict:<8}{note:<11} {ob.name:<{width}}  "
-                      f"{cert.seconds:7.2f}s  {_summary_line(result)}{flag}", flush=True)
-    counts = {v: sum(r.certificate.verdict == v for r in results) for v in ("PROVED", "REFUTED", "UNKNOWN")}
-    unexpected = [r for r in results if not r.as_expected]
-    if not args.json:
-        print(f"{total} obligations: {counts['PROVED']} proved, {counts['REFUTED']} refuted, "
-              f"{counts['UNKNOWN']} unknown; {len(unexpected)} not as expected "
-              f"({time.perf_counter() - start:.1f}s)")
-    for note in sorted({n for ob in obligations for n in ob.notes}):
+        stream = run_all(obligations, args.targets, not args.full, args.timeout, args.jobs,
+                         client if args.scheduler else None)
+        try:
+            for i, result in enumerate(stream, 1):
+                results.append(result)
+                _report(args, result, i, total, width)
+                if args.exitfirst and not result.as_expected:
+                    break
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            stream.close()
+    errors = [r for r in results if r.error is not None]
+    unexpected = [r for r in results if not r.as_expected and r.error is None]
+    counts = {v: sum(r.verdict == v for r in results) for v in ("PROVED", "REFUTED", "UNKNOWN", "ERROR")}
+    if interrupted:
+        code = 130
+    elif errors:
+        code = EXIT_USAGE
+    elif any(r.verdict != "UNKNOWN" for r in unexpected):
+        code = EXIT_REFUTED
+    else:
+        code = EXIT_UNKNOWN if unexpected else EXIT_OK
+    seconds = time.perf_counter() - start
+    if args.json:
+        print(json.dumps({"summary": {"obligations": total, "run": len(results), "proved": counts["PROVED"],
+                                      "refuted": counts["REFUTED"], "unknown": counts["UNKNOWN"],
+                                      "errors": counts["ERROR"], "not_as_expected": len(unexpected),
+                                      "interrupted": interrupted, "seconds": round(seconds, 2),
+                                      "exit_code": code}}, sort_keys=True), flush=True)
+    else:
+        ran = f"{len(results)} of {total}" if len(results) < total else f"{total}"
+        print(f"{ran} {'obligation' if total == 1 else 'obligations'}: {counts['PROVED']} proved, "
+              f"{counts['REFUTED']} refuted, {counts['UNKNOWN']} unknown, {counts['ERROR']} "
+              f"{'error' if counts['ERROR'] == 1 else 'errors'}; {len(unexpected)} not as expected "
+              f"({seconds:.1f}s){'; interrupted' if interrupted else ''}")
+    for note in sorted({n for ob in obligations for n in getattr(ob, "notes", ())}):
         print(f"symtrans: note: {note}", file=sys.stderr)
     if args.cert:
-        _write_certificates(Path(args.cert), results)
-    if any(r.certificate.verdict == "UNKNOWN" and not r.as_expected for r in results):
-        return EXIT_UNKNOWN
-    return EXIT_REFUTED if unexpected else EXIT_OK
+        _write_certificates(Path(args.cert), [r for r in results if r.error is None], several=total > 1)
+    return code
 
 
-def _write_certificates(out: Path, results):
-    if len(results) == 1:
+def _report(args, result, i, total, width):
+    """One obligation's line (or JSON record), printed as soon as it is known."""
+    ob = result.obligation
+    if result.error is not None:  # also one line on stderr, naming the file or obligation
+        where = "" if ob.name in result.error or Path(ob.name).name in result.error else f"{ob.name}: "
+        print(f"symtrans: error: {where}{result.error}", file=sys.stderr, flush=True)
+        if args.json:
+            print(json.dumps({"name": ob.name, "verdict": "ERROR", "expected": ob.expected, "as_expected": False,
+                              "reason": result.error}, sort_keys=True), flush=True)
+        else:
+            print(f"[{i:>{len(str(total))}}/{total}] {'ERROR':<19} {ob.name:<{width}}  {'':>8}  {result.error}",
+                  flush=True)
+        return
+    cert = result.certificate
+    if args.json:
+        print(json.dumps({"name": ob.name, "verdict": cert.verdict, "expected": ob.expected,
+                          "as_expected": result.as_expected, "claim": cert.claim,
+                          "counterexample": cert.counterexample, "sizes": result.sizes,
+                          "seconds": round(cert.seconds, 4),
+                          "float_drift": cert.evidence.get("float_drift"),
+                          "evidence": _evidence_summary(cert.evidence)}, sort_keys=True), flush=True)
+    else:
+        flag = "" if result.as_expected else f"  UNEXPECTED (expected {ob.expected})"
+        note = " (expected)" if result.as_expected and ob.expected != "PROVED" else ""
+        print(f"[{i:>{len(str(total))}}/{total}] {cert.verdict:<8}{note:<11} {ob.name:<{width}}  "
+              f"{cert.seconds:7.2f}s  {_summary_line(result)}{flag}", flush=True)
+
+
+def _write_certificates(out: Path, results, several: bool = False):
+    """One certificate to the file ``out``; several (or one of a batch) into the directory ``out``."""
+    if not results:
+        return
+    if len(results) == 1 and not several:
         _write_atomic(out, results[0].certificate.dumps())
         return
     if out.exists() and not out.is_dir():

@@ -19,8 +19,8 @@ obligation.  :func:`collect` finds them under files and directories;
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
+import re
 import sys
 from concurrent.futures import ProcessPoolExecutor
 import time
@@ -29,13 +29,13 @@ from pathlib import Path
 
 from .certificate import VERDICTS
 from .budget import TimeLimit, time_limit
-from .errors import SpecError, user_code
+from .errors import SpecError, SymtransError, user_code
 from .graph import sizes
 from .pipeline import verify
 from .provers._certify import STRUCTURE, certify
 from .spec import load_spec
 
-__all__ = ["Obligation", "Result", "run", "run_all", "collect", "load_proof_module"]
+__all__ = ["Obligation", "Unloadable", "Result", "run", "run_all", "collect", "name_filter", "load_proof_module"]
 
 
 @dataclass
@@ -77,15 +77,51 @@ class Obligation:
 
 @dataclass
 class Result:
-    """An obligation's certificate and whether it came out as expected."""
+    """An obligation's certificate and whether it came out as expected; or, for an obligation that
+    could not be loaded, built or verified, ``error`` (one line) and no certificate."""
 
     obligation: Obligation
     certificate: object
     sizes: dict
+    error: str = None
+
+    @property
+    def verdict(self) -> str:
+        return "ERROR" if self.error is not None else self.certificate.verdict
 
     @property
     def as_expected(self) -> bool:
-        return self.certificate.verdict == self.obligation.expected
+        return self.error is None and self.certificate.verdict == self.obligation.expected
+
+
+@dataclass
+class Unloadable:
+    """A file (or a target) whose obligations could not be collected: it runs as one ERROR."""
+
+    name: str
+    reason: str
+    expected: str = "PROVED"
+
+
+def _error_result(ob, exc) -> Result:
+    if isinstance(exc, SymtransError):
+        reason = str(exc)
+    elif isinstance(exc, (RecursionError, MemoryError)):
+        reason = f"input too large or nested too deeply ({type(exc).__name__})"
+    else:
+        reason = f"internal error: {type(exc).__name__}: {str(exc)[:200]} (please report it)"
+    return Result(ob, None, {}, reason.splitlines()[0] if reason else type(exc).__name__)
+
+
+def run_safely(obligation, timeout: float = None) -> Result:
+    """:func:`run`, with a failure (a bad spec, a graph that does not build, a bug) as an ERROR
+    result naming it, so that one bad item never stops a batch."""
+    if isinstance(obligation, Unloadable):
+        return Result(obligation, None, {}, obligation.reason)
+    try:
+        return run(obligation, timeout)
+    except Exception as exc:  # noqa: BLE001 - reported as this obligation's ERROR
+        return _error_result(obligation, exc)
 
 
 def run(obligation: Obligation, timeout: float = None) -> Result:
@@ -131,21 +167,30 @@ def run_all(obligations, targets=(), quick: bool = True, timeout: float = None, 
     """
     if (jobs <= 1 and executor is None) or len(obligations) < 2:
         for ob in obligations:
-            yield run(ob, timeout)
+            yield run_safely(ob, timeout)
         return
-    every = collect(targets, quick)
+    every = collect(targets, quick, keep_errors=True)
     index = {o.name: i for i, o in enumerate(every)}
-    missing = [o.name for o in obligations if o.name not in index]
+    missing = [o.name for o in obligations if o.name not in index]  # (Unloadable items are indexed too)
     if missing:
         raise SpecError(f"obligation {missing[0]!r} is not among the targets' obligations",
                         expected="obligations collected from the targets given")
     paths = tuple(str(Path(t).resolve()) for t in targets)  # a worker may run elsewhere: absolute paths
-    with contextlib.ExitStack() as stack:
-        pool = executor if executor is not None else stack.enter_context(ProcessPoolExecutor(max_workers=jobs))
-        futures = [pool.submit(_run_at, paths, quick, index[o.name], timeout) for o in obligations]
+    pool = executor if executor is not None else ProcessPoolExecutor(max_workers=jobs)
+    futures = [pool.submit(_run_at, paths, quick, index[o.name], timeout) for o in obligations]
+    try:
         for ob, future in zip(obligations, futures):
-            cert, graph_sizes = future.result()
-            yield Result(ob, cert, graph_sizes)
+            try:
+                cert, graph_sizes, error = future.result()
+            except Exception as exc:  # noqa: BLE001 - a worker lost: this obligation's ERROR, not the batch's
+                yield _error_result(ob, exc)
+                continue
+            yield Result(ob, cert, graph_sizes, error)
+    finally:  # also on Ctrl-C or an early stop (-x): drop what has not started
+        for future in futures:
+            future.cancel()
+        if executor is None:
+            pool.shutdown(wait=False, cancel_futures=True)
 
 
 _COLLECTED = {}  # in a worker: (targets, quick) -> the obligations, collected once
@@ -154,9 +199,83 @@ _COLLECTED = {}  # in a worker: (targets, quick) -> the obligations, collected o
 def _run_at(targets, quick, i, timeout):
     key = (targets, quick)
     if key not in _COLLECTED:
-        _COLLECTED[key] = collect(list(targets), quick)
-    result = run(_COLLECTED[key][i], timeout)
-    return result.certificate, result.sizes
+        _COLLECTED[key] = collect(list(targets), quick, keep_errors=True)
+    result = run_safely(_COLLECTED[key][i], timeout)
+    return result.certificate, result.sizes, result.error
+
+
+def name_filter(expression: str):
+    """A pytest-style ``-k`` expression as a test on obligation names: words match substrings
+    (case-insensitive), combined with ``and``, ``or``, ``not`` and parentheses.  Parsed, never
+    evaluated as Python.
+
+    >>> f = name_filter("CL-6 and not (n=12 or beyond)")
+    >>> f("cheng2025/CL-6 circulant window n=5 w=1: Aut = D_5"), f("cheng2025/CL-6 circulant window n=12 w=2")
+    (True, False)
+    >>> name_filter("CL-6 and")
+    Traceback (most recent call last):
+    ...
+    symtrans.errors.SymtransError: -k 'CL-6 and': a name or '(' expected at the end (expected words joined by and, or, not, parentheses)
+    """
+    tokens = re.findall(r"\(|\)|[^\s()]+", expression)
+    pos = 0
+
+    def fail(what):
+        where = f"at {tokens[pos]!r}" if pos < len(tokens) else "at the end"
+        raise SymtransError(f"-k {expression!r}: {what} {where}",
+                            expected="words joined by and, or, not, parentheses")
+
+    def peek():
+        return tokens[pos] if pos < len(tokens) else None
+
+    def either():
+        nonlocal pos
+        left = both()
+        while peek() == "or":
+            pos += 1
+            right = both()
+            left = (lambda a, b: lambda n: a(n) or b(n))(left, right)
+        return left
+
+    def both():
+        nonlocal pos
+        left = negated()
+        while peek() == "and":
+            pos += 1
+            right = negated()
+            left = (lambda a, b: lambda n: a(n) and b(n))(left, right)
+        return left
+
+    def negated():
+        nonlocal pos
+        if peek() == "not":
+            pos += 1
+            inner = negated()
+            return lambda n: not inner(n)
+        return atom()
+
+    def atom():
+        nonlocal pos
+        token = peek()
+        if token == "(":
+            pos += 1
+            inner = either()
+            if peek() != ")":
+                fail("')' expected")
+            pos += 1
+            return inner
+        if token is None or token in (")", "and", "or", "not"):
+            fail("a name or '(' expected")
+        pos += 1
+        word = token.lower()
+        return lambda n: word in n.lower()
+
+    if not tokens:
+        fail("an empty expression")
+    test = either()
+    if pos != len(tokens):
+        fail("unexpected")
+    return test
 
 
 def load_proof_module(path: Path):
@@ -190,21 +309,35 @@ def _from_file(path: Path, quick: bool):
     raise SpecError(f"{path}: not a spec (.toml) or a proof module (.py)")
 
 
-def collect(targets, quick: bool = True) -> list:
+def collect(targets, quick: bool = True, keep_errors: bool = False) -> list:
     """All obligations in the given files and directories (``*.py`` and ``*.toml``, sorted).
 
-    Files whose name starts with ``_`` are skipped inside directories.
+    Files whose name starts with ``_`` are skipped inside directories.  A file that cannot be
+    loaded (or a target that does not exist) raises, or with ``keep_errors`` becomes one
+    :class:`Unloadable` item named after it, so a batch reports it and goes on.
     """
     out = []
+
+    def load(path):
+        if not keep_errors:
+            out.extend(_from_file(path, quick))
+            return
+        try:
+            out.extend(_from_file(path, quick))
+        except Exception as exc:  # noqa: BLE001 - this file's ERROR, not the batch's
+            out.append(Unloadable(str(path), _error_result(None, exc).error))
+
     for target in targets:
         path = Path(target)
         if path.is_dir():
             files = sorted(p for p in path.rglob("*") if p.suffix in (".py", ".toml")
                            and not p.name.startswith("_") and "__pycache__" not in p.parts)
             for f in files:
-                out.extend(_from_file(f, quick))
+                load(f)
         elif path.exists():
-            out.extend(_from_file(path, quick))
+            load(path)
+        elif keep_errors:
+            out.append(Unloadable(str(target), f"{target}: no such file or directory"))
         else:
             raise SpecError(f"{target}: no such file or directory")
     names = [o.name for o in out]

@@ -254,7 +254,7 @@ def parse_spec(text: str, base: Path = None, name: str = "spec") -> Spec:
     if extra:
         raise SpecError(f"unknown section [{sorted(extra)[0]}]", expected=", ".join(f"[{s}]" for s in _SECTIONS))
     if "construction" not in data and "target" not in data:
-        return _graph_free_spec(data, name)
+        return _spec_without_target(data, name)
     construction = _section(data, "construction", required=True)
     sources = [k for k in ("builtin", "graph", "module", "model") if k in construction]
     if len(sources) != 1:
@@ -266,7 +266,7 @@ def parse_spec(text: str, base: Path = None, name: str = "spec") -> Spec:
     base = Path(base) if base is not None else Path.cwd()  # graph and module files are found relative to it
     model = load_model(base / construction["model"]) if "model" in construction else None
     if "target" not in data:
-        return _targetless_spec(data, construction, name, base, model)
+        return _spec_without_target(data, name, construction, base, model)
     target_section = _section(data, "target", required=True)
     if target_section.get("kind") == "decodes":
         target = _decodes_target(target_section, model, _section(data, "domain").pop("max_len", None), base)
@@ -328,9 +328,10 @@ def _check_keys(check, kind, common) -> str:
     return expected
 
 
-def _targetless_spec(data, construction, name, base, model) -> Spec:
-    """A spec of a claim about a graph that compares it with no target (``distinct_tokens``, ``analytic``,
-    ``token_dependence``, ...): ``[construction]`` and ``[check]`` only.
+def _spec_without_target(data, name, construction=None, base=None, model=None) -> Spec:
+    """A spec with no ``[target]``: a claim about a graph alone (``[construction]`` and ``[check]``:
+    ``distinct_tokens``, ``analytic``, ``token_dependence`` ...) or, without ``[construction]``, a
+    graph-free claim (only ``[check]``: ``scalar``, ``hops`` ...).
 
     >>> spec = parse_spec('''[construction]
     ... builtin = "cheng2025.convolution_mixer"
@@ -339,55 +340,43 @@ def _targetless_spec(data, construction, name, base, model) -> Spec:
     ... method = "token_dependence"''')
     >>> spec.claim.describe(), spec.build_graph().number_of_nodes()
     ('every output token depends on every input token', 3)
-    """
-    check = _section(data, "check")
-    if "domain" in data:
-        raise SpecError("a spec without [target] takes no [domain]", field="domain")
-    method = _string(check, "method", "check", None)
-    kind = lookup(method) if method else None
-    if kind is None or not kind.graph or kind.targets or kind.spec_targets:
-        takes = [k.name for k in KINDS.values() if k.graph and not k.targets and not k.spec_targets]
-        raise SpecError(f"a spec without [target] checks {method!r}", field="check.method",
-                        expected="a claim kind that takes no target: " + " or ".join(repr(k) for k in takes))
-    for key, doc in kind.spec_keys().items():
-        if key in kind.params.required() and key not in check:
-            raise SpecError(f"a {kind.name} check needs {key}", field=f"check.{key}", expected=doc)
-    expected = _check_keys(check, kind, COMMON_CHECK_KEYS)
-    envelope = {"output": _string(check, "output", "check"), "row": _integer(check, "row", "check", 0),
-                "col": _integer(check, "col", "check", 0)}
-    envelope = {k: v for k, v in envelope.items() if k in kind.envelope}
-    try:
-        claim = Claim(kind.name, expected=kind.data_from_spec(None, check), **envelope)
-    except SpecError as exc:
-        raise SpecError(exc.message, field=f"check.{exc.field}" if exc.field and not exc.field.startswith("check")
-                        else exc.field or "check", expected=exc.expected) from None
-    return Spec(_string(check, "name", "check", name), construction, None, claim, expected,
-                _integer(check, "crosscheck", "check", 0), base, (), model)
-
-
-def _graph_free_spec(data, name) -> Spec:
-    """A spec of a graph-free claim: only ``[check]``, with the method and the kind's data.
-
     >>> spec = parse_spec('[check]\\nmethod = "scalar"\\nrelation = "exp(log(2)) == 2"\\n')
     >>> spec.claim.describe(), spec.build_graph() is None
     ('exp(log(2)) == 2', True)
     """
+    about_graph = construction is not None
     check = _section(data, "check")
     if "domain" in data:
-        raise SpecError("a spec without [construction] takes no [domain]", field="domain")
+        raise SpecError(f"a spec without [{'target' if about_graph else 'construction'}] takes no [domain]",
+                        field="domain")
     method = _string(check, "method", "check", None)
     kind = lookup(method) if method else None
-    if kind is None or kind.graph:
-        free = [k.name for k in KINDS.values() if not k.graph]
-        raise SpecError(f"a spec without [construction] and [target] checks {method!r}", field="check.method",
-                        expected="a claim kind about no graph: " + " or ".join(repr(k) for k in free))
-    expected = _check_keys(check, kind, {k: v for k, v in COMMON_CHECK_KEYS.items() if k != "crosscheck"})
+    takes = [k.name for k in KINDS.values()
+             if (k.graph and not k.targets and not k.spec_targets if about_graph else not k.graph)]
+    if about_graph and method is None:
+        raise SpecError("missing section [target]", field="target",
+                        expected="a [target], or a [check] method about the graph alone: "
+                                 + " or ".join(repr(k) for k in takes))
+    if kind is None or kind.name not in takes:
+        raise SpecError(f"a spec without [{'target' if about_graph else 'construction] and [target'}] checks "
+                        f"{method!r}", field="check.method",
+                        expected=f"a claim kind {'that takes no target' if about_graph else 'about no graph'}: "
+                                 + " or ".join(repr(k) for k in takes))
+    for key, doc in kind.spec_keys().items():
+        if key in kind.params.required() and key not in check:
+            raise SpecError(f"a {kind.name} check needs {key}", field=f"check.{key}", expected=doc)
+    common = COMMON_CHECK_KEYS if about_graph else {k: v for k, v in COMMON_CHECK_KEYS.items() if k != "crosscheck"}
+    expected = _check_keys(check, kind, common)
+    envelope = {"output": _string(check, "output", "check"), "row": _integer(check, "row", "check", 0),
+                "col": _integer(check, "col", "check", 0)}
     try:
-        claim = Claim(kind.name, expected=kind.data_from_spec(None, check))
+        claim = Claim(kind.name, expected=kind.data_from_spec(None, check),
+                      **{k: v for k, v in envelope.items() if k in kind.envelope})
     except SpecError as exc:
-        raise SpecError(exc.message, field=f"check.{exc.field}" if exc.field else "check",
-                        expected=exc.expected) from None
-    return Spec(_string(check, "name", "check", name), {}, None, claim, expected, 0)
+        raise SpecError(exc.message, field=f"check.{exc.field}" if exc.field and not exc.field.startswith("check")
+                        else exc.field or "check", expected=exc.expected) from None
+    return Spec(_string(check, "name", "check", name), construction or {}, None, claim, expected,
+                _integer(check, "crosscheck", "check", 0) if about_graph else 0, base, (), model)
 
 
 #: How error messages name a spec's target, by its kind.

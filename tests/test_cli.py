@@ -94,3 +94,60 @@ def test_version_starts_without_sympy_and_the_exact_module_is_callable():
     import symtrans
     import symtrans.exact as module
     assert symtrans.exact("3/4") == module.exact("3/4") == module("3/4")
+
+
+def _write(folder, name, text):
+    path = folder / name
+    path.write_text(text)
+    return str(path)
+
+
+def test_a_batch_reports_every_item_and_exits_by_precedence(tmp_path, capsys):
+    """One bad spec or a missing file is an ERROR line (and one stderr line); the others still run;
+    exit codes: 2 any ERROR > 1 unexpected PROVED/REFUTED > 3 unexpected UNKNOWN only > 0."""
+    from pathlib import Path
+    examples = Path(__file__).resolve().parents[1] / "docs" / "examples"
+    good, refuted = str(examples / "cubic.toml"), str(examples / "too_few_blocks.toml")
+    bad = _write(tmp_path, "bad.toml", "[construction\n")
+    wrong = _write(tmp_path, "wrong.toml", (examples / "too_few_blocks.toml").read_text()
+                   .replace('expect = "REFUTED"\n', ""))  # now expected PROVED: an unexpected REFUTED
+    assert main(["verify", good, bad, str(tmp_path / "gone.toml"), refuted, "--cert", str(tmp_path / "certs")]) == 2
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    assert [line.split()[1] for line in lines[:4]] == ["PROVED", "ERROR", "ERROR", "REFUTED"]
+    assert "4 obligations: 1 proved, 1 refuted, 0 unknown, 2 errors" in lines[-1]
+    assert len(captured.err.strip().splitlines()) == 2 and "bad.toml" in captured.err and "gone.toml" in captured.err
+    assert sorted(p.name for p in (tmp_path / "certs").iterdir()) == ["cubic.json", "too_few_blocks.json"]
+    assert main(["verify", good, wrong]) == 1
+    capsys.readouterr()
+    assert main(["verify", wrong, bad, good, "-x"]) == 1  # stops after the first surprise
+    out = capsys.readouterr().out
+    assert "1 of 3 obligations" in out and "cubic" not in out
+    assert main(["verify", good, "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out.splitlines()[-1])["summary"]
+    assert summary == {**summary, "obligations": 1, "proved": 1, "errors": 0, "exit_code": 0}
+    assert main(["verify", bad, "--json"]) == 2
+    record = json.loads(capsys.readouterr().out.splitlines()[0])
+    assert record["verdict"] == "ERROR" and "bad.toml" in record["reason"]
+
+
+def test_k_expressions_select_by_name_and_bad_ones_are_one_line(capsys):
+    from symtrans.obligations import name_filter
+    keep = name_filter("(tent or cubic) and not NOT_THERE")
+    assert keep("tent3") and keep("CUBIC") and not keep("relu_2d")
+    for bad in ("", "a and", "(a", "a b", "or a", "a )"):
+        assert main(["verify", "docs/examples", "-k", bad]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("symtrans: error: -k") and len(err.strip().splitlines()) == 1
+
+
+def test_ctrl_c_stops_cleanly_with_the_partial_summary():
+    import signal
+    import time as clock
+    proc = subprocess.Popen([sys.executable, "-m", "symtrans", "verify", "proofs/"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    clock.sleep(4)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, (out[-500:], err)
+    assert "interrupted" in out.splitlines()[-1] and "Traceback" not in err

@@ -43,10 +43,10 @@ def spec(tmp_path):
 def test_verify_spec_text_json_and_certificate(spec, tmp_path, capsys):
     assert main(["verify", str(spec)]) == 0
     out = capsys.readouterr().out
-    assert "PROVED" in out and "cubic" in out and "1 obligations: 1 proved" in out
+    assert "PROVED" in out and "cubic" in out and "1 obligation: 1 proved" in out
     cert = tmp_path / "cert.json"
     assert main(["verify", str(spec), "--json", "--cert", str(cert)]) == 0
-    record = json.loads(capsys.readouterr().out.strip())
+    record = json.loads(capsys.readouterr().out.splitlines()[0])
     assert record["verdict"] == "PROVED" and record["as_expected"] and record["sizes"]["blocks"] == 3
     assert record["float_drift"]["verdict"] == "not a proof"
     assert main(["check", str(cert)]) == 0
@@ -65,7 +65,7 @@ def test_export_edit_and_reverify_a_graph(spec, tmp_path, capsys):
     graph.write_text(json.dumps(data))
     capsys.readouterr()
     assert main(["verify", str(edited), "--json"]) == 1
-    record = json.loads(capsys.readouterr().out)
+    record = json.loads(capsys.readouterr().out.splitlines()[0])
     assert record["verdict"] == "REFUTED" and not record["as_expected"]
     assert record["counterexample"]["network"] != record["counterexample"]["target"]
 
@@ -102,6 +102,8 @@ def test_verify_the_builtin_proofs_quick():
     proc = cli("verify", root / "proofs", "--json")
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr
     records = [json.loads(line) for line in proc.stdout.splitlines()]
+    summary = records.pop()["summary"]  # the last record sums up
+    assert summary["exit_code"] == 0 and summary["run"] == summary["obligations"] == len(records)
     assert records and all(r["as_expected"] for r in records)
     assert {r["verdict"] for r in records} >= {"PROVED", "REFUTED"}
     # an UNKNOWN only where the obligation says the method is inconclusive (Cheng et al.'s CL-1 polynomial kernel)

@@ -179,7 +179,7 @@ def test_graph_target_spec_refutes_an_edited_weight_with_a_point(r2_pair, capsys
     spec = r2_pair / "same.toml"
     spec.write_text(GRAPH_TARGET_SPEC)
     assert main(["verify", str(spec), "--json"]) == 1
-    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-2])
     assert result["verdict"] == "REFUTED"
     point = result["counterexample"]["point"]
     from fractions import Fraction
