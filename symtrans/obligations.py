@@ -228,23 +228,15 @@ def name_filter(expression: str):
     def peek():
         return tokens[pos] if pos < len(tokens) else None
 
-    def either():
-        nonlocal pos
-        left = both()
-        while peek() == "or":
-            pos += 1
-            right = both()
-            left = (lambda a, b: lambda n: a(n) or b(n))(left, right)
-        return left
-
-    def both():
-        nonlocal pos
-        left = negated()
-        while peek() == "and":
-            pos += 1
-            right = negated()
-            left = (lambda a, b: lambda n: a(n) and b(n))(left, right)
-        return left
+    def joined(word, operand, combine):  # operand (word operand)*, folded left
+        def parse():
+            nonlocal pos
+            left = operand()
+            while peek() == word:
+                pos += 1
+                left = (lambda a, b: lambda n: combine(a(n), b(n)))(left, operand())
+            return left
+        return parse
 
     def negated():
         nonlocal pos
@@ -270,6 +262,7 @@ def name_filter(expression: str):
         word = token.lower()
         return lambda n: word in n.lower()
 
+    either = joined("or", joined("and", negated, lambda a, b: a and b), lambda a, b: a or b)
     if not tokens:
         fail("an empty expression")
     test = either()
