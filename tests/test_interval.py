@@ -284,6 +284,7 @@ def test_softmax_with_n_exponentials_per_row_encloses_sampled_points_as_tightly(
         if engine == "arb":
             assert not positive(bk._s_exp(huge - center(fixed[0])))
         w = softmax_row(fixed, range(3), bk._s_exp, invert, one, bk._s_softmax_shift())
+    assert all(bk.bounds(w[j])[0] >= 0 for j in range(3))  # a weight is positive: never a negative lower end
     for t in (-10 ** 6, -3, 0, 10):
         e = [math.exp(5), math.exp(t) if t > -700 else 0.0, 1.0]
         for j in range(3):

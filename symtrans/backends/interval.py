@@ -273,7 +273,7 @@ class _ArbEngine:
         if upper < floor:
             raise EvaluationError(f"an enclosure below the known lower bound {lo}")
         low_end = lower if lower > floor else floor
-        return (1 / upper).union(1 / low_end)
+        return (1 / upper).union(1 / low_end).nonnegative_part()  # 1/s > 0: a ball crossing 0 is clipped
 
     def lower_key(self, s):
         return s.mid() - s.rad()
