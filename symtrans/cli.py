@@ -41,7 +41,7 @@ import time
 from pathlib import Path
 
 from ._version import __version__
-from .errors import SymtransError, read_json
+from .errors import SymtransError, failure_message, read_json
 
 __all__ = ["main", "build_parser"]
 
@@ -128,23 +128,15 @@ def main(argv=None) -> int:
         return EXIT_OK
     try:
         return _COMMANDS[args.command](args)
-    except SymtransError as exc:
-        print(f"symtrans: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except OSError as exc:
-        print(f"symtrans: error: {exc.filename}: {exc.strerror}", file=sys.stderr)
-        return EXIT_USAGE
     except KeyboardInterrupt:
         print("symtrans: interrupted", file=sys.stderr)
         return 130
-    except (RecursionError, MemoryError) as exc:
-        print(f"symtrans: error: input too large or nested too deeply ({type(exc).__name__})", file=sys.stderr)
-        return EXIT_USAGE
-    except Exception as exc:  # noqa: BLE001 - a bug: one line, and the traceback when asked for
-        if os.environ.get("SYMTRANS_DEBUG"):
+    except Exception as exc:  # noqa: BLE001 - one line; a bug's traceback when asked for
+        bug = not isinstance(exc, (SymtransError, OSError, RecursionError, MemoryError))
+        if bug and os.environ.get("SYMTRANS_DEBUG"):
             raise
-        print(f"symtrans: internal error: {type(exc).__name__}: {str(exc)[:200]} "
-              f"(please report it; SYMTRANS_DEBUG=1 shows the traceback)", file=sys.stderr)
+        message = failure_message(exc)
+        print(f"symtrans: {message}" if bug else f"symtrans: error: {message}", file=sys.stderr)
         return EXIT_USAGE
 
 
@@ -201,9 +193,8 @@ def _verify(args) -> int:
                             expected=f"-j N from 1 to {(os.cpu_count() or 1) * 4} (obligations in parallel, or a "
                                      "--scheduler) or --workers N (pieces of one claim), not both")
     selected = name_filter(args.k) if args.k is not None else None
-    obligations = collect(args.targets, quick=not args.full, keep_errors=True)
-    if selected is not None:
-        obligations = [o for o in obligations if selected(o.name)]
+    every = collect(args.targets, quick=not args.full, keep_errors=True)
+    obligations = every if selected is None else [o for o in every if selected(o.name)]
     if not obligations:
         raise SymtransError("no obligations found", expected="spec files, proof modules or directories of them")
     results, total, start = [], len(obligations), time.perf_counter()
@@ -213,7 +204,7 @@ def _verify(args) -> int:
              else process_pool(args.workers))
     with scope as client:
         stream = run_all(obligations, args.targets, not args.full, args.timeout, args.jobs,
-                         client if args.scheduler else None)
+                         client if args.scheduler else None, collected=every)
         try:
             for i, result in enumerate(stream, 1):
                 results.append(result)
@@ -224,12 +215,11 @@ def _verify(args) -> int:
             interrupted = True
         finally:
             stream.close()
-    errors = [r for r in results if r.error is not None]
     unexpected = [r for r in results if not r.as_expected and r.error is None]
     counts = {v: sum(r.verdict == v for r in results) for v in ("PROVED", "REFUTED", "UNKNOWN", "ERROR")}
     if interrupted:
         code = 130
-    elif errors:
+    elif counts["ERROR"]:
         code = EXIT_USAGE
     elif any(r.verdict != "UNKNOWN" for r in unexpected):
         code = EXIT_REFUTED

@@ -25,6 +25,7 @@ __all__ = [
     "SpecError",
     "user_code",
     "read_json",
+    "failure_message",
 ]
 
 
@@ -101,6 +102,28 @@ class Undecided(SymtransError):
 
 class SpecError(SymtransError, ValueError):
     """A user-written spec or input file is invalid."""
+
+
+def failure_message(exc: BaseException) -> str:
+    """The one line a failure is reported as, by the CLI and by a batch's ERROR results: the
+    message of a :class:`SymtransError`, a file error's name and reason, or, for anything else
+    (a bug), ``internal error: ...``.
+
+    >>> failure_message(SpecError("bad", field="x")), failure_message(FileNotFoundError(2, "No such file", "a.toml"))
+    ("field 'x': bad", 'a.toml: No such file')
+    >>> failure_message(KeyError("k"))
+    "internal error: KeyError: 'k' (please report it; SYMTRANS_DEBUG=1 shows the traceback)"
+    """
+    if isinstance(exc, SymtransError):
+        text = str(exc)
+    elif isinstance(exc, OSError):
+        text = f"{exc.filename}: {exc.strerror}"
+    elif isinstance(exc, (RecursionError, MemoryError)):
+        text = f"input too large or nested too deeply ({type(exc).__name__})"
+    else:
+        text = (f"internal error: {type(exc).__name__}: {str(exc)[:200]} "
+                "(please report it; SYMTRANS_DEBUG=1 shows the traceback)")
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def read_json(text: str, where: str):

@@ -20,16 +20,17 @@ obligation.  :func:`collect` finds them under files and directories;
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import sys
-from concurrent.futures import ProcessPoolExecutor
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from .certificate import VERDICTS
 from .budget import TimeLimit, time_limit
-from .errors import SpecError, SymtransError, user_code
+from .errors import SpecError, SymtransError, failure_message, user_code
 from .graph import sizes
 from .pipeline import verify
 from .provers._certify import STRUCTURE, certify
@@ -103,16 +104,6 @@ class Unloadable:
     expected: str = "PROVED"
 
 
-def _error_result(ob, exc) -> Result:
-    if isinstance(exc, SymtransError):
-        reason = str(exc)
-    elif isinstance(exc, (RecursionError, MemoryError)):
-        reason = f"input too large or nested too deeply ({type(exc).__name__})"
-    else:
-        reason = f"internal error: {type(exc).__name__}: {str(exc)[:200]} (please report it)"
-    return Result(ob, None, {}, reason.splitlines()[0] if reason else type(exc).__name__)
-
-
 def run_safely(obligation, timeout: float = None) -> Result:
     """:func:`run`, with a failure (a bad spec, a graph that does not build, a bug) as an ERROR
     result naming it, so that one bad item never stops a batch."""
@@ -120,8 +111,10 @@ def run_safely(obligation, timeout: float = None) -> Result:
         return Result(obligation, None, {}, obligation.reason)
     try:
         return run(obligation, timeout)
-    except Exception as exc:  # noqa: BLE001 - reported as this obligation's ERROR
-        return _error_result(obligation, exc)
+    except Exception as exc:  # noqa: BLE001 - reported as this obligation's ERROR (a bug's traceback on request)
+        if os.environ.get("SYMTRANS_DEBUG") and not isinstance(exc, (SymtransError, OSError)):
+            raise
+        return Result(obligation, None, {}, failure_message(exc))
 
 
 def run(obligation: Obligation, timeout: float = None) -> Result:
@@ -147,7 +140,8 @@ def run(obligation: Obligation, timeout: float = None) -> Result:
     return Result(obligation, cert, sizes(G) if G is not None else {})
 
 
-def run_all(obligations, targets=(), quick: bool = True, timeout: float = None, jobs: int = 1, executor=None):
+def run_all(obligations, targets=(), quick: bool = True, timeout: float = None, jobs: int = 1, executor=None,
+            collected=None):
     """:func:`run` on each obligation, in order, yielding each :class:`Result` as soon as it and the ones
     before it are done.
 
@@ -156,7 +150,8 @@ def run_all(obligations, targets=(), quick: bool = True, timeout: float = None, 
     returning futures with ``result()``).  An obligation
     holds its graph builder (often a lambda) and cannot be sent to another process, so each worker
     collects ``targets`` itself, once, and runs the obligation at the same index: ``obligations`` must
-    be ``collect(targets, quick)`` (filtered is fine).  Verdicts and certificates are the same
+    come from ``collect(targets, quick, keep_errors=True)`` (filtered is fine), which the caller passes
+    as ``collected`` when it has it (else it is collected again here).  Verdicts and certificates are the same
     as serially; only the wall time changes.
 
     >>> from symtrans import Claim, Polynomial
@@ -169,7 +164,7 @@ def run_all(obligations, targets=(), quick: bool = True, timeout: float = None, 
         for ob in obligations:
             yield run_safely(ob, timeout)
         return
-    every = collect(targets, quick, keep_errors=True)
+    every = collected if collected is not None else collect(targets, quick, keep_errors=True)
     index = {o.name: i for i, o in enumerate(every)}
     missing = [o.name for o in obligations if o.name not in index]  # (Unloadable items are indexed too)
     if missing:
@@ -183,7 +178,7 @@ def run_all(obligations, targets=(), quick: bool = True, timeout: float = None, 
             try:
                 cert, graph_sizes, error = future.result()
             except Exception as exc:  # noqa: BLE001 - a worker lost: this obligation's ERROR, not the batch's
-                yield _error_result(ob, exc)
+                yield Result(ob, None, {}, failure_message(exc))
                 continue
             yield Result(ob, cert, graph_sizes, error)
     finally:  # also on Ctrl-C or an early stop (-x): drop what has not started
@@ -318,7 +313,7 @@ def collect(targets, quick: bool = True, keep_errors: bool = False) -> list:
         try:
             out.extend(_from_file(path, quick))
         except Exception as exc:  # noqa: BLE001 - this file's ERROR, not the batch's
-            out.append(Unloadable(str(path), _error_result(None, exc).error))
+            out.append(Unloadable(str(path), failure_message(exc)))
 
     for target in targets:
         path = Path(target)

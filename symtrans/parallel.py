@@ -23,7 +23,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 from .errors import SpecError
 
-__all__ = ["using", "map_ordered", "workers", "process_pool", "dask_client", "current"]
+__all__ = ["using", "map_ordered", "workers", "process_pool", "dask_client"]
 
 _CURRENT = contextvars.ContextVar("symtrans_executor", default=None)
 
@@ -36,11 +36,6 @@ def using(executor):
         yield executor
     finally:
         _CURRENT.reset(token)
-
-
-def current():
-    """The executor in scope (``None``: serial)."""
-    return _CURRENT.get()
 
 
 def workers() -> int:
