@@ -69,12 +69,17 @@ def _rows(demand):
     return {i: None for i, cols in demand.items() if cols is None or cols}
 
 
+def _reads(weight):
+    """The rows of a weight matrix that hold anything: the columns of ``X`` that ``X @ W`` reads."""
+    return frozenset(k for (k, _), _ in weight.entries)
+
+
 def _linear_rows(weight, demand):
     """For ``X @ W``: the columns of ``X`` each demanded row needs (rows of ``W`` reaching the demanded columns)."""
     by_col = {}
     for (k, j), _ in weight.entries:
         by_col.setdefault(j, set()).add(k)
-    every = frozenset(k for (k, _), _ in weight.entries)
+    every = _reads(weight)
     out, seen = {}, {}  # rows share their column sets (memory): one computation per distinct set
     for i, cols in demand.items():
         if cols is None:
@@ -86,23 +91,28 @@ def _linear_rows(weight, demand):
     return out
 
 
-def argument_demand(op, demand, arity):
-    """The demand on each of ``op``'s ``arity`` arguments, given the demand on its output."""
+def _every_row(shape, cols):
+    """Every row of a value of ``shape``, those columns of each (None: every entry)."""
+    return None if cols is None else dict.fromkeys(range(shape[0]), cols)
+
+
+def argument_demand(op, demand, shapes):
+    """The demand on each of ``op``'s arguments (of the given ``shapes``), given the demand on its output."""
     if demand is None and isinstance(op, Rows):  # every output row, still only the selected input rows
         demand = dict.fromkeys(range(len(op.indices)))
     if demand is None and isinstance(op, Linear):  # every row, still only the columns the weight reads
-        return [{"all_rows": frozenset(k for (k, _), _ in op.weight.entries)}]
+        return [_every_row(shapes[0], _reads(op.weight))]
     if demand is None:
-        return [None] * arity
+        return [None] * len(shapes)
     if isinstance(op, Linear):
         return [_linear_rows(op.weight, demand)]
     if isinstance(op, (Add, Hadamard)) or (isinstance(op, Normalize) and op.rule == "none"):
-        return [demand] * arity
+        return [demand] * len(shapes)
     if isinstance(op, MatMul):  # A's demanded rows; B's demanded columns (rows of B^T)
         cols = _columns(demand)
         if cols is None:
             return [_rows(demand), None]
-        return [_rows(demand), dict.fromkeys(cols) if op.transpose_b else {"all_rows": cols}]
+        return [_rows(demand), dict.fromkeys(cols) if op.transpose_b else _every_row(shapes[1], cols)]
     if isinstance(op, Scores) and op.kernel is None:
         cols = _columns(demand)
         return [_rows(demand), None if cols is None else dict.fromkeys(cols)]
@@ -118,16 +128,8 @@ def argument_demand(op, demand, arity):
                 out = union(out, {j: demand[i]})
         return [out]
     if isinstance(op, Reduce) and op.kind == "sum":
-        return [_rows(demand)] if op.axis == 1 else [{"all_rows": _columns(demand)}]
-    return [None] * arity
-
-
-def _expand(d, shape):
-    """Turn the ``{"all_rows": cols}`` shorthand into a plain demand for a value of ``shape``."""
-    if d is None or "all_rows" not in d:
-        return d
-    cols = d["all_rows"]
-    return None if cols is None else {i: cols for i in range(shape[0])}
+        return [_rows(demand)] if op.axis == 1 else [_every_row(shapes[0], _columns(demand))]
+    return [None] * len(shapes)
 
 
 def demands(steps, wanted, shapes):
@@ -139,8 +141,7 @@ def demands(steps, wanted, shapes):
         if is_input:
             continue
         d = node_demand.get(n, {})
-        for index, (a, ad) in enumerate(zip(args, argument_demand(op, d, len(args)))):
-            ad = _expand(ad, shapes[a])
+        for index, (a, ad) in enumerate(zip(args, argument_demand(op, d, [shapes[a] for a in args]))):
             out[(n, index)] = ad
             node_demand[a] = union(node_demand[a], ad) if a in node_demand else ad
     return out

@@ -691,10 +691,7 @@ class Scores(Op):
         h = bk.shape(q)[1]
         names = {str(x) for x in self.kernel.expr.free_symbols}
         env = {"s": s}
-        for j, row in enumerate(self.kernel.omega, start=1):  # omega_j . q down the rows, omega_j . k across
-            if len(row) != h:
-                raise _shape_error(self, f"kernel vector of length {len(row)} on heads of width {h}",
-                                   expected=f"{h} entries")
+        for j, row in enumerate(self.kernel.omega, start=1):  # omega_j . q down the rows (lengths: out_shape)
             w = bk.const(Weights((h, 1), {(i, 0): v for i, v in enumerate(row)}))
             env[f"oq{j}"] = bk.matmul(bk.matmul(q, w), bk.fill(1, m, 1))
             env[f"ok{j}"] = bk.transpose(bk.matmul(bk.matmul(k, w), bk.fill(1, n, 1)))

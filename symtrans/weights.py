@@ -189,12 +189,8 @@ class Weights:
     # -- JSON ---------------------------------------------------------------------------------
     def to_json(self) -> dict:
         """``{"shape": [r, c], "entries": [[i, j, "value"], ...]}``."""
-        def fmt(v):  # the common case inline: a Fraction (hashing one would cost a modular inverse)
-            if isinstance(v, Fraction):
-                return str(v.numerator) if v.denominator == 1 else f"{v.numerator}/{v.denominator}"
-            return format_exact(v)
-
-        return {"shape": list(self.shape), "entries": [[i, j, fmt(v)] for (i, j), v in self.entries]}
+        return {"shape": list(self.shape),
+                "entries": [[i, j, format_exact(v)] for (i, j), v in self.entries]}
 
     @classmethod
     def from_json(cls, data, parameters=()) -> "Weights":

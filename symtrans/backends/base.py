@@ -102,14 +102,14 @@ def softmax_row(z, keys, exp, invert, one, shift=None) -> dict:
     ...             lambda t: one / t, one)                       # key 2 is masked
     {0: Fraction(1, 2), 1: Fraction(1, 2)}
     """
-    out = {}
+    out, e = {}, None
     if shift is not None and len(keys) > 2:
         center, positive = shift  # n exponentials per row instead of n^2: exp(z_k - z_j) = e_k / e_j
         c = center(z[keys[0]])
         e = {k: exp(z[k] - c) for k in keys}
     for j in keys:
         total = one
-        ratios = shift is not None and len(keys) > 2 and positive(e[j])
+        ratios = e is not None and positive(e[j])
         for k in keys:
             if k != j:
                 total = total + (e[k] / e[j] if ratios else exp(z[k] - z[j]))
