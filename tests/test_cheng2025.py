@@ -157,6 +157,8 @@ def test_kernel_limit_bad_input(data, match):
 def test_the_sum_kernel_is_refuted_on_a_box_and_a_shrunk_or_moved_box_is_rejected():
     cert = verify(None, Claim("kernel_limit", expected={"kernel": "exp(wq) + exp(wk)", "w": [1, 1]}))
     assert cert.verdict == "REFUTED" and cert.evidence["limit"] == "1"
+    from symtrans.kinds import unit
+    assert unit("kernel_limit").summarize(cert).startswith("the ratio tends to 1 for every W with w11 in [")
     data = cert.to_json()
     assert check_certificate(data).holds
     flat = copy.deepcopy(data)

@@ -69,45 +69,44 @@ def _ks_memorizer(target, w=None, eps=None, lam_from="theorem", max_bits=8192):
                                    w=w, eps=eps, lam_from=lam_from).graph
 
 
-def _params_error(name, exc):
-    return SpecError(exc.message, field=f"construction.params.{name}", expected=exc.expected)
+def _param(name, make):
+    """``make()``, its error reported as one about ``construction.params.<name>``."""
+    try:
+        return make()
+    except SpecError:
+        raise
+    except SymtransError as exc:
+        raise SpecError(exc.message, field=f"construction.params.{name}", expected=exc.expected) from None
+
+
+def _positive_int(name, value, expected="a positive integer"):
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise SpecError(f"{name} = {value!r}", field=f"construction.params.{name}", expected=expected)
+    return value
 
 
 def _matrix(value, name):
     if not isinstance(value, list) or not value or not all(isinstance(r, list) and r for r in value):
         raise SpecError(f"{value!r} is not a matrix", field=f"construction.params.{name}",
                         expected="a list of rows, entries like \"3/4\"")
-    try:
-        return Weights.from_rows(value)
-    except SymtransError as exc:
-        raise _params_error(name, exc) from None
+    return _param(name, lambda: Weights.from_rows(value))
 
 
 def _cheng_layer(target=None, n=None, query=None, key=None, value=None, score="softmax", kernel=None, features=None,
                  feature_map="positive", tokens=None, window=None, top=None):
     """Cheng et al. 2025: one residual attention layer on ``n`` tokens (softmax, hardmax, a kernel formula,
     feature maps, Linformer token maps, a sparse window, top-k routing) with the given rational weights."""
-    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-        raise SpecError(f"n = {n!r}", field="construction.params.n", expected="a positive number of tokens")
+    _positive_int("n", n, "a positive number of tokens")
     mats = {k: _matrix(v, k) for k, v in (("query", query), ("key", key), ("value", value))}
     d = mats["query"].shape[0]
     options = {}
-
-    def build(name, make):
-        try:
-            return make()
-        except SpecError:
-            raise
-        except SymtransError as exc:
-            raise _params_error(name, exc) from None
-
     if kernel is not None:
         if not isinstance(kernel, str):
             raise SpecError(f"kernel = {kernel!r}", field="construction.params.kernel", expected='a formula such as "exp(-r)"')
-        score, options["kernel"] = "kernel", build("kernel", lambda: Kernel(kernel))
+        score, options["kernel"] = "kernel", _param("kernel", lambda: Kernel(kernel))
     if features is not None:
         omega = _matrix(features, "features")
-        score, options["features"] = "features", build("feature_map", lambda: FeatureMap(omega, feature_map))
+        score, options["features"] = "features", _param("feature_map", lambda: FeatureMap(omega, feature_map))
     if tokens is not None:
         if not isinstance(tokens, list) or len(tokens) != 2:
             raise SpecError("tokens must be [E, F]", field="construction.params.tokens",
@@ -116,21 +115,17 @@ def _cheng_layer(target=None, n=None, query=None, key=None, value=None, score="s
     if window is not None and not isinstance(window, dict):
         raise SpecError(f"window = {window!r}", field="construction.params.window",
                         expected='a table such as { name = "circulant", w = 1 }')
-    return build("score", lambda: cheng2025.attention_layer(n, d, mats["query"], mats["key"], mats["value"],
-                                                            score=score, window=window, top=top, **options))
+    return _param("score", lambda: cheng2025.attention_layer(n, d, mats["query"], mats["key"], mats["value"],
+                                                             score=score, window=window, top=top, **options))
 
 
 def _cheng_convolution(target=None, n=None, d=1, taps=None, layers=None):
     """Cheng et al. 2025, Cor. 4: ``layers`` circular convolutions with rational ``taps`` (psi_0 .. psi_l)."""
     for name, v in (("n", n), ("d", d), ("layers", layers)):
-        if not isinstance(v, int) or isinstance(v, bool) or v < 1:
-            raise SpecError(f"{name} = {v!r}", field=f"construction.params.{name}", expected="a positive integer")
+        _positive_int(name, v)
     if not isinstance(taps, list) or not taps:
         raise SpecError(f"taps = {taps!r}", field="construction.params.taps", expected="a list of rationals")
-    try:
-        return cheng2025.convolution_mixer(n, d, [exact_rational(t, "taps") for t in taps], layers)
-    except SymtransError as exc:
-        raise _params_error("taps", exc) from None
+    return _param("taps", lambda: cheng2025.convolution_mixer(n, d, [exact_rational(t, "taps") for t in taps], layers))
 
 
 #: name -> (function(target, **params) -> graph, allowed parameter names, needs the domain)

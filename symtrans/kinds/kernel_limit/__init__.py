@@ -33,12 +33,12 @@ from ..base import ClaimKind, Params, integer, param, rational_rows, text
 from .common import exponent_terms, split
 
 
-def _vector(value, name):
-    return () if value in (None, (), []) else rational_rows(1)(value, name)
+def _optional(depth):
+    """Nested rationals ``depth`` levels deep (1: a vector, 2: rows of vectors), or ``()`` when not given."""
+    return lambda value, name: () if value in (None, (), []) else rational_rows(depth)(value, name)
 
 
-def _rows(value, name):
-    return () if value in (None, (), []) else rational_rows(2)(value, name)
+_vector, _rows = _optional(1), _optional(2)
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,10 @@ def _describe(claim):
 
 
 def _summarize(cert):
-    ev = cert.evidence
+    ev, ce = cert.evidence, cert.counterexample
+    if ce:
+        box = ", ".join(f"{k} in [{lo}, {hi}]" for k, (lo, hi) in sorted(ce["box"].items()))
+        return f"the ratio tends to {ev['limit']} for every W with {box}"
     if cert.verdict == "PROVED":
         return f"the t^{ev['degree']} coefficient difference {ev['leading'][:60]} is nonzero at a rational point"
     return ev.get("reason", "")

@@ -68,8 +68,8 @@ def split(formula, m=0):
             P += f.args[0]
         elif isinstance(f, sympy.Pow) and isinstance(f.base, sympy.exp) and f.exp.is_Integer:
             P += f.exp * f.base.args[0]
-        elif _exp_sum(f) is not None:
-            sums.append(_exp_sum(f))
+        elif (terms := _exp_sum(f)) is not None:
+            sums.append(terms)
         else:
             Q *= f
     symbols = [sympy.Symbol(v) for v in variables(m)]
@@ -179,15 +179,7 @@ def restricted(delta, point):
 def exponent_terms(formula, m=0):
     """The exponents ``[P_1, P_2, ...]`` of a kernel ``exp(P_1) + exp(P_2) + ...`` (variables s, r, qq, kk,
     wq = w.q, wk = w.k, oqj, okj), or None when it is not such a sum."""
-    e = _parse(formula, m)
-    if not isinstance(e, sympy.Add):
-        return None
-    out = []
-    for term in sympy.Add.make_args(e):
-        if not isinstance(term, sympy.exp):
-            return None
-        out.append(sympy.expand(term.args[0]))
-    return out if len(out) > 1 else None
+    return _exp_sum(_parse(formula, m))
 
 
 def _term_in_t(P, x, key, w, omega=()):
