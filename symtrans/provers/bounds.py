@@ -22,42 +22,13 @@ the box by construction and re-evaluates every leaf.
 
 from __future__ import annotations
 
-from ..backends.interval import IntervalBackend
-from ..errors import SpecError
-from ..graph import INPUTS, OP, input_variables
-from ..interpret import evaluate
+from ..graph import OP
 from ..ops import Normalize
 
-__all__ = ["difference_enclosure"]
+__all__ = ["DEFAULT_MAX_BOXES", "DEFAULT_PREC"]
 
 DEFAULT_MAX_BOXES = 4000
 DEFAULT_PREC = 64
-
-
-def _inputs(G, box):
-    """Interval inputs for ``G`` from a box (variables in input order)."""
-    names = input_variables(G)
-    if len(names) != len(box):
-        raise SpecError(f"a box of dimension {len(box)} for a graph with {len(names)} input variables",
-                        field="domain", expected=f"{len(names)} intervals")
-
-    out, k = {}, 0
-    for name in G.graph[INPUTS]:
-        r, c = G.nodes[name][OP].shape
-        flat = [(lo, hi) if lo != hi else lo for lo, hi in box[k:k + r * c]]
-        out[name] = [flat[a * c:(a + 1) * c] for a in range(r)]
-        k += r * c
-    return out
-
-
-def difference_enclosure(G, node, F, box, prec, row=0, col=0):
-    """Exact rational bounds ``(lo, hi)`` of ``N - f`` over ``box`` (``None`` if unbounded)."""
-    bk = IntervalBackend(prec=prec)
-    n = bk.to_list(evaluate(G, bk, _inputs(G, box), nodes=[node], validate=False, outputs=False)[node])[row][col]
-    f = bk.to_list(evaluate(F, bk, _inputs(F, box), validate=False)["f"])[0][0]
-    with bk.session():
-        d = n - f
-    return bk.bounds(d)
 
 
 def _split(box):

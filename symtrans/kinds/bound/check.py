@@ -1,11 +1,10 @@
 
 from __future__ import annotations
 
-from ...backends.interval import IntervalBackend
 from ...checking import _node, _point, _require
 from ...graph import input_variables
-from ...interpret import evaluate
 from ...targets import maxout_graph
+from .common import difference_enclosure
 
 
 def check(G, claim, cert):
@@ -16,12 +15,7 @@ def check(G, claim, cert):
     names = input_variables(G)
 
     def enclosure(box, p):
-        bk = IntervalBackend(prec=p)
-        inputs = {"x": [[(lo, hi) if lo != hi else lo for lo, hi in box]]}
-        n = bk.to_list(evaluate(G, bk, inputs, nodes=[node], outputs=False)[node])[claim.row][claim.col]
-        f = bk.to_list(evaluate(F, bk, inputs)["f"])[0][0]
-        with bk.session():
-            return bk.bounds(n - f)
+        return difference_enclosure(G, node, F, box, p, claim.row, claim.col)
 
     _require(list(G.graph["inputs"]) == ["x"] and len(names) == claim.domain.dimension,
              "the graph's input does not match the box")

@@ -11,7 +11,8 @@ from ...errors import SpecError
 from ...exact import format_exact
 from ...graph import ANALYTIC_BOUND, OUTPUTS, check, input_variables, parameters
 from ...provers._certify import certify
-from ...provers.bounds import _preorder, _split, difference_enclosure
+from ...provers.bounds import _preorder, _split
+from .common import difference_enclosure
 from ...targets import maxout_graph
 
 
