@@ -144,8 +144,11 @@ def test_k_expressions_select_by_name_and_bad_ones_are_one_line(capsys):
 def test_ctrl_c_stops_cleanly_with_the_partial_summary():
     import signal
     import time as clock
+    # a shell's background job starts with SIGINT ignored, and Python then installs no handler:
+    # give the child the default disposition, as an interactive terminal would
     proc = subprocess.Popen([sys.executable, "-m", "symtrans", "verify", "proofs/"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     clock.sleep(4)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)
