@@ -30,6 +30,7 @@ from .backends.cells import Affine, CellBackend, Split
 from .errors import SymtransError
 from .graph import input_variables
 from .interpret import plan
+from .ops import MatMul
 from .polytope import _compose, hyperplane_key, restrict
 
 __all__ = ["Leaf", "enumerate_cells", "compose", "count_regions", "region_labels", "adjacent", "common_cells",
@@ -76,6 +77,7 @@ def enumerate_cells(G, nodes, cell, embed=None, path=(), variables=None, steps=N
     steps = _plan(G, nodes) if steps is None else steps
     variables = input_variables(G) if variables is None else variables
     cache = {} if cache is None else cache
+    absorbing = _absorbing_products(steps, nodes)
     stack = [(cell, {}, 0, (), tuple(path), ())]
     leaves = []
     while stack:
@@ -90,6 +92,7 @@ def enumerate_cells(G, nodes, cell, embed=None, path=(), variables=None, steps=N
             for k in range(start, len(steps)):
                 n, op, args, is_input = steps[k]
                 mark, tmark = len(bk.trace), len(bk.ties)
+                bk.node = n
                 try:
                     if is_input:
                         values[n] = bk.lift_input(None, G.nodes[n]["shape"], op.variables)
@@ -97,6 +100,8 @@ def enumerate_cells(G, nodes, cell, embed=None, path=(), variables=None, steps=N
                         values[n] = op.apply(bk, *[values[a] for a in args])
                 except SymtransError as exc:
                     raise exc.at(node=n) from None
+                if n in absorbing and bk.ties:
+                    bk.ties = _unabsorbed(bk, P, values, *absorbing[n])
         except Split as s:
             neg, pos = P.cut(s.h)
             prefix = tuple(bk.trace[:mark])
@@ -105,10 +110,56 @@ def enumerate_cells(G, nodes, cell, embed=None, path=(), variables=None, steps=N
             stack.append((pos, values, k, prefix, cuts + ((a, c, 1),), kept))
             stack.append((neg, values, k, prefix, cuts + ((a, c, -1),), kept))
             continue
-        faces = {frozenset(v for v in P.vertices if d.at(v) == 0) for d in bk.ties}
+        faces = {frozenset(t.face(P.vertices)) for t in bk.ties}
         leaves.append(Leaf(P, {n: values[n] for n in nodes}, tuple(bk.trace), cuts,
                            tuple(f for f in faces if f)))
     return leaves
+
+
+def _absorbing_products(steps, nodes) -> dict:
+    """Products ``A @ B`` whose ``A`` feeds nothing else (and is not wanted): ``{product: (A, B,
+    transpose_b)}``.  A hardmax tie in ``A`` cannot change the product where the tied rows of
+    ``B`` agree (:func:`_unabsorbed`)."""
+    uses = {}
+    for n, _, args, _ in steps:
+        for a in args:
+            uses.setdefault(a, []).append(n)
+    wanted = set(nodes)
+    return {n: (args[0], args[1], op.transpose_b) for n, op, args, _ in steps
+            if isinstance(op, MatMul) and uses.get(args[0]) == [n] and args[1] != args[0]
+            and args[0] not in wanted}
+
+
+def _unabsorbed(bk, P, values, a, b, transpose_b) -> list:
+    """The ties still able to make the network jump after the product ``values[a] @ B``.
+
+    On the face of ``P`` where a tie of row ``i`` of ``a`` holds, the hardmax averages the loser's
+    row of ``B`` in with the winners'; the product's row ``i`` is unchanged there when the loser's
+    row equals the winners' mean on that face, which (the rows being affine) holds on the face
+    exactly when it holds at the face's vertices.  Such a tie is dropped: ``a`` feeds only this
+    product, so the network on the face is the continuous extension of its values on ``P``.
+    """
+    B = values[b]
+    if transpose_b:
+        B = bk.transpose(B)
+    zero, cols = bk.zero(), range(B.shape[1])
+    kept = []
+    for t in bk.ties:
+        if t.node != a:
+            kept.append(t)
+            continue
+        face = t.face(P.vertices)
+        if not face:
+            continue  # the gap no longer vanishes on this (smaller) cell
+        share = _Q(1, len(t.winners))
+        for c in cols:
+            diff = B.get(t.loser, c, zero)
+            for w in t.winners:
+                diff = diff - B.get(w, c, zero).scaled(share)
+            if not diff.is_zero() and any(diff.at(v) != 0 for v in face):
+                kept.append(t)
+                break
+    return kept
 
 
 def _plan(G, nodes):

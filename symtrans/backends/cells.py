@@ -40,10 +40,25 @@ from ..loglinear import from_sympy
 from .base import ScalarBackend, refuse
 from .rational import exact_exp, exact_sqrt
 
-__all__ = ["Affine", "CellBackend", "Split"]
+__all__ = ["Affine", "CellBackend", "Split", "Tie"]
 
 _Q = flint.fmpq
 _ZERO = _Q(0)
+
+
+class Tie:
+    """A hardmax loser whose gap ``d = winner - loser`` (``>= 0`` on the cell) vanishes on a face:
+    row ``row``'s winners (columns, identical on the cell), the ``loser`` column, and the ``node``
+    that decided it (set by the enumeration)."""
+
+    __slots__ = ("d", "row", "winners", "loser", "node")
+
+    def __init__(self, d, row, winners, loser, node=None):
+        self.d, self.row, self.winners, self.loser, self.node = d, row, winners, loser, node
+
+    def face(self, vertices) -> list:
+        """The vertices (of a cell where ``d >= 0``) on which the gap vanishes."""
+        return [v for v in vertices if self.d.at(v) == 0]
 
 
 class Affine:
@@ -163,6 +178,7 @@ class CellBackend(ScalarBackend):
         self.inputs = {v: Affine(tuple(E[k]) + (e0[k],)) for k, v in enumerate(self.variables)}
         self.trace = []
         self.ties = []
+        self.node = None  # the node being evaluated, for the ties it records
 
     def __repr__(self):
         return f"CellBackend({self.cell!r})"
@@ -248,17 +264,17 @@ class CellBackend(ScalarBackend):
         return (a - b).is_zero()
 
     # -- row decisions, recorded by their winners ---------------------------------------------------
-    def _winners(self, vals, ties=False):
+    def _winners(self, vals, ties=None):
         """Indices attaining the row maximum on the whole cell (identical functions tie).
 
-        With ``ties``, each loser whose gap to the winner vanishes at a vertex of the cell is
-        recorded in :attr:`ties`: on the face where it vanishes a hardmax may tie and jump;
-        everywhere else on the cell's closure the network is continuous.
+        With ``ties = (row, columns)``, each loser whose gap to the winner vanishes at a vertex of
+        the cell is recorded in :attr:`ties` (a :class:`Tie`): on the face where it vanishes a
+        hardmax may tie and jump; everywhere else on the cell's closure the network is continuous.
         """
         c = self.cell.centroid()
         best = max(range(len(vals)), key=lambda j: vals[j].at(c))
         top = vals[best]
-        winners = []
+        winners, touching = [], []
         for j, v in enumerate(vals):
             d = top - v
             if d.is_zero():
@@ -269,8 +285,11 @@ class CellBackend(ScalarBackend):
             at = self.cell.values(d.hyperplane())
             if any(s < 0 for s in at):
                 raise Split(d.hyperplane())
-            if ties and any(s == 0 for s in at):
-                self.ties.append(d)
+            if ties is not None and any(s == 0 for s in at):
+                touching.append((j, d))
+        if touching:
+            row, cols = ties
+            self.ties.extend(Tie(d, row, tuple(cols[w] for w in winners), cols[j], self.node) for j, d in touching)
         self.trace.append(tuple(winners))
         return winners
 
@@ -304,7 +323,7 @@ class CellBackend(ScalarBackend):
     def hardmax(self, S, mask=None):
         items = []
         for i, cols, vals in self._row_items(S, mask, S.shape[0]):
-            winners = self._winners(vals, ties=True)
+            winners = self._winners(vals, ties=(i, cols))
             w = Affine.constant(_Q(1, len(winners)), self.m)
             items.extend(((i, cols[j]), w) for j in winners)
         return self._build(S.shape, items)
