@@ -22,12 +22,35 @@ from ._flint import flint
 from .errors import SpecError
 from .exact import exact_rational, format_exact
 
-__all__ = ["to_flint", "poly_terms", "from_terms", "ring", "poly_key", "affine_range"]
+__all__ = ["to_flint", "poly_terms", "from_terms", "from_dict", "ring", "poly_key", "affine_range"]
+
+#: Rings with more generators than this get their polynomials from single terms added up:
+#: python-flint 0.9's ``fmpq_mpoly_ctx.from_dict`` with two or more terms crashes the process
+#: (a segmentation fault) from about 7,270 generators on; one term and the arithmetic do not.
+MANY_GENERATORS = 4096
 
 
 def ring(names):
     """The ``fmpq_mpoly`` ring over ``names`` (degrevlex), as the poly backend builds it."""
     return flint.fmpq_mpoly_ctx.get(tuple(names), "degrevlex")
+
+
+def from_dict(R, data):
+    """``R.from_dict(data)`` ({exponent tuple: fmpq}), safe in rings of any size (see
+    :data:`MANY_GENERATORS`): in a large ring, one polynomial per term, added pairwise.
+
+    >>> R = ring([f"c{i}" for i in range(MANY_GENERATORS + 1)])
+    >>> e = [0] * (MANY_GENERATORS + 1)
+    >>> p = from_dict(R, {tuple(e[:-1] + [1]): flint.fmpq(2), tuple(e[:-1] + [2]): flint.fmpq(3)})
+    >>> len(p), p == from_dict(R, {tuple(e[:-1] + [2]): flint.fmpq(3)}) + R.gens()[-1] * 2
+    (2, True)
+    """
+    if len(data) < 2 or len(R.names()) <= MANY_GENERATORS:
+        return R.from_dict(data)
+    parts = [R.from_dict({k: v}) for k, v in data.items()]
+    while len(parts) > 1:  # pairwise: each term is copied log(n) times, not n
+        parts = [parts[i] + parts[i + 1] if i + 1 < len(parts) else parts[i] for i in range(0, len(parts), 2)]
+    return parts[0]
 
 
 def to_flint(expr, R):
@@ -47,7 +70,7 @@ def to_flint(expr, R):
     index = {n: k for k, n in enumerate(names)}
     direct = _expanded_terms(expr, index)
     if direct is not None:
-        return R.from_dict(direct)
+        return from_dict(R, direct)
     where = [index[n] for n in present]
     data = {}
     for monom, coeff in sympy.Poly(expr, *[sympy.Symbol(n) for n in present]).terms():
@@ -56,7 +79,7 @@ def to_flint(expr, R):
             full[k] = int(e)
         c = exact_rational(coeff)
         data[tuple(full)] = flint.fmpq(c.numerator, c.denominator)
-    return R.from_dict(data)
+    return from_dict(R, data)
 
 
 def _expanded_terms(expr, index):
@@ -93,7 +116,7 @@ def from_terms(terms, R):
             raise SpecError(f"exponents {monom!r} do not fit {len(R.names())} generators", field="terms")
         c = exact_rational(coeff, "coefficient")
         data[tuple(monom)] = flint.fmpq(c.numerator, c.denominator)
-    return R.from_dict(data)
+    return from_dict(R, data)
 
 
 def poly_key(p) -> tuple:
