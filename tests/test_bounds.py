@@ -20,8 +20,7 @@ UNIT = Box([(0, 1)])
 
 
 def test_two_dimensional_softmax_bound_is_certified():
-    """Plain interval bisection needs many boxes near the softmax transitions in 2-D (no
-    mean-value form yet), so this uses a moderate temperature."""
+    """A moderate temperature and a loose eps: few boxes (tests/test_gradient.py has beta = 20)."""
     net = MaxoutNet(2, [[[[1, 1, 0], [-1, 2, 0], [0, -1, 1]]]], [1, 0])  # max of three planes
     box = Box([(-1, 1), (-1, 1)])
     G = maxout_transformer(net, box, score="softmax", beta=4)
@@ -80,3 +79,22 @@ def test_eps_must_be_positive(eps):
     tent = MaxoutNet.tent(1)
     with pytest.raises(SpecError, match="eps > 0"):
         verify(maxout_transformer(tent, UNIT), Claim("bound", tent, domain=UNIT, expected={"eps": eps}))
+
+
+def test_bisection_pieces_on_two_workers_give_the_same_certificate():
+    """Each wave of boxes is cut into one piece per worker; the merged result must not depend on it."""
+    from symtrans.parallel import process_pool
+
+    net = MaxoutNet(2, [[[[1, 1, 0], [-1, 2, 0], [0, -1, 1]]]], [1, 0])
+    box = Box([(-1, 1), (-1, 1)])
+    G = maxout_transformer(net, box, score="softmax", beta=4)
+    out = {}
+    for claim_eps in ("3/10", "1/100"):  # PROVED after several waves; REFUTED inside a wave
+        claim = Claim("bound", net, domain=box, expected={"eps": claim_eps})
+        for n in (1, 2):
+            with process_pool(n):
+                cert = verify(G, claim).to_json()
+            out[claim_eps, n] = {k: cert[k] for k in ("verdict", "evidence", "counterexample")}
+        assert out[claim_eps, 1] == out[claim_eps, 2]
+    assert out["3/10", 1]["verdict"] == "PROVED" and out["3/10", 1]["evidence"]["boxes"] > 64
+    assert out["1/100", 1]["verdict"] == "REFUTED"
