@@ -148,8 +148,9 @@ def _umask() -> int:
 
 def _write_atomic(path: Path, text: str):
     """Write ``text`` to a temporary file beside ``path``, then rename it: readers never see
-    half a file.  The file gets the usual permissions (0644 under a 022 umask), not mkstemp's 0600."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    half a file.  The file gets the usual permissions (0644 under a 022 umask), not mkstemp's 0600.
+    A missing directory is an error: symtrans creates no directory it was not asked for."""
+    _require_directory(path.parent, path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -160,6 +161,12 @@ def _write_atomic(path: Path, text: str):
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def _require_directory(directory: Path, for_path: Path):
+    if not directory.is_dir():
+        raise SymtransError(f"{for_path}: the directory {directory} does not exist",
+                            expected="an existing directory (create it first)")
 
 
 def _evidence_summary(evidence: dict) -> dict:
@@ -199,6 +206,7 @@ def _verify(args) -> int:
         raise SymtransError("no obligations found", expected="spec files, proof modules or directories of them")
     results, total, start = [], len(obligations), time.perf_counter()
     width = max(len(o.name) for o in obligations)
+    args.cert_paths = _certificate_paths(Path(args.cert), obligations, total > 1) if args.cert else {}
     interrupted = False
     scope = (dask_client(args.scheduler, max(args.jobs, 2)) if args.scheduler
              else process_pool(args.workers))
@@ -240,8 +248,6 @@ def _verify(args) -> int:
               f"({seconds:.1f}s){'; interrupted' if interrupted else ''}")
     for note in sorted({n for ob in obligations for n in getattr(ob, "notes", ())}):
         print(f"symtrans: note: {note}", file=sys.stderr)
-    if args.cert:
-        _write_certificates(Path(args.cert), [r for r in results if r.error is None], several=total > 1)
     return code
 
 
@@ -259,13 +265,17 @@ def _report(args, result, i, total, width):
                   flush=True)
         return
     cert = result.certificate
+    path = args.cert_paths.get(ob.name)
+    if path is not None:
+        _write_certificate(path, cert)
     if args.json:
-        print(json.dumps({"name": ob.name, "verdict": cert.verdict, "expected": ob.expected,
-                          "as_expected": result.as_expected, "claim": cert.claim,
-                          "counterexample": cert.counterexample, "sizes": result.sizes,
+        print(json.dumps({"name": ob.name, "kind": cert.method, "verdict": cert.verdict, "expected": ob.expected,
+                          "as_expected": result.as_expected, "reason": _summary_line(result),
+                          "claim": cert.claim, "counterexample": cert.counterexample, "sizes": result.sizes,
                           "seconds": round(cert.seconds, 4),
                           "float_drift": cert.evidence.get("float_drift"),
-                          "evidence": _evidence_summary(cert.evidence)}, sort_keys=True), flush=True)
+                          "evidence": _evidence_summary(cert.evidence),
+                          "certificate": None if path is None else str(path)}, sort_keys=True), flush=True)
     else:
         flag = "" if result.as_expected else f"  UNEXPECTED (expected {ob.expected})"
         note = " (expected)" if result.as_expected and ob.expected != "PROVED" else ""
@@ -273,24 +283,32 @@ def _report(args, result, i, total, width):
               f"{cert.seconds:7.2f}s  {_summary_line(result)}{flag}", flush=True)
 
 
-def _write_certificates(out: Path, results, several: bool = False):
-    """One certificate to the file ``out``; several (or one of a batch) into the directory ``out``."""
-    if not results:
-        return
-    if len(results) == 1 and not several:
-        _write_atomic(out, results[0].certificate.dumps())
-        return
+def _certificate_paths(out: Path, obligations, several: bool) -> dict:
+    """Where each obligation's certificate goes (``--cert``), decided and checked before anything
+    runs: the file ``out`` for a single obligation, else one file per obligation in the directory
+    ``out`` (made when the first certificate is written; its parent must exist)."""
+    if not several:
+        _require_directory(out.parent, out)
+        return {obligations[0].name: out}
     if out.exists() and not out.is_dir():
         raise SymtransError(f"{out} exists and is not a directory", expected="a directory for several certificates")
-    names = {}
-    for r in results:
-        name = certificate_filename(r.obligation.name)
+    _require_directory(out.parent, out)
+    names, paths = {}, {}
+    for ob in obligations:
+        name = certificate_filename(ob.name)
         if name.lower() in names:  # a case-insensitive file system would merge them too
-            raise SymtransError(f"obligations {names[name.lower()]!r} and {r.obligation.name!r} would share "
+            raise SymtransError(f"obligations {names[name.lower()]!r} and {ob.name!r} would share "
                                 f"the certificate file {name}", expected="names that differ in more than case")
-        names[name.lower()] = r.obligation.name
-    for r in results:
-        _write_atomic(out / certificate_filename(r.obligation.name), r.certificate.dumps())
+        names[name.lower()] = ob.name
+        paths[ob.name] = out / name
+    return paths
+
+
+def _write_certificate(path: Path, cert):
+    """One certificate, atomically (the batch directory made on first use)."""
+    if not path.parent.exists():
+        path.parent.mkdir()
+    _write_atomic(path, cert.dumps())
 
 
 def certificate_filename(name: str) -> str:
@@ -389,7 +407,7 @@ def _plot(args) -> int:
     G = spec.build_graph()
     target = spec.target if hasattr(spec.target, "evaluate") and not hasattr(spec.target, "variables") else None
     out = Path(args.regions)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    _require_directory(out.parent, out)
     tmp = out.with_name(f".{out.name}.tmp.png")
     try:
         plot_regions(G, target, spec.claim.domain, tmp, title=spec.name)

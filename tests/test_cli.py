@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 import subprocess
+from pathlib import Path
 import sys
 
 import pytest
@@ -154,3 +155,49 @@ def test_ctrl_c_stops_cleanly_with_the_partial_summary():
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, (out[-500:], err)
     assert "interrupted" in out.splitlines()[-1] and "Traceback" not in err
+
+
+def test_json_records_follow_the_documented_schema(tmp_path, capsys):
+    """Every line of ``--json`` (results of each verdict, an ERROR, the summary) validates."""
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((Path(__file__).parent.parent / "docs" / "schemas" / "verify-record.schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[construction]\nbuiltin = "fang2022.cubic"\n')
+    out = tmp_path / "certs"
+    code = main(["verify", "docs/examples/cubic.toml", "docs/examples/too_few_blocks.toml",
+                 "proofs/cheng2025.py", str(bad), "-k", "cubic or too_few or CL-1 or bad", "--json", "--cert", str(out)])
+    assert code == 2
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    validator = jsonschema.Draft202012Validator(schema)
+    for record in lines:
+        errors = list(validator.iter_errors(record))
+        assert not errors, (record.get("name"), errors[0].message)
+    verdicts = {r.get("verdict") for r in lines}
+    assert {"PROVED", "REFUTED", "UNKNOWN", "ERROR"} <= verdicts and "summary" in lines[-1]
+    for r in lines:
+        if r.get("verdict") in ("PROVED", "REFUTED", "UNKNOWN"):
+            assert r["reason"] and r["kind"] and Path(r["certificate"]).is_file()
+            assert json.loads(Path(r["certificate"]).read_text())["verdict"] == r["verdict"]
+    # the schema is not vacuous: a record missing its reason, or a made-up verdict, fails
+    broken = dict(next(r for r in lines if r.get("verdict") == "PROVED"))
+    assert list(validator.iter_errors({**broken, "verdict": "MAYBE"}))
+    del broken["reason"]
+    assert list(validator.iter_errors(broken))
+
+
+def test_a_missing_parent_directory_is_an_error_before_anything_runs(tmp_path, capsys):
+    for argv in (["verify", "docs/examples/cubic.toml", "--cert", str(tmp_path / "no" / "c.json")],
+                 ["verify", "docs/examples/cubic.toml", "docs/examples/tent3.toml", "--cert",
+                  str(tmp_path / "no" / "certs")],
+                 ["export", "docs/examples/cubic.toml", "--graph", str(tmp_path / "no" / "g.json")]):
+        assert main(argv) == 2
+        captured = capsys.readouterr()
+        err = captured.err.strip().splitlines()
+        assert len(err) == 1 and "does not exist" in err[0] and str(tmp_path / "no") in err[0]
+        assert "PROVED" not in captured.out  # refused before running
+    assert not (tmp_path / "no").exists()
+    # the batch directory itself is made (its parent exists)
+    assert main(["verify", "docs/examples/cubic.toml", "docs/examples/tent3.toml", "--cert",
+                 str(tmp_path / "certs")]) == 0
+    assert sorted(p.name for p in (tmp_path / "certs").iterdir()) == ["cubic.json", "tent3.json"]
