@@ -74,7 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     v = sub.add_parser("verify", help="check specs, proof modules or directories of them")
-    v.add_argument("targets", nargs="+", help="spec files (.toml), proof modules (.py), directories")
+    v.add_argument("targets", nargs="*", help="spec files (.toml), proof modules (.py), directories "
+                                              "(none: the built-in proofs, wherever symtrans is installed)")
     v.add_argument("--json", action="store_true", help="one JSON object per obligation")
     v.add_argument("--cert", metavar="OUT", help="write certificate(s): a file, or a directory for several")
     v.add_argument("--full", action="store_true", help="run the proof modules' long sweeps (quick=False)")
@@ -91,8 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="run a claim's independent pieces on N local processes (default 1); verdicts do not change")
     v.add_argument("--timeout", type=_seconds, metavar="S",
                    help="time limit per obligation in seconds; beyond it the verdict is UNKNOWN")
-    ls = sub.add_parser("list", help="list built-in constructions and the proofs found")
-    ls.add_argument("dirs", nargs="*", default=["proofs"], help="where to look for proofs (default: proofs)")
+    ls = sub.add_parser("list", help="list the claim kinds, the built-in constructions and the proofs found")
+    ls.add_argument("dirs", nargs="*", help="where to look for proofs (default: the built-in proofs)")
     c = sub.add_parser("check", help="re-check a certificate with the independent checker")
     c.add_argument("cert", help="a certificate JSON file")
     c.add_argument("--timeout", type=_seconds, default=600, metavar="S",
@@ -123,11 +124,15 @@ def main(argv=None) -> int:
     if args.version:
         print(f"symtrans {__version__}")
         return EXIT_OK
-    if args.command is None:
-        parser.print_help()
-        return EXIT_OK
+    if args.command is None:  # a usage error, like an unknown command
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
     try:
         return _COMMANDS[args.command](args)
+    except BrokenPipeError:  # the reader went away (symtrans list | head): stop quietly, as Unix tools do
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
     except KeyboardInterrupt:
         print("symtrans: interrupted", file=sys.stderr)
         return 130
@@ -192,7 +197,7 @@ def _verify(args) -> int:
     (``-x``: stops at the first result not as expected) and ends with a summary.  Exit code, by
     precedence: 2 any ERROR, 1 an unexpected PROVED or REFUTED, 3 only unexpected UNKNOWNs left,
     0 all as expected; 130 when interrupted (after the partial summary)."""
-    from .obligations import collect, name_filter, run_all
+    from .obligations import builtin_proofs, collect, name_filter, run_all
     from .parallel import dask_client, process_pool
 
     if not 1 <= args.jobs <= (os.cpu_count() or 1) * 4 or (args.workers > 1 and (args.jobs > 1 or args.scheduler)):
@@ -200,6 +205,8 @@ def _verify(args) -> int:
                             expected=f"-j N from 1 to {(os.cpu_count() or 1) * 4} (obligations in parallel, or a "
                                      "--scheduler) or --workers N (pieces of one claim), not both")
     selected = name_filter(args.k) if args.k is not None else None
+    if not args.targets:
+        args.targets = [str(builtin_proofs())]
     every = collect(args.targets, quick=not args.full, keep_errors=True)
     obligations = every if selected is None else [o for o in every if selected(o.name)]
     if not obligations:
@@ -326,22 +333,39 @@ def certificate_filename(name: str) -> str:
     return f"{safe}.json"
 
 
-def _list(args) -> int:
-    from .constructions import BUILTINS
-    from .obligations import collect
+def _fit(line: str, width: int = 100) -> str:
+    """A human line cut to ``width`` columns (details are in ``--json`` and the docs).
 
-    print("built-in constructions:")
+    >>> _fit("x" * 120)[-5:], len(_fit("x" * 120))
+    ('xx...', 100)
+    """
+    return line if len(line) <= width else line[:width - 3] + "..."
+
+
+def _list(args) -> int:
+    """Claim kinds, built-in constructions, and the proofs in ``dirs`` (default: the built-in ones)."""
+    from .constructions import BUILTINS
+    from .kinds import KINDS
+    from .obligations import builtin_proofs, collect
+
+    missing = [d for d in args.dirs if not Path(d).exists()]
+    if missing:
+        raise SymtransError(f"{missing[0]}: no such file or directory", expected="directories of proof modules or specs")
+    print("claim kinds (spec [check] method):")
+    for name, kind in KINDS.items():
+        print(_fit(f"  {name:20s} {kind.doc}"))
+    print("built-in constructions (spec [construction] builtin):")
     for name, (fn, params, _) in BUILTINS.items():
         doc = (fn.__doc__ or "").strip().splitlines()[0]
-        print(f"  {name:24s} {doc}  [params: {', '.join(sorted(params)) or 'none'}]")
-    dirs = [d for d in args.dirs if Path(d).exists()]
-    if not dirs:
-        print("no proofs found (looked in: " + ", ".join(args.dirs) + ")")
-        return EXIT_OK
+        print(_fit(f"  {name:32s} {doc}"))
+        if params:
+            print(_fit(f"  {'':32s} params: {', '.join(sorted(params))}"))
+    dirs = args.dirs or [str(builtin_proofs())]
     obligations = collect(dirs, quick=True)
-    print(f"proofs ({len(obligations)} quick obligations in {', '.join(dirs)}):")
+    print(_fit(f"proofs ({len(obligations)} quick obligations in {', '.join(dirs)}):"))
     for ob in obligations:
-        print(f"  {ob.name}  [expects {ob.expected}]")
+        tail = f"  [expects {ob.expected}]"
+        print(_fit(f"  {ob.name}", 100 - len(tail)) + tail)
     return EXIT_OK
 
 

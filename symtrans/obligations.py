@@ -266,6 +266,31 @@ def name_filter(expression: str):
     return test
 
 
+#: The proof modules every install carries (``proofs/`` of a checkout; installed as data files).
+PROOFS_DATA = Path("share") / "symtrans" / "proofs"
+
+
+def builtin_proofs() -> Path:
+    """The built-in proofs' directory: ``proofs/`` beside the package in a checkout (an editable
+    install), else where a wheel install put them (``<prefix>/share/symtrans/proofs``, the user
+    base too).  An install without them is a one-line error naming where it looked.
+
+    >>> (builtin_proofs() / "fang2022_polynomial.py").is_file()
+    True
+    """
+    import site
+    import sysconfig
+
+    here = Path(__file__).resolve().parent.parent / "proofs"
+    places = [here, Path(sysconfig.get_path("data")) / PROOFS_DATA, Path(sys.prefix) / PROOFS_DATA,
+              Path(site.getuserbase()) / PROOFS_DATA]
+    for place in places:
+        if place.is_dir() and any(place.glob("*.py")):
+            return place
+    raise SymtransError("the built-in proofs are not installed (looked in " + ", ".join(map(str, places)) + ")",
+                        expected="a symtrans installed with pip, or a checkout's proofs/ directory")
+
+
 def load_proof_module(path: Path):
     """Import a proof module from its file and return it."""
     name = f"symtrans_proofs.{path.stem}"

@@ -201,3 +201,43 @@ def test_a_missing_parent_directory_is_an_error_before_anything_runs(tmp_path, c
     assert main(["verify", "docs/examples/cubic.toml", "docs/examples/tent3.toml", "--cert",
                  str(tmp_path / "certs")]) == 0
     assert sorted(p.name for p in (tmp_path / "certs").iterdir()) == ["cubic.json", "tent3.json"]
+
+
+def test_verify_without_targets_runs_the_builtin_proofs_from_any_directory(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["verify", "-k", "negative and mutated and d=1"]) == 0
+    out = capsys.readouterr().out
+    assert "REFUTED  (expected) fang2022/negative mutated weight d=1" in out and "1 obligation:" in out
+
+
+def test_builtin_proofs_are_found_where_a_wheel_installs_them(tmp_path, monkeypatch):
+    """Outside a checkout the proofs are data files under <prefix>/share/symtrans/proofs."""
+    import sysconfig
+
+    from symtrans import obligations
+    from symtrans.errors import SymtransError
+
+    monkeypatch.setattr(obligations, "__file__", str(tmp_path / "site-packages" / "symtrans" / "obligations.py"))
+    monkeypatch.setattr(sys, "prefix", str(tmp_path / "empty"))
+    monkeypatch.setattr("site.getuserbase", lambda: str(tmp_path / "user"))
+    monkeypatch.setattr(sysconfig, "get_path", lambda name, *a, **k: str(tmp_path / "prefix"))
+    with pytest.raises(SymtransError, match="built-in proofs are not installed"):
+        obligations.builtin_proofs()
+    installed = tmp_path / "prefix" / "share" / "symtrans" / "proofs"
+    installed.mkdir(parents=True)
+    (installed / "fang2022_polynomial.py").write_text("OBLIGATIONS = []\n")
+    assert obligations.builtin_proofs() == installed
+
+
+def test_list_names_the_claim_kinds_fits_100_columns_and_refuses_a_missing_directory(capsys):
+    from symtrans.kinds import KINDS
+
+    assert main(["list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert all(len(line) <= 100 for line in lines)
+    assert all(any(line.split()[:1] == [k] for line in lines) for k in KINDS)
+    assert main(["list", "no/such/dir"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "no/such/dir" in err[0]
+    assert main([]) == 2  # no command: usage on stderr, exit 2
+    assert "usage" in capsys.readouterr().err
