@@ -124,8 +124,9 @@ def main(argv=None) -> int:
     if args.version:
         print(f"symtrans {__version__}")
         return EXIT_OK
-    if args.command is None:  # a usage error, like an unknown command
-        parser.print_help(sys.stderr)
+    if args.command is None:  # a usage error, like an unknown command: one line
+        print(f"symtrans: error: no command given (expected one of {', '.join(_COMMANDS)}; "
+              "symtrans -h for help)", file=sys.stderr)
         return EXIT_USAGE
     try:
         return _COMMANDS[args.command](args)

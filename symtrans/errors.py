@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 
 __all__ = [
+    "did_you_mean",
     "SymtransError",
     "ExactnessError",
     "ExpressionError",
@@ -102,6 +103,44 @@ class Undecided(SymtransError):
 
 class SpecError(SymtransError, ValueError):
     """A user-written spec or input file is invalid."""
+
+
+def did_you_mean(name, options) -> str:
+    """``"; did you mean 'x'?"`` for the valid option a misspelt ``name`` is nearest to, else ``""``.
+
+    Near means a few edits away (insertions, deletions, substitutions, swaps of neighbours): one
+    for names of 3 to 7 characters, a quarter of the length for longer ones; names of one or two
+    characters (``x3``) are never "corrected".
+
+    >>> did_you_mean("fang2022.polynomal", ["fang2022.polynomial", "fang2022.encoder"])
+    "; did you mean 'fang2022.polynomial'?"
+    >>> did_you_mean("fang2022.cubic", ["fang2022.polynomial", "fang2022.encoder"]), did_you_mean("x3", ["x1"])
+    ('', '')
+    >>> did_you_mean("alpah", ["alpha", "beta"])
+    "; did you mean 'alpha'?"
+    """
+    if not isinstance(name, str) or len(name) < 3:
+        return ""
+    limit = max(1, len(name) // 4)
+    scored = sorted((_edits(name, str(o)), str(o)) for o in options)
+    if not scored or scored[0][0] > limit or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        return ""
+    return f"; did you mean {scored[0][1]!r}?"
+
+
+def _edits(a: str, b: str) -> int:
+    """Optimal string alignment distance (Levenshtein plus swaps of neighbouring characters)."""
+    if abs(len(a) - len(b)) > 8:
+        return abs(len(a) - len(b))
+    prev2, prev = None, list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]
 
 
 def failure_message(exc: BaseException) -> str:

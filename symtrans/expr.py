@@ -19,17 +19,18 @@ symtrans.errors.ExpressionError: in "0.1*x": float literal 0.1 (expected an exac
 >>> parse_expression("__import__('os')", variables=["x"])
 Traceback (most recent call last):
 ...
-symtrans.errors.ExpressionError: in "__import__('os')": unknown function '__import__' (expected one of: none allowed here)
+symtrans.errors.ExpressionError: in "__import__('os')": unknown function '__import__': no functions are allowed here (expected numbers, names, + - * /, integer powers ** and parentheses)
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from fractions import Fraction
 
 import sympy
 
-from .errors import ExpressionError
+from .errors import ExpressionError, did_you_mean
 from .exact import format_exact
 
 __all__ = ["parse_expression", "parse_relation", "FUNCTIONS", "CONSTANTS", "RELATIONS", "MAX_LENGTH", "MAX_POWER",
@@ -158,10 +159,49 @@ def _walker(text, variables, functions, divide_by_variables, constants, rational
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
-        detail = "" if exc.msg in ("invalid syntax", None) else f" ({exc.msg.split(';')[0]})"
-        raise ExpressionError(f'in "{_short(text)}": syntax error at column {exc.offset or 0}{detail}',
-                              expected="an arithmetic expression") from None
+        message, expected = _syntax_hint(text.strip(), exc)
+        raise ExpressionError(f'in "{_short(text)}": {message}', expected=expected) from None
     return tree, _Walker(text.strip(), names, allowed, divide_by_variables, rational_powers)
+
+
+_OPERATOR_END = re.compile(r"(\*\*|[-+*/^(,.])\s*$")
+_SIDE_BY_SIDE = re.compile(r"([A-Za-z_0-9.]+|\))\s+([A-Za-z_(][A-Za-z_0-9]*|[0-9.]+)")
+
+
+def _syntax_hint(s: str, exc: SyntaxError):
+    """A syntax error as ``(message, expected)``: where it is (a 1-based column of the stripped
+    text) and the usual fix.
+
+    >>> _syntax_hint("x1**2 +", SyntaxError("invalid syntax"))
+    ("the expression ends after '+' at column 7", 'an operand after it')
+    >>> _syntax_hint("2 x1", SyntaxError("invalid syntax"))
+    ('two operands side by side at column 3', 'an operator between them: 2*x1')
+    >>> _syntax_hint("(x1 + 2", SyntaxError("'(' was never closed"))
+    ("'(' at column 1 is never closed", "a ')'")
+    """
+    if not s:
+        return "the expression is empty", "an arithmetic expression"
+    depth, opened = 0, []
+    for k, ch in enumerate(s, 1):
+        if ch == "(":
+            opened.append(k)
+        elif ch == ")":
+            if not opened:
+                return f"')' at column {k} has no '('", "balanced parentheses"
+            opened.pop()
+    if opened:
+        return f"'(' at column {opened[-1]} is never closed", "a ')'"
+    end = _OPERATOR_END.search(s)
+    if end:
+        return f"the expression ends after {end.group(1)!r} at column {end.start(1) + 1}", "an operand after it"
+    pair = _SIDE_BY_SIDE.search(s)
+    if pair:
+        return (f"two operands side by side at column {pair.start(2) + 1}",
+                f"an operator between them: {pair.group(1)}*{pair.group(2)}")
+    column = exc.offset or 1
+    near = s[max(column - 1, 0):column + 4]
+    detail = "" if exc.msg in ("invalid syntax", None) else f" ({exc.msg.split(';')[0]})"
+    return f"syntax error at column {column}, near {near!r}{detail}", "an arithmetic expression"
 
 
 def _short(text: str) -> str:
@@ -205,7 +245,7 @@ class _Walker:
 
     def visit_Name(self, node, depth):
         if node.id not in self.names:
-            self.fail(f"unknown name {node.id!r}",
+            self.fail(f"unknown name {node.id!r}{did_you_mean(node.id, self.names)}",
                       expected="one of: " + (", ".join(sorted(self.names)) or "no names allowed here"))
         return self.names[node.id]
 
@@ -250,6 +290,9 @@ class _Walker:
                 self.fail(f"exponent {segment!r} is not an integer from 0 to {MAX_POWER}",
                           expected="a small non-negative integer exponent")
             return left ** int(right)
+        if isinstance(op, ast.BitXor):
+            segment = ast.get_source_segment(self.source, node)
+            self.fail(f"'^' in {segment!r} is not a power", expected="** for powers, as in x1**2")
         self.fail(f"operator {type(op).__name__} is not allowed", expected="+ - * / **")
 
     def visit_Call(self, node, depth):
@@ -257,8 +300,11 @@ class _Walker:
             self.fail("only plain function calls are allowed", expected="name(arguments)")
         name = node.func.id
         if name not in self.functions:
-            self.fail(f"unknown function {name!r}",
-                      expected="one of: " + (", ".join(sorted(self.functions)) or "none allowed here"))
+            if not self.functions:
+                self.fail(f"unknown function {name!r}: no functions are allowed here",
+                          expected="numbers, names, + - * /, integer powers ** and parentheses")
+            self.fail(f"unknown function {name!r}{did_you_mean(name, self.functions)}",
+                      expected="one of: " + ", ".join(sorted(self.functions)))
         if node.keywords:
             self.fail(f"keyword arguments in {name}()", expected="positional arguments")
         if name == "sum":

@@ -59,7 +59,7 @@ from .certificate import VERDICTS
 from .claims import Claim
 from .constructions import build_builtin
 from .domains import domain_from_json
-from .errors import SpecError, SymtransError, user_code
+from .errors import SpecError, SymtransError, did_you_mean, user_code
 from .exact import format_exact, suggest_rational
 from .graph import loads
 from .io.transformer_lens import load_model
@@ -174,7 +174,8 @@ def _section(data, name, required=False):
         raise SpecError(f"[{name}] must be a table", field=name)
     extra = set(section) - _SECTIONS[name] if _SECTIONS[name] is not None else ()
     if extra:
-        raise SpecError(f"unknown key {sorted(extra)[0]!r} in [{name}]", field=name,
+        bad = sorted(extra)[0]
+        raise SpecError(f"unknown key {bad!r} in [{name}]{did_you_mean(bad, _SECTIONS[name])}", field=name,
                         expected=", ".join(sorted(_SECTIONS[name])))
     return section
 
@@ -252,7 +253,9 @@ def parse_spec(text: str, base: Path = None, name: str = "spec") -> Spec:
         raise SpecError(f"malformed TOML: {exc}".split("; use sys.")[0]) from None
     extra = set(data) - set(_SECTIONS)
     if extra:
-        raise SpecError(f"unknown section [{sorted(extra)[0]}]", expected=", ".join(f"[{s}]" for s in _SECTIONS))
+        bad = sorted(extra)[0]
+        raise SpecError(f"unknown section [{bad}]{did_you_mean(bad, _SECTIONS)}",
+                        expected=", ".join(f"[{s}]" for s in _SECTIONS))
     if "construction" not in data and "target" not in data:
         return _spec_without_target(data, name)
     construction = _section(data, "construction", required=True)
@@ -320,7 +323,8 @@ def _check_keys(check, kind, common) -> str:
     allowed = {**common, **kind.spec_keys()}
     extra = sorted(set(check) - set(allowed))
     if extra:
-        raise SpecError(f"unknown key {extra[0]!r} in [check] for method {kind.name!r}", field="check",
+        raise SpecError(f"unknown key {extra[0]!r} in [check] for method {kind.name!r}{did_you_mean(extra[0], allowed)}",
+                        field="check",
                         expected=", ".join(sorted(allowed)))
     expected = _string(check, "expect", "check", "PROVED")
     if expected not in VERDICTS:

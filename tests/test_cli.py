@@ -239,5 +239,6 @@ def test_list_names_the_claim_kinds_fits_100_columns_and_refuses_a_missing_direc
     assert main(["list", "no/such/dir"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "no/such/dir" in err[0]
-    assert main([]) == 2  # no command: usage on stderr, exit 2
-    assert "usage" in capsys.readouterr().err
+    assert main([]) == 2  # no command: one line on stderr, exit 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "no command given" in err[0] and "verify" in err[0]

@@ -43,7 +43,13 @@ def test_inexact_values_are_refused(value, needle):
 
 
 @pytest.mark.parametrize("text,needle", [
-    ("x +", "syntax error"),
+    ("x +", "the expression ends after '+' at column 3 (expected an operand after it)"),
+    ("x^2", "'^' in 'x^2' is not a power (expected ** for powers, as in x1**2)"),
+    ("2 x", "two operands side by side at column 3 (expected an operator between them: 2*x)"),
+    ("(x + 1", "'(' at column 1 is never closed"),
+    ("x + 1)", "')' at column 6 has no '('"),
+    ("x +* 1", "syntax error at column 4, near '* 1'"),
+    ("sin(x)", "unknown function 'sin': no functions are allowed here"),
     ("y", "unknown name 'y'"),
     ("x ** x", "exponent 'x' is not an integer"),
     ("x ** -1", "is not an integer from 0"),
@@ -64,6 +70,13 @@ def test_restricted_parser_rejects_everything_else(text, needle):
     with pytest.raises(ExpressionError) as info:
         parse_expression(text, ["x"])
     assert needle in one_line(info)
+
+
+def test_unknown_names_get_the_nearest_valid_one():
+    with pytest.raises(ExpressionError, match="unknown function 'exq'; did you mean 'exp'"):
+        parse_expression("exq(x)", ["x"], functions=["exp", "sqrt"])
+    with pytest.raises(ExpressionError, match="unknown name 'alpah'; did you mean 'alpha'"):
+        parse_expression("alpah + beta", ["alpha", "beta"])
 
 
 def test_parser_never_evaluates_code(tmp_path):

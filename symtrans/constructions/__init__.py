@@ -12,7 +12,7 @@ a graph.
 from __future__ import annotations
 
 from ..domains import Box
-from ..errors import SpecError, SymtransError
+from ..errors import SpecError, SymtransError, did_you_mean
 from ..exact import exact_rational
 from ..ops import FeatureMap, Kernel
 from ..targets import Dataset, MaxoutNet, Sequences
@@ -150,11 +150,12 @@ def build_builtin(name: str, target, params: dict, domain=None):
     symtrans.errors.SpecError: field 'construction.builtin': unknown builtin 'fang2022.cubic' (expected one of fang2022.polynomial, fang2022.encoder, gu2026.maxout, kajitsuka2024.contextual_mapping, kajitsuka2024.memorizer, cheng2025.attention_layer, cheng2025.convolution_mixer)
     """
     if name not in BUILTINS:
-        raise SpecError(f"unknown builtin {name!r}", field="construction.builtin",
+        raise SpecError(f"unknown builtin {name!r}{did_you_mean(name, BUILTINS)}", field="construction.builtin",
                         expected="one of " + ", ".join(BUILTINS))
     fn, allowed, needs_domain = BUILTINS[name]
     extra = set(params) - allowed
     if extra:
-        raise SpecError(f"unknown parameter {sorted(extra)[0]!r} for {name}", field="construction.params",
+        bad = sorted(extra)[0]
+        raise SpecError(f"unknown parameter {bad!r} for {name}{did_you_mean(bad, allowed)}", field="construction.params",
                         expected=", ".join(sorted(allowed)) or "no parameters")
     return fn(target, domain=domain, **params) if needs_domain else fn(target, **params)

@@ -14,7 +14,7 @@ the package (a plugin, a test) is added with :func:`register`.
 
 from __future__ import annotations
 
-from ..errors import SpecError
+from ..errors import SpecError, did_you_mean
 from . import (
     analytic,
     automorphisms,
@@ -95,7 +95,8 @@ def unit(name) -> ClaimKind:
     """The unit of a kind, by its name or an older alias; an unknown name is a SpecError."""
     found = lookup(name)
     if found is None:
-        raise SpecError(f"claim kind {name!r}", field="kind", expected=" | ".join(KINDS))
+        raise SpecError(f"unknown claim kind {name!r}{did_you_mean(name, list(KINDS) + list(_ALIASES))}", field="kind",
+                        expected=" | ".join(KINDS))
     return found
 
 

@@ -43,7 +43,7 @@ from dataclasses import MISSING, dataclass, field, fields
 from fractions import Fraction
 from typing import Callable, Mapping
 
-from ..errors import SpecError, SymtransError
+from ..errors import SpecError, SymtransError, did_you_mean
 from ..exact import exact_rational, format_exact
 
 __all__ = ["ClaimKind", "Params", "NoParams", "param", "rational", "integer", "text", "rational_rows",
@@ -228,7 +228,7 @@ class Params:
         names = [f.name for f in fields(cls)]
         unknown = [k for k in value if k not in names]
         if unknown:
-            raise SpecError("unknown claim data", field=str(unknown[0]),
+            raise SpecError("unknown claim data" + did_you_mean(unknown[0], names), field=str(unknown[0]),
                             expected="one of: " + (", ".join(names) or "no keys"))
         missing = [name for name in cls.required() if name not in value]
         if missing:
