@@ -7,7 +7,8 @@ the ``dask`` extra) on a ``dask.distributed`` ``LocalCluster`` of 2 single-threa
 * ``decodes``: one ``decodes`` claim on a compiled tracr model, its input domain cut into chunks;
 * ``bisection``: one ``bound`` claim, each wave of boxes of its bisection cut into pieces.
 
-Printed: wall times, speed-ups against 1 worker, and whether the certificates' verdicts and
+Printed (after one untimed serial run that warms up imports and caches): wall times, speed-ups
+against 1 worker, and whether the certificates' verdicts and
 evidence are identical (they must be: pieces are merged in a fixed order).  On a 2-core machine
 the ideal speed-up is 2x; start-up of the pool and pickling of the graph are the difference.
 
@@ -96,12 +97,14 @@ def _timed(name, run, how):
     if name == "obligations":
         if how == "dask":
             with dask_client("local", 2) as client:
+                run(2, client)  # warm-up: the workers import symtrans and fill their caches
                 start = time.perf_counter()
                 out = run(2, client)
         else:
             out = run(how)
     elif how == "dask":
         with dask_client("local", 2):
+            run(2)  # warm-up, as above
             start = time.perf_counter()
             out = run(2)
     else:
@@ -124,6 +127,7 @@ def main(argv=None):
     print(f"{'case':<28} {'1 worker':>9} {'2 workers':>10} {'speed-up':>9} {'dask 2':>8} {'speed-up':>9}  identical")
     for name in args.only or list(CASES):
         label, run = CASES[name]()
+        _timed(name, run, 1)  # warm-up: imports and caches, paid once per process
         t1, (ev1, _) = _timed(name, run, 1)
         t2, (ev2, _) = _timed(name, run, 2)
         same = ev1 == ev2
@@ -133,7 +137,8 @@ def main(argv=None):
             same = same and ev1 == evd
             dask_cols = f"{td:7.2f}s {t1 / td:8.2f}x"
         print(f"{label:<28} {t1:8.2f}s {t2:9.2f}s {t1 / t2:8.2f}x {dask_cols}  {'yes' if same else 'NO'}", flush=True)
-    print("local times include starting the pool's processes; dask times exclude starting the cluster")
+    print("local times include starting the pool's processes; dask times exclude starting the cluster and a "
+          "first run on it (imports on the workers)")
     return 0
 
 

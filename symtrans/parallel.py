@@ -52,7 +52,10 @@ def map_ordered(fn, argument_tuples) -> list:
     items = list(argument_tuples)
     if ex is None or len(items) < 2:
         return [fn(*args) for args in items]
-    futures = [ex.submit(fn, *args) for args in items]
+    if hasattr(ex, "scatter"):  # dask.distributed: no hashing of the arguments to name each task
+        futures = [ex.submit(fn, *args, pure=False) for args in items]
+    else:
+        futures = [ex.submit(fn, *args) for args in items]
     return [f.result() for f in futures]
 
 

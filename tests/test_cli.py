@@ -242,3 +242,19 @@ def test_list_names_the_claim_kinds_fits_100_columns_and_refuses_a_missing_direc
     assert main([]) == 2  # no command: one line on stderr, exit 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "no command given" in err[0] and "verify" in err[0]
+
+
+def test_certificates_do_not_depend_on_the_hash_seed(tmp_path):
+    """A worker process (a dask cluster spawns them) has its own hash seed: the evidence must not
+    depend on the iteration order of sets (the formal backend once drew its random points in that
+    order, and a REFUTED equivariance certificate printed max(a, b) as max(b, a))."""
+    records = []
+    for seed in ("1", "2"):
+        env = {**__import__("os").environ, "PYTHONHASHSEED": seed}
+        proc = subprocess.run([sys.executable, "-m", "symtrans", "verify", "proofs/jiang2024.py", "proofs/cheng2025.py",
+                               "-k", "equivariant or JL-1 or CL-10", "--json"], capture_output=True, text=True, env=env,
+                              timeout=300)
+        assert proc.returncode == 0, proc.stderr[-300:]
+        records.append([{k: r.get(k) for k in ("name", "verdict", "evidence", "counterexample")}
+                        for r in map(json.loads, proc.stdout.splitlines()) if "summary" not in r])
+    assert records[0] == records[1] and len(records[0]) > 5

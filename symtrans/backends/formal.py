@@ -82,7 +82,7 @@ class FormalBackend(ScalarBackend):
         fingerprints are compared exactly; the point never decides anything by itself.
         """
         subs = {}
-        for x in expr.free_symbols:
+        for x in sorted(expr.free_symbols, key=str):  # a set's order changes with the hash seed: draw in name order
             if x not in self._point:
                 self._point[x] = sympy.Rational(self._rng.randint(1, 10 ** 9), self._rng.randint(1, 10 ** 9))
             subs[x] = self._point[x]
