@@ -21,6 +21,25 @@ graph, a ``scalar`` proof step or a ``spectrum``, has only ``[check]``: the meth
     expect = "PROVED"                   # or "REFUTED" for a negative obligation
     crosscheck = 200                    # float64 points to compare (never a proof)
 
+A ``maxout`` target is ``layers`` (``layers[l][i][j] = [w_1, ..., w_n, b]``: piece ``j`` of unit
+``i``) and ``output`` (``[a_1, ..., a_N, c]``); a ``relu`` target has one ``[w..., b]`` per unit.
+Their input ``dimension`` is read from the first layer (give it only to have it checked).
+
+>>> parse_spec('''
+... [construction]
+... builtin = "gu2026.maxout"
+... [target]
+... kind = "relu"
+... layers = [[["1", "-1", "0"]]]
+... output = ["1", "0"]
+... [domain]
+... box = [["-1", "1"], ["-1", "1"]]
+... ''', name="relu").target.dimension
+2
+
+Why this module is long: it is the only parser of files users write, every section and
+target kind with its one-line error naming the field; each function is short.
+
 Numbers are exact: integers, or strings such as ``"3/4"``.  A TOML float
 (``0.1``) is refused with the exact spelling to use instead.  Unknown keys are
 errors, so a misspelt key cannot be silently ignored.
@@ -194,6 +213,16 @@ def _integer(section, key, where, default, lo=0):
     return value
 
 
+def _input_width(layers, kind):
+    """The input dimension a maxout / ReLU target's first layer implies (its first piece's weights;
+    every other piece is checked against it), or None when the layers are malformed (reported then)."""
+    try:
+        first = layers[0][0][0] if kind == "maxout" else layers[0][0]
+        return len(first) - 1 if isinstance(first, list) and len(first) > 1 else None
+    except (IndexError, TypeError):
+        return None
+
+
 def _target(section, base: Path):
     kind = _string(section, "kind", "target", "polynomial")
     if kind == "graph":
@@ -216,10 +245,10 @@ def _target(section, base: Path):
             raise SpecError("a cpwl target needs 'expr'", field="target.expr")
         return cpwl_network(expr, variables)
     if kind in ("maxout", "relu"):
-        dimension = _integer(section, "dimension", "target", None, lo=1)
         layers, output = section.get("layers"), section.get("output")
         if not isinstance(layers, list) or not isinstance(output, list):
             raise SpecError(f"a {kind} target needs 'layers' and 'output' lists", field="target.layers")
+        dimension = _integer(section, "dimension", "target", _input_width(layers, kind), lo=1)
         return MaxoutNet.relu(dimension, layers, output) if kind == "relu" else MaxoutNet(dimension, layers, output)
     variables = section.get("variables")
     if not isinstance(variables, list) or not variables or not all(

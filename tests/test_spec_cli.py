@@ -218,3 +218,24 @@ def test_user_module_construction(tmp_path):
                     + "\n[construction.params]\ndegree = 4\n")
     proc = cli("verify", spec)
     assert proc.returncode == 0 and "PROVED" in proc.stdout, proc.stderr
+
+
+def test_contextual_mapping_defaults_prove_a_true_claim(tmp_path, capsys):
+    """Issue 15: only the sequences (all 2-subsets of four tokens in 2-D) and every default: PROVED.
+    With the paper's worst-case lambda the same spec is UNKNOWN at 8,192 bits."""
+    from itertools import combinations
+
+    from symtrans.cli import main
+
+    vocab = [["1", "0"], ["0", "2"], ["-1", "-1"], ["2", "1"]]
+    seqs = [list(pair) for pair in combinations(vocab, 2)]
+    text = ('[construction]\nbuiltin = "kajitsuka2024.contextual_mapping"\n\n[target]\n'
+            f'kind = "contextual_mapping"\nsequences = {json.dumps(seqs)}\n')
+    spec = tmp_path / "cm.toml"
+    spec.write_text(text)
+    assert main(["verify", str(spec)]) == 0
+    assert "PROVED" in capsys.readouterr().out
+    spec.write_text(text.replace('contextual_mapping"\n\n', 'contextual_mapping"\n[construction.params]\n'
+                                 'lam_from = "theorem"\n\n', 1))
+    assert main(["verify", str(spec)]) == 3
+    assert "UNKNOWN" in capsys.readouterr().out

@@ -55,6 +55,7 @@ def test_regions_check_from_a_spec(tmp_path, capsys):
     ('method = "equivalent"', 'method = "identity"', "check method 'identity' for a MaxoutNet target"),
     ("fresh = false", "fresh = 1", "fresh = 1 (expected true or false)"),
     ("output = [-1, 0]", "output = [-1, 0, 3]", "the output has 3 entries"),
+    ("dimension = 1", "dimension = 2", "piece 0 of unit 0 of layer 0 has 2 coefficients (expected 3"),
 ])
 def test_bad_maxout_specs(tmp_path, capsys, old, new, needle):
     assert old in TENT
@@ -81,6 +82,13 @@ def test_pwl_refusal_names_the_node_for_non_affine_scores():
     cert = verify(G, Claim("equivalent", MaxoutNet.tent(1), domain=Box([(0, 1)])))
     assert cert.verdict == "UNKNOWN"
     assert "node 'bad.scores': the pwl backend cannot multiply" in cert.evidence["reason"]
+
+
+def test_a_maxout_target_reads_its_dimension_from_its_layers(tmp_path, capsys):
+    spec = tmp_path / "tent.toml"
+    spec.write_text(TENT.replace("dimension = 1\n", ""))
+    assert "dimension" not in spec.read_text()
+    assert main(["verify", str(spec)]) == 0
 
 
 def test_parse_spec_keeps_eps_exact():

@@ -50,8 +50,14 @@ def _gu_maxout(target, domain=None, fresh=True, score="hardmax", beta=1):
     return gu2026.maxout_transformer(target, domain, score=score, beta=beta, fresh=fresh)
 
 
-def _ks_contextual_mapping(target, w=None, eps=None, lam_from="theorem", lam_factor=1):
-    """Kajitsuka & Sato 2024: one rank-1 softmax attention layer, a contextual mapping on the sequences."""
+def _ks_contextual_mapping(target, w=None, eps=None, lam_from="ratio", lam_factor=1):
+    """Kajitsuka & Sato 2024: one rank-1 softmax attention layer, a contextual mapping on the sequences.
+
+    ``lam_from = "ratio"`` (the default) sizes lambda from the certified projection ratio of the
+    chosen ``w``, which the lemma's proof allows and which proves true claims at a few hundred
+    bits; ``"theorem"`` uses the lemma's worst-case constant, whose separations can need more
+    than 8,192 bits (an UNKNOWN then says so).
+    """
 
     if not isinstance(target, Sequences):
         raise SpecError("kajitsuka2024.contextual_mapping needs sequences", field="target.kind",
@@ -60,7 +66,7 @@ def _ks_contextual_mapping(target, w=None, eps=None, lam_from="theorem", lam_fac
                                             lam_factor=lam_factor).graph
 
 
-def _ks_memorizer(target, w=None, eps=None, lam_from="theorem", max_bits=8192):
+def _ks_memorizer(target, w=None, eps=None, lam_from="ratio", max_bits=8192):
     """Kajitsuka & Sato 2024: the one-layer memoriser (contextual mapping + one FFN), exact labels."""
 
     if not isinstance(target, Dataset):
