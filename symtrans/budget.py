@@ -24,7 +24,7 @@ import time
 from .errors import SymtransError
 
 __all__ = ["MAX_PRECISION", "MAX_LOG10", "MAX_DEGREE", "MAX_TERMS", "MAX_SAMPLES", "MAX_STREAM_ENTRIES", "TimeLimit",
-           "time_limit", "checkpoint"]
+           "time_limit", "checkpoint", "progress", "current_progress"]
 
 #: Bits of working precision a claim or a certificate may ask for.
 MAX_PRECISION = 1 << 16
@@ -79,3 +79,25 @@ def checkpoint():
     d = _DEADLINE.get()
     if d is not None and time.monotonic() > d[0]:
         raise TimeLimit(f"{d[1]}: time limit of {d[2]:g} s reached")
+
+
+#: How far the claim running in this process has got: ``(done, total or None, unit)``, or None.
+#: Provers report it (:func:`progress`); the command line's progress line reads it from another
+#: thread.  It never affects a verdict or a certificate.
+_PROGRESS = [None]
+
+
+def progress(done: int, total=None, unit: str = "steps"):
+    """Report that ``done`` of ``total`` (None: unknown) ``unit`` of the running claim are done.
+
+    >>> progress(3, 10, "boxes"); current_progress()
+    (3, 10, 'boxes')
+    >>> progress(None); current_progress() is None
+    True
+    """
+    _PROGRESS[0] = None if done is None else (done, total, unit)
+
+
+def current_progress():
+    """The last :func:`progress` report, or None."""
+    return _PROGRESS[0]

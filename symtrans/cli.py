@@ -1,13 +1,13 @@
 """The ``symtrans`` command line.
 
-``symtrans verify TARGET...``
+``symtrans verify [TARGET...]``
     Check spec files (``*.toml``), proof modules (``*.py``) or directories of
-    them: one line per obligation and a summary.  ``--json`` prints one JSON
-    object per obligation instead; ``--cert OUT`` writes the certificate(s)
-    (a file for one obligation, a directory for several); ``--full`` runs the
-    proof modules' long sweeps.
+    them (none: the built-in proofs): one result per obligation and a summary.
+    ``--json`` prints one JSON object per obligation instead; ``--cert OUT``
+    writes the certificate(s) (a file for one obligation, a directory for
+    several); ``--full`` runs the proof modules' long sweeps.
 ``symtrans list [DIR...]``
-    The built-in constructions and the proofs found (default ``proofs/``).
+    The claim kinds, the built-in constructions and the proofs found.
 ``symtrans check CERT``
     Re-check a certificate with the independent checker.
 ``symtrans export SPEC --graph OUT.json``
@@ -23,6 +23,11 @@ refuted or otherwise not as expected, 2 bad input or usage, 3 unknown (limits
 reached).  Bad input prints one line ``symtrans: error: ...`` on stderr, never
 a traceback, and nothing is written.
 
+Why this module is long: it is everything a user of the command line sees (six subcommands,
+batch reports and exit codes, JSON records, certificate files written atomically, the live
+progress line, result lines that fit 100 columns); each function is short, and the library
+behind it is imported lazily so that ``symtrans --version`` starts at once.
+
 >>> main(["--version"])
 symtrans 0.1.0
 0
@@ -36,6 +41,7 @@ import json
 import os
 import re
 import sys
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -92,6 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="run a claim's independent pieces on N local processes (default 1); verdicts do not change")
     v.add_argument("--timeout", type=_seconds, metavar="S",
                    help="time limit per obligation in seconds; beyond it the verdict is UNKNOWN")
+    v.add_argument("-v", "--verbose", action="store_true",
+                   help="full result lines (by default each fits 100 columns; --json has everything)")
     ls = sub.add_parser("list", help="list the claim kinds, the built-in constructions and the proofs found")
     ls.add_argument("dirs", nargs="*", help="where to look for proofs (default: the built-in proofs)")
     c = sub.add_parser("check", help="re-check a certificate with the independent checker")
@@ -218,15 +226,21 @@ def _verify(args) -> int:
     interrupted = False
     scope = (dask_client(args.scheduler, max(args.jobs, 2)) if args.scheduler
              else process_pool(args.workers))
-    with scope as client:
+    live = _ProgressLine(total, enabled=not args.json and sys.stderr.isatty())
+    with scope as client, live:
         stream = run_all(obligations, args.targets, not args.full, args.timeout, args.jobs,
                          client if args.scheduler else None, collected=every)
         try:
+            live.running(0, obligations[0].name)
             for i, result in enumerate(stream, 1):
                 results.append(result)
-                _report(args, result, i, total, width)
+                with live.lock:  # no redraw between clearing the line and printing the result
+                    live.clear()
+                    _report(args, result, i, total, width)
                 if args.exitfirst and not result.as_expected:
                     break
+                if i < total:
+                    live.running(i, obligations[i].name)
         except KeyboardInterrupt:
             interrupted = True
         finally:
@@ -269,8 +283,8 @@ def _report(args, result, i, total, width):
             print(json.dumps({"name": ob.name, "verdict": "ERROR", "expected": ob.expected, "as_expected": False,
                               "reason": result.error}, sort_keys=True), flush=True)
         else:
-            print(f"[{i:>{len(str(total))}}/{total}] {'ERROR':<19} {ob.name:<{width}}  {'':>8}  {result.error}",
-                  flush=True)
+            print(_result_lines(args, f"[{i:>{len(str(total))}}/{total}] {'ERROR':<19} {_name(args, ob.name, width)}  "
+                                      f"{'':>8}", result.error), flush=True)
         return
     cert = result.certificate
     path = args.cert_paths.get(ob.name)
@@ -285,10 +299,43 @@ def _report(args, result, i, total, width):
                           "evidence": _evidence_summary(cert.evidence),
                           "certificate": None if path is None else str(path)}, sort_keys=True), flush=True)
     else:
-        flag = "" if result.as_expected else f"  UNEXPECTED (expected {ob.expected})"
+        flag = "" if result.as_expected else f"UNEXPECTED (expected {ob.expected})  "
         note = " (expected)" if result.as_expected and ob.expected != "PROVED" else ""
-        print(f"[{i:>{len(str(total))}}/{total}] {cert.verdict:<8}{note:<11} {ob.name:<{width}}  "
-              f"{cert.seconds:7.2f}s  {_summary_line(result)}{flag}", flush=True)
+        print(_result_lines(args, f"[{i:>{len(str(total))}}/{total}] {cert.verdict:<8}{note:<11} "
+                                  f"{_name(args, ob.name, width)}  {cert.seconds:7.2f}s", flag + _summary_line(result)),
+              flush=True)
+
+
+#: The widest name column of a result line without ``-v``.
+NAME_COLUMN = 40
+
+
+def _name(args, name: str, width: int) -> str:
+    """The name column: as wide as the longest name, at most :data:`NAME_COLUMN` without ``-v``."""
+    if getattr(args, "verbose", False):
+        return f"{name:<{width}}"
+    column = min(width, NAME_COLUMN)
+    return f"{_fit(name, column):<{column}}"
+
+
+def _result_lines(args, head: str, detail: str) -> str:
+    """A result as one line when it fits 100 columns (or with ``-v``), else the head and the detail
+    wrapped below it, indented: nothing is cut but an over-long name.
+
+    >>> print(_result_lines(None, "[1/1] PROVED  cubic  0.01s", "residual 0"))
+    [1/1] PROVED  cubic  0.01s  residual 0
+    >>> print(_result_lines(None, "[1/1] PROVED  cubic  0.01s", "word " * 30))
+    [1/1] PROVED  cubic  0.01s
+          word word word word word word word word word word word word word word word word word word word
+          word word word word word word word word word word word
+    """
+    import textwrap
+
+    one = f"{head}  {detail}".rstrip()
+    if getattr(args, "verbose", False) or len(one) <= 100 or not detail.strip():
+        return one
+    return head.rstrip() + "\n" + textwrap.fill(detail.strip(), 100, initial_indent=" " * 6,
+                                                  subsequent_indent=" " * 6, break_on_hyphens=False)
 
 
 def _certificate_paths(out: Path, obligations, several: bool) -> dict:
@@ -332,6 +379,65 @@ def certificate_filename(name: str) -> str:
     if safe != name:
         safe += "_-" + hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
     return f"{safe}.json"
+
+
+class _ProgressLine:
+    """A live status line on stderr when it is a terminal (never in a pipe, a file or ``--json``):
+    obligations done, the one running, its elapsed time, and what its prover reports (boxes,
+    cells, positions).  A thread redraws it four times a second; result lines clear it first.
+    """
+
+    def __init__(self, total: int, enabled: bool):
+        import threading
+
+        self.total, self.enabled = total, enabled
+        self.lock, self.stop_event = threading.RLock(), threading.Event()
+        self.done, self.name, self.started = 0, "", time.monotonic()
+        self.thread = threading.Thread(target=self._run, daemon=True) if enabled else None
+
+    def __enter__(self):
+        if self.thread is not None:
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        if self.thread is not None:
+            self.stop_event.set()
+            self.thread.join()
+            self.clear()
+        return False
+
+    def running(self, done: int, name: str):
+        from .budget import progress
+
+        with self.lock:
+            self.done, self.name, self.started = done, name, time.monotonic()
+            progress(None)
+
+    def clear(self):
+        if self.enabled:
+            with self.lock:
+                sys.stderr.write("\r\033[K")
+                sys.stderr.flush()
+
+    def line(self) -> str:
+        from .budget import current_progress
+
+        inner = current_progress()
+        detail = ""
+        if inner is not None:
+            done, total, unit = inner
+            detail = f"  {done:,}" + (f"/{total:,}" if total else "") + f" {unit}"
+        head = f"[{self.done}/{self.total} done] {self.name}"
+        tail = f"  {time.monotonic() - self.started:5.1f}s{detail}"
+        width = min(shutil.get_terminal_size((100, 20)).columns, 100) - 1
+        return _fit(head, max(width - len(tail), 10)) + tail
+
+    def _run(self):
+        while not self.stop_event.wait(0.25):
+            with self.lock:
+                sys.stderr.write("\r\033[K" + self.line())
+                sys.stderr.flush()
 
 
 def _fit(line: str, width: int = 100) -> str:

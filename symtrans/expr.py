@@ -181,7 +181,7 @@ def _syntax_hint(s: str, exc: SyntaxError):
     """
     if not s:
         return "the expression is empty", "an arithmetic expression"
-    depth, opened = 0, []
+    opened = []
     for k, ch in enumerate(s, 1):
         if ch == "(":
             opened.append(k)

@@ -25,7 +25,7 @@ ties, one dimension lower, down to points.
 from __future__ import annotations
 
 from ._flint import flint
-from .budget import checkpoint
+from .budget import checkpoint, progress
 from .backends.cells import Affine, CellBackend, Split
 from .errors import SymtransError
 from .graph import input_variables
@@ -111,6 +111,8 @@ def enumerate_cells(G, nodes, cell, embed=None, path=(), variables=None, steps=N
             stack.append((neg, values, k, prefix, cuts + ((a, c, -1),), kept))
             continue
         faces = {frozenset(t.face(P.vertices)) for t in bk.ties}
+        if not path and embed is None:  # the top-level enumeration (not a face's, not a target's)
+            progress(len(leaves) + 1, None, "cells")
         leaves.append(Leaf(P, {n: values[n] for n in nodes}, tuple(bk.trace), cuts,
                            tuple(f for f in faces if f)))
     return leaves

@@ -114,7 +114,7 @@ def test_a_batch_reports_every_item_and_exits_by_precedence(tmp_path, capsys):
                    .replace('expect = "REFUTED"\n', ""))  # now expected PROVED: an unexpected REFUTED
     assert main(["verify", good, bad, str(tmp_path / "gone.toml"), refuted, "--cert", str(tmp_path / "certs")]) == 2
     captured = capsys.readouterr()
-    lines = captured.out.splitlines()
+    lines = [line for line in captured.out.splitlines() if not line.startswith(" ")]  # (wrapped summaries)
     assert [line.split()[1] for line in lines[:4]] == ["PROVED", "ERROR", "ERROR", "REFUTED"]
     assert "4 obligations: 1 proved, 1 refuted, 0 unknown, 2 errors" in lines[-1]
     assert len(captured.err.strip().splitlines()) == 2 and "bad.toml" in captured.err and "gone.toml" in captured.err
@@ -258,3 +258,53 @@ def test_certificates_do_not_depend_on_the_hash_seed(tmp_path):
         records.append([{k: r.get(k) for k in ("name", "verdict", "evidence", "counterexample")}
                         for r in map(json.loads, proc.stdout.splitlines()) if "summary" not in r])
     assert records[0] == records[1] and len(records[0]) > 5
+
+
+def _run_with_terminal_stderr(argv, timeout=120):
+    """Run ``python -m symtrans argv`` with stderr on a pseudo-terminal; (stdout text, stderr bytes)."""
+    import os
+    import pty
+    import select
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "symtrans", *argv], stdout=subprocess.PIPE, stderr=slave)
+    os.close(slave)
+    err = b""
+    while True:
+        ready, _, _ = select.select([master], [], [], 0.2)
+        if ready:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            err += chunk
+        elif proc.poll() is not None:
+            break
+    out = proc.stdout.read().decode()
+    proc.wait(timeout=timeout)
+    os.close(master)
+    return proc.returncode, out, err
+
+
+def test_a_live_progress_line_on_a_terminal_only():
+    spec = "docs/examples/tent3_softmax.toml"  # a few seconds of bisection
+    code, out, err = _run_with_terminal_stderr(["verify", spec, "docs/examples/cubic.toml"])
+    assert code == 0 and "[1/2] PROVED" in out and "\r" not in out
+    assert b"[0/2 done] tent3_softmax" in err and b"/4,000 boxes" in err
+    assert err.endswith(b"\r\x1b[K")  # cleared at the end
+    proc = subprocess.run([sys.executable, "-m", "symtrans", "verify", spec], capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stderr == ""  # a pipe gets no progress
+    code, out, err = _run_with_terminal_stderr(["verify", spec, "--json"])
+    assert code == 0 and err == b""  # nor does --json
+
+
+def test_result_lines_fit_100_columns_unless_verbose(capsys):
+    assert main(["verify", "docs/examples/", "-k", "cheng2025 or cubic"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert all(len(line) <= 100 for line in lines)
+    assert any(line.startswith("      ") for line in lines)  # a long summary wrapped below its head
+    assert main(["verify", "docs/examples/", "-k", "cheng2025 or cubic", "-v"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert any(len(line) > 100 for line in lines) and not any(line.startswith("      ") for line in lines)

@@ -9,6 +9,7 @@ from ...certificate import Certificate
 from ...claims import Claim
 from ...errors import SpecError
 from ...exact import format_exact
+from ...budget import progress
 from ...graph import ANALYTIC_BOUND, OUTPUTS, check, input_variables, parameters
 from ...parallel import map_ordered, workers
 from ...provers._certify import certify
@@ -49,6 +50,7 @@ def prove(G, claim, name: str = "") -> Certificate:
         pieces = _pieces(wave)
         decided = [d for part in map_ordered(decide_boxes, [(G, node, F, part, prec, eps, claim.row, claim.col)
                                                              for part in pieces]) for d in part]
+        progress(processed + len(wave), max_boxes, "boxes")
         for box, (lo, hi, midpoint) in zip(wave, decided):
             processed += 1
             if midpoint is None:

@@ -12,6 +12,7 @@ import time
 from fractions import Fraction
 
 from ...backends.interval import IntervalBackend
+from ...budget import progress
 from ...errors import SpecError
 from ...exact import format_exact
 from ...graph import INPUTS, OUTPUTS
@@ -72,12 +73,14 @@ def prove(G, claim, name: str = ""):
         for i in pending:
             by_length.setdefault(len(e.inputs[i]), []).append(i)
         for m, items in sorted(by_length.items()):
-            size = max(1, -(-len(items) // (4 * workers()))) if workers() > 1 else len(items)
+            # pieces for the workers; serially, pieces of 512 inputs, so that progress can be shown
+            size = max(1, -(-len(items) // (4 * workers()))) if workers() > 1 else min(len(items), 512)
             chunks = [items[k:k + size] for k in range(0, len(items), size)]
             done = map_ordered(decide_chunk, [(G, m, prec, [(encode(e.vocab, e.bos, n, e.inputs[i]), e.expected[i])
                                                               for i in chunk], e.values, e.tolerance)
                                               for chunk in chunks])
             for chunk, results in zip(chunks, done):
+                progress(positions, None, f"positions decided at {prec} bits")
                 for i, decided in zip(chunk, results):
                     for p, status, actual in decided:
                         if status == "wrong":
