@@ -3,7 +3,7 @@ on concrete layers, and the sparse-attention applications' groups and layer coun
 
 The main theorem is not constructive; what a reviewer can check is each condition on concrete
 attention families and each application's group and number of layers (``docs/cheng2025.rst``).
-Obligations from ``shared/papers/jiang_li_cheng_obligations.md``:
+Obligations (the project's checklist for the paper):
 
 * **CL-1** Corollary 1's kernel condition: the log-ratio ``log k(x, tWy1) - log k(x, tWy2)`` expanded
   in ``t``; its leading coefficient difference is a nonzero polynomial (a rational witness), so the
@@ -11,7 +11,7 @@ Obligations from ``shared/papers/jiang_li_cheng_obligations.md``:
   polynomial, exp times a polynomial, the paper's new ``exp(w.(x + y))`` and Performer's kernel with
   four fixed rational features (its sum of exponentials grows only like ``t``, the Gaussian factor's
   ``t^2`` difference dominates) PROVED; ``(1 + x.y)^2`` and ``k = 1`` inconclusive (UNKNOWN, as
-  the notes expect: not refuted).
+  as expected: not refuted).
 * **CL-2** appendix C.2's sum kernel ``exp(w.x) + exp(w.y)``: on a box of ``W`` where ``w.W y1`` and
   ``w.W y2`` are certainly negative (Arb), the ratio tends to 1: the condition REFUTED on an open set.
 * **CL-3** RBF with antipodal keys: the ``t^2`` coefficient vanishes identically (the paper's

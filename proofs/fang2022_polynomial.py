@@ -10,7 +10,7 @@ What is checked here, exactly, over ``Q[x]`` (all of ``R^d``):
 * ``general d=.. D=..``: the identity ``N(x) = sum_alpha c_alpha x^alpha`` in
   ``Q[c][x]``, the read-out weights being the symbols ``c_alpha``: one proof
   covers *every* polynomial of degree ``<= D`` in ``d`` variables;
-* ``target ...``: fixed polynomials from the notes' test table (F-1, F-2,
+* ``target ...``: fixed test polynomials (F-1, F-2,
   F-3, a constant), each with a float64 cross-check on ``[-1, 1]^d`` (reported,
   never a proof);
 * ``invariant ...``: after block ``l``, channel group ``R_l`` holds exactly the
@@ -22,9 +22,8 @@ What is checked here, exactly, over ``Q[x]`` (all of ``R^d``):
   reaches a degree-``D`` target (every channel has degree ``<= D - 1``); one
   encoder weight changed breaks the identity (refuted at an exact point).
 
-The construction is our reconstruction R1 (``shared/papers/exact_constructions.md``
-section 1.4), not the authors' matrices: the paper's claims are checked, on
-that construction.
+The construction is our reconstruction R1 (:mod:`symtrans.constructions.fang2022`), not the
+authors' matrices: the paper's claims are checked on that construction.
 
 >>> obs = list(obligations())
 >>> len(obs), sum(o.expected == "REFUTED" for o in obs)
@@ -49,7 +48,7 @@ QUICK = [(1, D) for D in range(1, 7)] + [(2, D) for D in range(1, 5)] + [(3, D) 
 SWEEP = [(1, D) for D in range(7, 17)] + [(2, D) for D in range(5, 9)] + [(3, D) for D in range(4, 7)] + \
         [(4, D) for D in range(1, 6)]
 
-#: Fixed targets (notes section 5: F-1, F-2, F-3, and a degree-0 constant).
+#: Fixed targets (test polynomials F-1, F-2, F-3, and a degree-0 constant).
 TARGETS = [
     ("F-1 x1^2 x2 + 3", "x1**2*x2 + 3", ["x1", "x2"]),
     ("F-2 (x1+x2+1)^4", "(x1 + x2 + 1)**4", ["x1", "x2"]),

@@ -32,7 +32,7 @@ Obligations:
 * negative obligations, which must be REFUTED with a point: a perturbed FFN weight, margins too
   small for the gating (``B_l = 1/2``, in 1-D and in 2-D by both methods), and a perturbed read-out.
 
-Our reconstruction (``shared/papers/exact_constructions.md`` section 2.4), not the authors'
+Our reconstruction (:mod:`symtrans.constructions.gu2026`), not the authors'
 matrices.
 
 >>> obs = list(obligations())

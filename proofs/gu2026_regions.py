@@ -19,8 +19,8 @@ has exactly ``2^L`` linear regions on [0, 1], while its parameter count grows li
   width independent of ``L``; ``4^2 - 1`` regions REFUTED; and ``max(x1, x2, x3)`` through R2
   has 3 regions on the cube.
 
-The construction is our reconstruction (``shared/papers/exact_constructions.md`` sections 2.4
-and 2.7), not the authors' matrices.
+The construction is our reconstruction (:mod:`symtrans.constructions.gu2026`: R2, R2' and R3), not the
+authors' matrices.
 
 >>> obs = list(obligations())
 >>> len(obs), sum(o.expected == "REFUTED" for o in obs)

@@ -2,7 +2,7 @@
 
 With softmax(beta) heads instead of hardmax, head ``i`` returns the Boltzmann operator of its
 pieces, not their max, and ``0 <= max(z) - Bz_beta(z) <= log(k) / beta``; propagated through the
-layers (notes section 2.6) this gives ``sup |N - f| <= ||a||_1 e_L`` with
+layers this gives ``sup |N - f| <= ||a||_1 e_L`` with
 ``e_l = log(k)/beta + Lambda_l e_(l-1)``.  The construction widens each gate by
 ``Lambda_l e_(l-1)`` so the FFN stays exact at the perturbed inputs.
 
@@ -16,7 +16,7 @@ every box's enclosure of ``|N - f|`` is within ``eps``):
   REFUTED at an exact point (``W(1/e)/5 = 0.0557 > 1/20``);
 * negative: a temperature ten times too small (``beta = 1``) must be REFUTED at a point.
 
-Our reconstruction (``shared/papers/exact_constructions.md`` sections 2.4 and 2.6).
+Our reconstruction (:mod:`symtrans.constructions.gu2026`).
 
 >>> obs = list(obligations())
 >>> len(obs), sum(o.expected == "REFUTED" for o in obs)

@@ -1,6 +1,6 @@
 """Jiang & Li (NeurIPS 2024, arXiv:2305.18475): the checkable steps of the representation and rate proofs.
 
-The obligations are JL-1 .. JL-11 of ``shared/papers/jiang_li_cheng_obligations.md``; each suspected
+The obligations are JL-1 .. JL-11, the project's checklist for the paper; each suspected
 error of the paper is an obligation whose docstring-comment says what the paper prints, what is
 true, and why.  Checked here (every verdict exact or certified; see ``docs/jiang2024.rst``):
 
@@ -40,7 +40,7 @@ true, and why.  Checked here (every verdict exact or certified; see ``docs/jiang
   (c) the self-attention terms live on the diagonal, a null set: a bump of width ``1/M`` has
   ``rho(u, u) = 1`` but ``int int |rho| = 1/M - 1/(3M^2)``, so the ratio grows like ``M``.
 
-Not checked here: the factor ``tau^2`` by which identity (43) is off (the notes record it without the
+Not checked here: the factor ``tau^2`` by which identity (43) is off (the checklist records it without the
 algebra to check); Theorem 4.2's infimum over all models and the density claim are not checkable
 statements (an infimum over a function class, a closure).
 

@@ -35,7 +35,7 @@ exact rational arithmetic where possible):
   (Ten times too small still satisfies it on KS-T1: the projection constant ``c`` is conservative
   by a factor of about 40 there, so the theorem's ``lambda`` is far larger than needed.)
 
-The constants are a reconstruction (``shared/papers/softmax_and_uap.md`` section 1.4 [R]).
+The constants are a reconstruction (re-derived to reproduce the paper's delta).
 
 >>> obs = list(obligations())
 >>> len(obs), sum(o.expected == "REFUTED" for o in obs)

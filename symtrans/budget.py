@@ -28,7 +28,7 @@ __all__ = ["MAX_PRECISION", "MAX_LOG10", "MAX_DEGREE", "MAX_TERMS", "MAX_SAMPLES
 
 #: Bits of working precision a claim or a certificate may ask for.
 MAX_PRECISION = 1 << 16
-#: Largest |e| in a threshold written as 10^e.
+#: Largest ``|e|`` in a threshold written as ``10^e``.
 MAX_LOG10 = 10 ** 6
 #: Largest total degree of a polynomial target.
 MAX_DEGREE = 1_000

@@ -44,7 +44,7 @@ def evaluate(G, backend, inputs=None, params=None, nodes=(), validate: bool = Tr
     ----------
     G : networkx.DiGraph
         A graph that passes :func:`symtrans.graph.validate`.
-    backend : Backend
+    backend : symtrans.backends.base.Backend
         Any backend from :mod:`symtrans.backends`.
     inputs : dict, optional
         Input name -> value (nested lists, a flat list for one-row inputs,

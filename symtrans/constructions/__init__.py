@@ -134,7 +134,7 @@ def _cheng_convolution(target=None, n=None, d=1, taps=None, layers=None):
     return _param("taps", lambda: cheng2025.convolution_mixer(n, d, [exact_rational(t, "taps") for t in taps], layers))
 
 
-#: name -> (function(target, **params) -> graph, allowed parameter names, needs the domain)
+#: name -> ``(function(target, **params) -> graph, allowed parameter names, needs the domain)``
 BUILTINS = {
     "fang2022.polynomial": (_fang_polynomial, {"degree"}, False),
     "fang2022.encoder": (_fang_encoder, {"d", "degree"}, False),

@@ -1,8 +1,7 @@
 """Cheng, Lin, Shen & Li (NeurIPS 2025, arXiv:2506.23551), "Universal approximation property of
 transformer-type architectures": the token-mixing layers whose conditions the paper states.
 
-Notes: ``shared/papers/softmax_and_uap.md`` section 3; obligations CL-1 .. CL-11 in
-``shared/papers/jiang_li_cheng_obligations.md``.  Theorem 1 (token distinguishability plus a
+The obligations CL-1 .. CL-11 are checked in ``proofs/cheng2025.py``.  Theorem 1 (token distinguishability plus a
 nonlinear, affine-invariant FFN family gives G-UAP) is not constructive; what can be checked is
 each condition on a concrete layer and each application's group and layer count.
 

@@ -5,8 +5,7 @@ transformer with ``D`` encoder blocks, suitably adapted, computes every
 polynomial of degree ``D`` in ``d`` variables with zero error; the blocks are
 fixed, only the read-out (the "free parameters") depends on the polynomial.
 
-**This is our reconstruction (R1 in ``shared/papers/exact_constructions.md``
-section 1.4), not the authors' matrices**, which we have not seen.  It is
+**This is our reconstruction (R1), not the authors' matrices**, which we have not seen.  It is
 consistent with what the paper states: D blocks, one head each, untrained 0/1
 encoder weights, an inner-product (linear, softmax-free) attention as the
 multiplicative mechanism, and ``C(d+D, D)`` free parameters.

@@ -6,8 +6,7 @@ comparable complexity: self-attention implements max-type operations, feed-forwa
 token-wise affine maps; hence they inherit ReLU-network approximation results, and the number
 of linear regions they realise grows exponentially with depth.
 
-**This is our reconstruction (R2 / R2' in ``shared/papers/exact_constructions.md`` section 2.4),
-not the authors' matrices.**  It uses hardmax attention (exact); with softmax(lambda) the same
+**This is our reconstruction (R2 / R2'), not the authors' matrices.**  It uses hardmax attention (exact); with softmax(lambda) the same
 weights give an epsilon-approximation only.
 
 Proof sketch for a maxout network with ``L`` layers of widths ``N_l`` and ranks ``<= k`` on a box K:
@@ -111,7 +110,7 @@ def lipschitz_constants(net: MaxoutNet) -> list:
 
 
 def softmax_error_bound(net: MaxoutNet, beta) -> tuple:
-    """The analytic error of the softmax(beta) emulation (notes section 2.6), as exact upper bounds.
+    """The analytic error of the softmax(beta) emulation (the softmax variant of the construction), as exact upper bounds.
 
     Per layer ``e_l <= log(k_l)/beta + Lambda_l e_(l-1)`` (``max - Boltzmann <= log k / beta``);
     the output error is at most ``||a||_1 e_L``.  ``log k`` is replaced by a rational upper bound,
@@ -248,7 +247,7 @@ def _ffn(net, ch, l, B, k, g, r, fresh):
 
 
 def single_head_transformer(net: MaxoutNet, box: Box, *, margins_override=None, c_override=None):
-    """R3: every block has **one** head; ``2L + 1`` blocks and ``N k`` tokens (notes section 2.5).
+    """R3: every block has **one** head; ``2L + 1`` blocks and ``N k`` tokens.
 
     Token ``s = (i, j)`` stands for piece ``j`` of unit ``i`` (``N`` = the widest layer, ``k`` = the
     largest rank; missing units and pieces repeat the last one).  For layer ``l``:

@@ -1,8 +1,7 @@
 """Jiang & Li (NeurIPS 2024, arXiv:2305.18475), "Approximation theory of transformer networks for
 sequence modeling": the one-layer, one-head model of Eq. (5) and the pieces of its proofs.
 
-Notes: ``shared/papers/softmax_and_uap.md`` section 2; obligations JL-1 .. JL-11 in
-``shared/papers/jiang_li_cheng_obligations.md``.  Tokens are rows, maps act by ``H @ W``.
+The obligations JL-1 .. JL-11 are checked in ``proofs/jiang2024.py``.  Tokens are rows, maps act by ``H @ W``.
 
 **Eq. (5)** (:func:`eq5_model`): ``H_t = F^( sum_s softmax_s[(W_Q h_t)^T W_K h_s] W_V h_s )`` with
 ``h = f^(x)``; single layer, single head, no residual, no LayerNorm, no ``1/sqrt(m_h)``.  ``f^`` and

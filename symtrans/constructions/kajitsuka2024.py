@@ -1,15 +1,15 @@
 """Kajitsuka & Sato (ICLR 2024), "Are Transformers with One Layer Self-Attention Using Low-Rank
 Weight Matrices Universal Approximators?", arXiv:2307.14023.
 
-Theorem 2 (as summarised in ``shared/papers/softmax_and_uap.md`` section 1.4): for sequences
+Theorem 2: for sequences
 ``X^(1..N)`` (tokens in Q^d) without duplicate tokens, tokenwise ``(r_min, r_max, eps)``-separated,
 with vocabulary ``V``, one single-head softmax self-attention layer with rank-1 weights is an
 ``(r, delta)``-contextual mapping: outputs have norm ``<= r``, and the outputs of two token
 positions are more than ``delta`` apart whenever the tokens differ or their sequences' token sets
 differ.  ``r = r_max + eps/4`` and ``delta`` is exponentially small (below).
 
-**The constants and weights are a reconstruction** ([R] in the notes: re-derived to reproduce the
-paper's delta), not copied from the paper:
+**The constants and weights are a reconstruction** (re-derived to reproduce the paper's delta),
+not copied from the paper:
 
 1. *Projection lemma.*  For ``S = V + {0}`` there is a unit ``w`` with
    ``c ||x - x'|| <= |w.(x - x')|`` on ``S``, ``c = sqrt(8/(pi d)) / |S|^2``.  We search rational
@@ -29,7 +29,7 @@ minimum is about ``10^-488`` and the theoretical ``delta`` about ``10^-1397``: f
 >>> from symtrans.constructions.kajitsuka2024 import contextual_mapping
 >>> V = [["1", "0"], ["0", "2"], ["-1", "-1"]]
 >>> seqs = [[V[0], V[1]], [V[0], V[2]], [V[1], V[2]]]
->>> cm = contextual_mapping(seqs, w=["3/5", "4/5"], eps="11/5")   # KS-T1 as in the notes
+>>> cm = contextual_mapping(seqs, w=["3/5", "4/5"], eps="11/5")   # KS-T1: three 2-subsets of three tokens
 >>> cm.vocabulary_size, round(float(cm.lam), 3), cm.r
 (3, 400.872, Fraction(51, 20))
 >>> contextual_mapping(seqs).w   # or let symtrans find a rational projection vector
@@ -263,10 +263,11 @@ def contextual_mapping(sequences, seed: int = 0, lam_factor=1, w=None, eps=None,
 
 
 def theoretical_delta(cm: ContextualMapping, prec: int = 256):
-    """A rigorous enclosure (Arb) of the paper's delta for these constants (notes section 1.4), and log10 of it.
+    """A rigorous enclosure (Arb) of the paper's delta for these constants (Kajitsuka & Sato 2024,
+    Theorem 2's constant), and log10 of it::
 
-    ``delta = [2 (log n)^2 eps^2 r_min / (r_max^2 (|V|+1)^4 (2 log n + 3) pi d)]
-             * exp(-(|V|+1)^4 (2 log n + 3) pi d r_max^2 / (4 eps r_min))``
+        delta = [2 (log n)^2 eps^2 r_min / (r_max^2 (|V|+1)^4 (2 log n + 3) pi d)]
+                * exp(-(|V|+1)^4 (2 log n + 3) pi d r_max^2 / (4 eps r_min))
     """
     import flint
 

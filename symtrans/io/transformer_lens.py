@@ -5,7 +5,7 @@ extra) with the tensors of a
 TransformerLens ``HookedTransformer`` state dict, and ``config.json`` with its
 ``HookedTransformerConfig`` fields plus a ``tokenizer`` (vocabulary, BOS) and an
 ``output`` description (categorical ``values`` or numerical), as in
-``../shared/models/tracr`` (models compiled by tracr).  Every float weight converts to the
+``symtrans/data/tracr`` (models compiled by tracr).  Every float weight converts to the
 rational it denotes exactly (a float32 is a dyadic rational).
 
 The graph for a model reads one matrix ``x`` of ``n_ctx`` rows, row ``i`` the one-hot of
