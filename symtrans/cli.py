@@ -114,7 +114,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help="transformer-lens DIR: model.safetensors and config.json (a [construction] model spec)")
     pl = sub.add_parser("plot", help="draw a spec's network and target (needs matplotlib)")
     pl.add_argument("spec", help="a spec file (.toml) with a maxout/cpwl target and a 1-D or 2-D box")
-    pl.add_argument("--regions", required=True, metavar="OUT.png", help="the picture to write")
+    what = pl.add_mutually_exclusive_group(required=True)
+    what.add_argument("--regions", metavar="OUT", help="the exact linear regions, the target over them (.png .pdf .svg)")
+    what.add_argument("--difference", metavar="OUT", help="network - target against eps (.png .pdf .svg)")
+    pl.add_argument("--cert", metavar="CERT", help="a certificate of the spec: its counterexample is marked; a "
+                                                   "bound certificate's certified leaf boxes are drawn")
+    pl.add_argument("--eps", metavar="Q", help="the tolerance drawn by --difference (default: the spec's eps)")
     s = sub.add_parser("show", help="validate a graph JSON file (or read a model folder) and print its structure")
     s.add_argument("graph", help="a graph JSON file (as written by symtrans), or a TransformerLens model folder")
     s.add_argument("--json", action="store_true", help="print one JSON object instead of text")
@@ -529,19 +534,40 @@ def _export(args) -> int:
 
 def _plot(args) -> int:
     from .domains import Box
-    from .plot import plot_regions
+    from .exact import exact_rational
+    from .graph import input_variables
+    from .plot import FORMATS, figure_difference, figure_regions, save
     from .spec import load_spec
 
+    out = Path(args.regions or args.difference)
+    if out.suffix.lower() not in FORMATS:
+        raise SymtransError(f"{out}: unknown picture format {out.suffix!r}", expected=", ".join(FORMATS))
+    _require_directory(out.parent, out)
     spec = load_spec(args.spec)
     if not isinstance(spec.claim.domain, Box):
         raise SymtransError(f"{args.spec}: plotting needs a [domain] box", field="domain")
     G = spec.build_graph()
     target = spec.target if hasattr(spec.target, "evaluate") and not hasattr(spec.target, "variables") else None
-    out = Path(args.regions)
-    _require_directory(out.parent, out)
-    tmp = out.with_name(f".{out.name}.tmp.png")
+    cert = _read_json(args.cert) if args.cert else None
+    if args.regions:
+        point = (cert or {}).get("counterexample") or {}
+        names = input_variables(G)
+        points = [[point["point"][v] for v in names]] if isinstance(point.get("point"), dict) and \
+            all(v in point["point"] for v in names) else []
+        fig = figure_regions(G, target, spec.claim.domain, title=spec.name, points=points)
+    else:
+        if target is None:
+            raise SymtransError(f"{args.spec}: --difference needs a maxout, relu or cpwl target", field="target")
+        eps = args.eps if args.eps is not None else getattr(spec.claim.expected, "eps", None)
+        if eps is None:
+            raise SymtransError(f"{args.spec}: --difference needs an eps (the spec's [check] eps, or --eps)",
+                                field="eps")
+        proved = cert if cert and cert.get("verdict") == "PROVED" and cert.get("method") == "bound" else None
+        fig = figure_difference(G, target, spec.claim.domain, exact_rational(eps, "eps"), title=spec.name,
+                                certificate=proved)
+    tmp = out.with_name(f".{out.stem}.tmp{out.suffix}")  # the real format, renamed when complete
     try:
-        plot_regions(G, target, spec.claim.domain, tmp, title=spec.name)
+        save(fig, tmp)
         os.replace(tmp, out)
     finally:
         if tmp.exists():

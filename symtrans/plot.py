@@ -1,21 +1,38 @@
-"""Pictures of piecewise-linear networks (the ``plot`` extra: ``pip install symtrans[plot]``).
+"""Pictures of networks and of what the verifiers proved (the ``plot`` extra: ``pip install symtrans[plot]``).
 
-A picture is not a proof: it shows what the verifiers proved.
+A picture is not a proof: it shows what the verifiers proved.  Every function returns a
+matplotlib :class:`~matplotlib.figure.Figure` built without pyplot, so it never switches the
+global backend nor keeps figures alive; :func:`save` writes it in the format its file name says
+(PNG, PDF or SVG).
 
-* 1-D: the exact linear regions of the network on the interval, coloured, with the network's
-  pieces and the target drawn over them (from the exact ``pwl`` evaluation).
-* 2-D: the exact cells of the network (polygons with rational vertices from the polytope
-  engine), coloured by linear region (cells joined across shared edges where the affine map is
-  the same), with every cell's edges drawn thin.
+* :func:`figure_regions`: the exact linear regions of the network on a 1-D or 2-D box (from the
+  exact ``pwl`` evaluation and the polytope engine), coloured by linear region; the target drawn
+  over them (1-D: its graph; 2-D: the edges of its own regions, dashed); points marked (a
+  counterexample).
+* :func:`figure_difference`: ``network - target`` over the box with the tolerance ``eps``
+  (1-D: the curve, the band and, from a bound certificate, each certified leaf box as the
+  rectangle its enclosure spans; 2-D: a map of the difference with the ``+-eps`` contours).
+
+>>> from symtrans import Box, MaxoutNet
+>>> from symtrans.constructions.gu2026 import maxout_transformer
+>>> tent, unit = MaxoutNet.tent(2), Box([(0, 1)])
+>>> fig = figure_regions(maxout_transformer(tent, unit), tent, unit)
+>>> type(fig).__name__, fig.axes[0].get_title().splitlines()[1]
+('Figure', '4 linear regions (exact)')
 """
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
+from pathlib import Path
 
 from .errors import SymtransError
 
-__all__ = ["plot_regions", "have_matplotlib"]
+__all__ = ["figure_regions", "figure_difference", "save", "plot_regions", "have_matplotlib", "FORMATS"]
+
+#: File suffixes :func:`save` writes, and the format of each.
+FORMATS = {".png": "png", ".pdf": "pdf", ".svg": "svg"}
 
 
 def have_matplotlib() -> bool:
@@ -25,83 +42,217 @@ def have_matplotlib() -> bool:
     return importlib.util.find_spec("matplotlib") is not None
 
 
-def _pyplot():
+def _figure(size=(7.5, 5)):
     try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+        from matplotlib.figure import Figure
     except ImportError:
         raise SymtransError("plotting needs matplotlib, which is not installed",
                             expected="`pip install symtrans[plot]` (or `pip install matplotlib`)") from None
-    return plt
+    fig = Figure(figsize=size, layout="constrained")
+    return fig, fig.subplots()
 
 
-def plot_regions(G, target, box, out, node=None, title=None):
-    """Draw ``G``'s output (and the maxout ``target``) on a 1-D or 2-D box into ``out`` (PNG)."""
-    plt = _pyplot()
+def save(fig, out) -> Path:
+    """Write ``fig`` to ``out`` in the format its suffix names (``.png``, ``.pdf``, ``.svg``)."""
+    out = Path(out)
+    fmt = FORMATS.get(out.suffix.lower())
+    if fmt is None:
+        raise SymtransError(f"{out}: unknown picture format {out.suffix!r}", field="out",
+                            expected=", ".join(FORMATS))
+    fig.savefig(out, format=fmt, dpi=150)
+    return out
+
+
+def plot_regions(G, target, box, out, node=None, title=None, points=()):
+    """:func:`figure_regions` saved to ``out`` (PNG, PDF or SVG); returns the figure."""
+    fig = figure_regions(G, target, box, node=node, title=title, points=points)
+    save(fig, out)
+    return fig
+
+
+def figure_regions(G, target, box, node=None, title=None, points=()):
+    """The network's exact linear regions on a 1-D or 2-D ``box``, the ``target`` (a maxout
+    network, or None) drawn over them, and ``points`` (input points, such as a counterexample)
+    marked in red."""
     from .graph import OUTPUTS
 
     node = node or G.graph[OUTPUTS][0]
-    fig, ax = plt.subplots(figsize=(7, 4.5))
+    _check_dimension(box)
+    fig, ax = _figure()
     if box.dimension == 1:
-        _plot_1d(ax, G, target, box, node)
-    elif box.dimension == 2:
-        _plot_2d(fig, ax, G, box, node)
+        count = _regions_1d(ax, G, target, box, node, points)
     else:
-        plt.close(fig)
+        count = _regions_2d(ax, G, target, box, node, points)
+    ax.set_title(f"{title or G.graph.get('name', 'network')}\n{count}", fontsize=10)
+    _ticks(ax)
+    return fig
+
+
+def figure_difference(G, target, box, eps, node=None, title=None, certificate=None, samples=400):
+    """``network - target`` over a 1-D or 2-D ``box`` against the tolerance ``eps``.
+
+    The curve (1-D) or map (2-D) is float64, a picture only.  With a PROVED ``bound``
+    ``certificate``, each certified leaf box is drawn with the exact enclosure the checker
+    re-derives for it (1-D: a rectangle from its lower to its upper end), so the picture shows
+    the proof: every rectangle inside the band.
+    """
+    import numpy as np
+
+    from .graph import OUTPUTS
+
+    node = node or G.graph[OUTPUTS][0]
+    _check_dimension(box)
+    eps = float(Fraction(eps))
+    fig, ax = _figure()
+    if box.dimension == 1:
+        (lo, hi), = [(float(a), float(b)) for a, b in box.bounds]
+        xs = np.linspace(lo, hi, samples)
+        d = _float_difference(G, node, target, xs[:, None])
+        if certificate is not None:
+            _certified_leaves(ax, G, node, target, box, certificate)
+        ax.plot(xs, d, color="black", lw=1.2, label="network - target (float64)")
+        for s in (eps, -eps):
+            ax.axhline(s, color="tab:red", lw=1, ls="--")
+        ax.axhline(0, color="grey", lw=0.5)
+        ax.set_xlabel("x1")
+        ax.set_ylabel("network - target")
+        ax.legend(loc="upper right", fontsize=8)
+        worst = float(np.max(np.abs(d)))
+        sub = f"eps = {eps:.4g} (dashed); largest sampled |difference| {worst:.4g}"
+    else:
+        (x0, x1), (y0, y1) = [(float(a), float(b)) for a, b in box.bounds]
+        n = int(math.sqrt(samples * 40))
+        X, Y = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
+        d = _float_difference(G, node, target, np.stack([X.ravel(), Y.ravel()], axis=1)).reshape(X.shape)
+        bound = max(float(np.max(np.abs(d))), eps)
+        im = ax.pcolormesh(X, Y, d, cmap="RdBu_r", vmin=-bound, vmax=bound, shading="auto")
+        fig.colorbar(im, ax=ax, label="network - target (float64)")
+        ax.contour(X, Y, d, levels=[-eps, eps], colors="black", linewidths=0.8, linestyles="--")
+        ax.set_aspect("equal")
+        ax.set_xlabel("x1")
+        ax.set_ylabel("x2")
+        sub = f"eps = {eps:.4g} (dashed contours); largest sampled |difference| {float(np.max(np.abs(d))):.4g}"
+    ax.set_title(f"{title or G.graph.get('name', 'network')}\n{sub}", fontsize=10)
+    _ticks(ax)
+    return fig
+
+
+def _check_dimension(box):
+    if box.dimension not in (1, 2):
         raise SymtransError(f"cannot draw a box of dimension {box.dimension}", field="domain",
                             expected="1 or 2 dimensions")
-    ax.set_title(title or G.graph.get("name", "network"))
-    fig.tight_layout()
-    fig.savefig(out, dpi=120)
-    plt.close(fig)
 
 
-def _plot_1d(ax, G, target, box, node):
+def _ticks(ax):
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(6))
+    ax.yaxis.set_major_locator(MaxNLocator(6))
+    ax.tick_params(labelsize=8)
+
+
+def _float_difference(G, node, target, xs):
+    """``network(x) - target(x)`` in float64 for the rows of ``xs`` (a picture, not a proof)."""
+    import numpy as np
+
+    from .backends import FloatBackend
+    from .interpret import evaluate
+    from .targets import maxout_graph
+
+    batch = np.asarray(xs, dtype=float)[:, None, :]
+    name = G.graph["inputs"][0]
+    n = evaluate(G, FloatBackend(), {name: batch}, nodes=[node], outputs=False)[node][:, 0, 0]
+    F = maxout_graph(target)
+    f = evaluate(F, FloatBackend(), {F.graph["inputs"][0]: batch})["f"][:, 0, 0]
+    return n - f
+
+
+def _certified_leaves(ax, G, node, target, box, certificate):
+    """The leaves of a PROVED bound certificate's bisection, each with its exact enclosure."""
+    from matplotlib.patches import Rectangle
+
+    from .kinds.bound.common import difference_enclosure
+    from .provers.bounds import _split
+    from .targets import maxout_graph
+
+    ev = certificate.evidence if hasattr(certificate, "evidence") else certificate.get("evidence", {})
+    tree, prec = list(ev.get("tree") or []), int(ev.get("prec", 64))
+    F = maxout_graph(target)
+    stack, first = [tuple(box.bounds)], True
+    for step in tree:
+        b = stack.pop()
+        if step == "L":
+            lo, hi = difference_enclosure(G, node, F, b, prec)
+            (a, c), = b
+            ax.add_patch(Rectangle((float(a), float(lo)), float(c - a), float(hi - lo), facecolor="tab:green",
+                                   alpha=0.25, edgecolor="tab:green", lw=0.4,
+                                   label="certified enclosure of a leaf box" if first else None))
+            first = False
+        else:
+            _, left, right = _split(b)
+            stack.extend([right, left])
+
+
+def _regions_1d(ax, G, target, box, node, points):
+    import matplotlib
+
     from .provers.pwl import network_pieces
 
     (lo, hi), = box.bounds
     pieces, _ = network_pieces(G, node, lo, hi)
-    import matplotlib
-
     cmap = matplotlib.colormaps["tab20"]
     for k, (a, b, m, c) in enumerate(pieces):
-        color = cmap(k % 20)
-        ax.axvspan(float(a), float(b), color=color, alpha=0.18, lw=0)
+        ax.axvspan(float(a), float(b), color=cmap(k % 20), alpha=0.18, lw=0)
         ax.plot([float(a), float(b)], [float(m * a + c), float(m * b + c)], color="black", lw=1.6,
                 label="network (exact pieces)" if k == 0 else None)
     if target is not None:
         xs = [lo + (hi - lo) * Fraction(i, 400) for i in range(401)]
         ax.plot([float(x) for x in xs], [float(target.evaluate([x])) for x in xs], color="tab:red", lw=0.9,
                 ls="--", label="target")
-    ax.set_xlabel("x")
+    for k, p in enumerate(points):
+        x = Fraction(p[0])
+        ys = [float(m * x + c) for a, b, m, c in pieces if a <= x <= b][:1]
+        ax.plot([float(x)], ys or [0.0], marker="x", color="tab:red", ms=10, mew=2, ls="none",
+                label="counterexample" if k == 0 else None)
+    ax.set_xlabel("x1")
     ax.legend(loc="best", fontsize=8)
-    ax.text(0.01, 0.01, f"{len(pieces)} linear regions", transform=ax.transAxes, fontsize=8)
+    return f"{len(pieces)} linear regions (exact)"
 
 
-def _plot_2d(fig, ax, G, box, node):
-    import math
+def _polygon(cell):
+    c = [float(v) for v in cell.centroid()]
+    return sorted(([float(v[0]), float(v[1])] for v in cell.vertices), key=lambda p: math.atan2(p[1] - c[1], p[0] - c[0]))
 
+
+def _regions_2d(ax, G, target, box, node, points):
     import matplotlib
     from matplotlib.patches import Polygon
 
     from .polytope import Polytope
     from .regions import enumerate_cells, region_labels
+    from .targets import maxout_graph
 
     leaves = enumerate_cells(G, [node], Polytope.box(box.bounds))
     labels = region_labels(leaves, lambda leaf: leaf.entry(node))
     cmap = matplotlib.colormaps["tab20"]
     for leaf, label in zip(leaves, labels):
-        c = [float(v) for v in leaf.cell.centroid()]
-        pts = sorted(([float(v[0]), float(v[1])] for v in leaf.cell.vertices),
-                     key=lambda p: math.atan2(p[1] - c[1], p[0] - c[0]))
-        ax.add_patch(Polygon(pts, closed=True, facecolor=cmap(label % 20), edgecolor="white", lw=0.4, alpha=0.85))
+        ax.add_patch(Polygon(_polygon(leaf.cell), closed=True, facecolor=cmap(label % 20), edgecolor="white",
+                             lw=0.4, alpha=0.85))
+    if target is not None:
+        F = maxout_graph(target)
+        for k, leaf in enumerate(enumerate_cells(F, ["f"], Polytope.box(box.bounds))):
+            ax.add_patch(Polygon(_polygon(leaf.cell), closed=True, fill=False, edgecolor="black", lw=0.8, ls="--",
+                                 label="target's regions" if k == 0 else None))
+    for k, p in enumerate(points):
+        ax.plot([float(Fraction(p[0]))], [float(Fraction(p[1]))], marker="x", color="tab:red", ms=10, mew=2,
+                ls="none", label="counterexample" if k == 0 else None)
     (x0, x1), (y0, y1) = [(float(a), float(b)) for a, b in box.bounds]
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_aspect("equal")
     ax.set_xlabel("x1")
     ax.set_ylabel("x2")
-    ax.text(0.01, 0.01, f"{len(set(labels))} linear regions, {len({leaf.pattern for leaf in leaves})} "
-            "activation cells (exact)", transform=ax.transAxes, fontsize=8)
+    if target is not None or points:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, borderaxespad=0)
+    return (f"{len(set(labels))} linear regions, {len({leaf.pattern for leaf in leaves})} activation cells "
+            "(exact)")

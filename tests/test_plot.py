@@ -46,3 +46,66 @@ def test_plot_without_matplotlib_is_a_clear_error(tmp_path, monkeypatch, capsys)
     err = capsys.readouterr().err
     assert "plotting needs matplotlib" in err and "pip install symtrans[plot]" in err and err.count("\n") == 1
     assert not out.exists()
+
+
+def _net_1d():
+    from symtrans import Box, MaxoutNet
+    from symtrans.constructions.gu2026 import maxout_transformer
+
+    tent, unit = MaxoutNet.tent(2), Box([(0, 1)])
+    return tent, unit, maxout_transformer(tent, unit)
+
+
+def test_figures_are_returned_without_pyplot_or_a_backend_switch(tmp_path):
+    matplotlib = pytest.importorskip("matplotlib")
+    import sys
+
+    from symtrans.plot import figure_regions, plot_regions
+
+    def backend():  # the raw setting (matplotlib.get_backend() would itself import pyplot)
+        return dict.__getitem__(matplotlib.rcParams, "backend")
+
+    had_pyplot, before = "matplotlib.pyplot" in sys.modules, backend()
+    tent, unit, G = _net_1d()
+    fig = figure_regions(G, tent, unit, points=[["1/4"]])
+    assert type(fig).__name__ == "Figure" and backend() == before
+    assert ("matplotlib.pyplot" in sys.modules) == had_pyplot
+    labels = [line.get_label() for line in fig.axes[0].lines]
+    assert "counterexample" in labels and "target" in labels and "network (exact pieces)" in labels
+    heads = {".pdf": b"%PDF", ".svg": b"<?xml", ".png": b"\x89PNG"}
+    for suffix, head in heads.items():
+        out = tmp_path / f"tent{suffix}"
+        plot_regions(G, tent, unit, out)
+        assert out.read_bytes().startswith(head), suffix
+
+
+def test_difference_figure_draws_every_certified_leaf(tmp_path):
+    pytest.importorskip("matplotlib")
+    from symtrans import Box, Claim, MaxoutNet, verify
+    from symtrans.constructions.gu2026 import maxout_transformer
+    from symtrans.plot import figure_difference
+
+    tent, unit = MaxoutNet.tent(1), Box([(0, 1)])
+    G = maxout_transformer(tent, unit, score="softmax", beta=10)
+    cert = verify(G, Claim("bound", tent, domain=unit, expected={"eps": "7/100"}))
+    fig = figure_difference(G, tent, unit, "7/100", certificate=cert)
+    ax = fig.axes[0]
+    assert len(ax.patches) == cert.evidence["certified_boxes"]
+    assert all(abs(p.get_y()) <= 0.07 and abs(p.get_y() + p.get_height()) <= 0.07 for p in ax.patches)
+    two = Box([(0, 1), (0, 1)])
+    net = MaxoutNet.max_of(2)
+    fig2 = figure_difference(maxout_transformer(net, two, score="softmax", beta=20), net, two, "1/25")
+    assert len(fig2.axes) == 2  # the map and its colour bar
+
+
+def test_plot_cli_formats_marks_and_refusals(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    spec = EXAMPLES / "relu_2d.toml"
+    out = tmp_path / "r.svg"
+    assert main(["plot", str(spec), "--regions", str(out)]) == 0 and out.read_bytes().startswith(b"<?xml")
+    assert main(["plot", str(spec), "--regions", str(tmp_path / "r.gif")]) == 2
+    assert "unknown picture format '.gif'" in capsys.readouterr().err
+    assert main(["plot", str(spec), "--difference", str(tmp_path / "d.png")]) == 2
+    assert "needs an eps" in capsys.readouterr().err
+    assert main(["plot", str(spec), "--difference", str(tmp_path / "d.png"), "--eps", "1/10"]) == 0
+    assert not list(tmp_path.glob(".*tmp*"))  # no temporary file left behind
