@@ -121,8 +121,12 @@ def build_parser() -> argparse.ArgumentParser:
                                                    "bound certificate's certified leaf boxes are drawn")
     pl.add_argument("--eps", metavar="Q", help="the tolerance drawn by --difference (default: the spec's eps)")
     s = sub.add_parser("show", help="validate a graph JSON file (or read a model folder) and print its structure")
-    s.add_argument("graph", help="a graph JSON file (as written by symtrans), or a TransformerLens model folder")
+    s.add_argument("graph", help="a graph JSON file (as written by symtrans), a TransformerLens model folder, "
+                                 "or with --latex also a spec (.toml) or a certificate")
     s.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    s.add_argument("--latex", action="store_true",
+                   help="print LaTeX: a graph's (or a spec's) weights by named channel and the identity it "
+                        "is to compute, or a certificate as an appendix snippet")
     return parser
 
 
@@ -579,6 +583,8 @@ def _plot(args) -> int:
 def _show(args) -> int:
     from .graph import NAME, fingerprint, from_json, sizes, validate
 
+    if args.latex:
+        return _show_latex(args)
     if Path(args.graph).is_dir():  # a model folder (TransformerLens layout)
         from .io.transformer_lens import load_model
 
@@ -606,6 +612,32 @@ def _show(args) -> int:
             print(f"  problem: {p}")
         print("valid" if not problems else f"INVALID: {len(problems)} problem(s)")
     return EXIT_OK if not problems else EXIT_USAGE
+
+
+def _show_latex(args) -> int:
+    from .graph import from_json
+    from .latex import certificate_latex, identity_latex, weights_latex
+
+    path = Path(args.graph)
+    if path.suffix == ".toml":
+        from .spec import load_spec
+
+        spec = load_spec(path)
+        print(weights_latex(spec.build_graph()), end="")
+        if getattr(spec.target, "kind", None) == "polynomial":
+            print(identity_latex(spec.target, "\\mathrm{output}"))
+        return EXIT_OK
+    if path.is_dir():
+        from .io.transformer_lens import load_model
+
+        print(weights_latex(load_model(path).graph()), end="")
+        return EXIT_OK
+    data = _read_json(path)
+    if isinstance(data, dict) and data.get("format") == "symtrans-certificate":
+        print(certificate_latex(data), end="")
+    else:
+        print(weights_latex(from_json(data)), end="")
+    return EXIT_OK
 
 
 _COMMANDS = {"verify": _verify, "list": _list, "check": _check, "export": _export, "plot": _plot,

@@ -41,7 +41,7 @@ LAYERS = [
     (r"symtrans\.pipeline$", 14),
     (r"symtrans\.spec$", 15),
     (r"symtrans\.obligations$", 16),
-    (r"symtrans\.plot$", 17),
+    (r"symtrans\.(plot|latex)$", 17),
     (r"symtrans(\.cli|\.__main__)?$", 18),
 ]
 
