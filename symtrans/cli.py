@@ -117,6 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
     what = pl.add_mutually_exclusive_group(required=True)
     what.add_argument("--regions", metavar="OUT", help="the exact linear regions, the target over them (.png .pdf .svg)")
     what.add_argument("--difference", metavar="OUT", help="network - target against eps (.png .pdf .svg)")
+    what.add_argument("--separations", metavar="OUT",
+                      help="a contextual mapping's pairs: certified separation and the bits each needed")
+    what.add_argument("--degrees", metavar="OUT", help="a polynomial construction's channel degrees after each block")
     pl.add_argument("--cert", metavar="CERT", help="a certificate of the spec: its counterexample is marked; a "
                                                    "bound certificate's certified leaf boxes are drawn")
     pl.add_argument("--eps", metavar="Q", help="the tolerance drawn by --difference (default: the spec's eps)")
@@ -540,17 +543,27 @@ def _plot(args) -> int:
     from .domains import Box
     from .exact import exact_rational
     from .graph import input_variables
-    from .plot import FORMATS, figure_difference, figure_regions, save
+    from .plot import FORMATS, figure_degrees, figure_difference, figure_regions, figure_separations
     from .spec import load_spec
 
-    out = Path(args.regions or args.difference)
+    out = Path(args.regions or args.difference or args.separations or args.degrees)
     if out.suffix.lower() not in FORMATS:
         raise SymtransError(f"{out}: unknown picture format {out.suffix!r}", expected=", ".join(FORMATS))
     _require_directory(out.parent, out)
     spec = load_spec(args.spec)
+    G = spec.build_graph()
+    if args.separations or args.degrees:
+        if args.degrees:
+            fig = figure_degrees(G, title=spec.name)
+        else:
+            expected = spec.claim.expected
+            if not hasattr(expected, "delta_log10"):
+                raise SymtransError(f"{args.spec}: --separations needs a contextual_mapping check", field="check")
+            fig = figure_separations(G, spec.claim.expected.sequences, expected.delta, expected.delta_log10,
+                                     title=spec.name, max_bits=expected.max_bits)
+        return _save_picture(fig, out)
     if not isinstance(spec.claim.domain, Box):
         raise SymtransError(f"{args.spec}: plotting needs a [domain] box", field="domain")
-    G = spec.build_graph()
     target = spec.target if hasattr(spec.target, "evaluate") and not hasattr(spec.target, "variables") else None
     cert = _read_json(args.cert) if args.cert else None
     if args.regions:
@@ -569,6 +582,12 @@ def _plot(args) -> int:
         proved = cert if cert and cert.get("verdict") == "PROVED" and cert.get("method") == "bound" else None
         fig = figure_difference(G, target, spec.claim.domain, exact_rational(eps, "eps"), title=spec.name,
                                 certificate=proved)
+    return _save_picture(fig, out)
+
+
+def _save_picture(fig, out: Path) -> int:
+    from .plot import save
+
     tmp = out.with_name(f".{out.stem}.tmp{out.suffix}")  # the real format, renamed when complete
     try:
         save(fig, tmp)

@@ -12,6 +12,10 @@ global backend nor keeps figures alive; :func:`save` writes it in the format its
 * :func:`figure_difference`: ``network - target`` over the box with the tolerance ``eps``
   (1-D: the curve, the band and, from a bound certificate, each certified leaf box as the
   rectangle its enclosure spans; 2-D: a map of the difference with the ``+-eps`` contours).
+* :func:`figure_separations`: for a contextual mapping, every required pair's certified
+  separation (a lower bound, log10) and the precision at which Arb first decided it.
+* :func:`figure_degrees`: for a polynomial construction, the degree in the inputs of every
+  channel group of the residual stream after each block (exact, on the ``poly`` backend).
 
 >>> from symtrans import Box, MaxoutNet
 >>> from symtrans.constructions.gu2026 import maxout_transformer
@@ -29,7 +33,8 @@ from pathlib import Path
 
 from .errors import SymtransError
 
-__all__ = ["figure_regions", "figure_difference", "save", "plot_regions", "have_matplotlib", "FORMATS"]
+__all__ = ["figure_regions", "figure_difference", "figure_separations", "figure_degrees", "save", "plot_regions",
+           "have_matplotlib", "FORMATS"]
 
 #: File suffixes :func:`save` writes, and the format of each.
 FORMATS = {".png": "png", ".pdf": "pdf", ".svg": "svg"}
@@ -134,6 +139,131 @@ def figure_difference(G, target, box, eps, node=None, title=None, certificate=No
         sub = f"eps = {eps:.4g} (dashed contours); largest sampled |difference| {float(np.max(np.abs(d))):.4g}"
     ax.set_title(f"{title or G.graph.get('name', 'network')}\n{sub}", fontsize=10)
     _ticks(ax)
+    return fig
+
+
+def separation_bits(G, sequences, delta=None, delta_log10=None, start_bits=64, max_bits=8192):
+    """For each required pair of a contextual mapping: ``(pair, bits, log10 lower bound)``, the
+    first precision of the doubling at which Arb decides ``distance > delta`` and the certified
+    lower bound of the distance there (``bits`` None: undecided at ``max_bits``).
+
+    >>> from symtrans.constructions.kajitsuka2024 import contextual_mapping
+    >>> V = [["1", "0"], ["0", "2"], ["-1", "-1"]]
+    >>> seqs = [[V[0], V[1]], [V[0], V[2]], [V[1], V[2]]]
+    >>> rows = separation_bits(contextual_mapping(seqs, lam_from="ratio").graph, seqs, delta_log10=-30)
+    >>> len(rows), {bits for _, bits, _ in rows}
+    (15, {64, 128})
+    """
+    from .exact import exact_rational
+    from .provers.separation import _outputs, _threshold2, required_pairs
+
+    X = [[tuple(exact_rational(v) for v in tok) for tok in seq] for seq in sequences]
+    pairs = required_pairs(X)
+    thr2 = _threshold2(exact_rational(delta) if delta is not None else None, delta_log10)
+    found, prec = {}, start_bits
+    while len(found) < len(pairs) and prec <= max_bits:
+        bk, outs = _outputs(G, X, prec, "arb")
+        with bk.session():
+            t, zero = bk.scalar(thr2), bk.zero()
+            for (i, k), (j, l) in pairs:
+                if ((i, k), (j, l)) in found:
+                    continue
+                d2 = sum(((a - b) * (a - b) for a, b in zip(outs[i][k], outs[j][l])), zero)
+                if bk.lt(t, d2) is True:
+                    found[(i, k), (j, l)] = (prec, bk.log10_bounds(d2)[0] / 2)
+        prec *= 2
+    return [(pair, *found.get(pair, (None, None))) for pair in pairs]
+
+
+def figure_separations(G, sequences, delta=None, delta_log10=None, title=None, max_bits=8192):
+    """Every required pair's certified separation (log10 of a lower bound, sorted) coloured by the
+    precision Arb needed to decide it, against the claimed ``delta``."""
+    import matplotlib
+
+    rows = separation_bits(G, sequences, delta, delta_log10, max_bits=max_bits)
+    fig, ax = _figure()
+    decided = sorted((sep, bits) for _, bits, sep in rows if bits is not None)
+    levels = sorted({bits for _, bits in decided})
+    cmap = matplotlib.colormaps["viridis"]
+    for n, level in enumerate(levels):
+        xs = [k for k, (_, bits) in enumerate(decided) if bits == level]
+        ax.scatter(xs, [decided[k][0] for k in xs], s=14, color=cmap(n / max(len(levels) - 1, 1)),
+                   label=f"decided at {level} bits ({len(xs)} pairs)")
+    line = float(delta_log10) if delta_log10 is not None else math.log10(float(Fraction(str(delta))))
+    ax.axhline(line, color="tab:red", ls="--", lw=1, label=f"delta = 10^{line:.4g}")
+    ax.set_xlabel("required pairs, by certified separation")
+    ax.set_ylabel("log10 of the certified distance (lower bound)")
+    ax.legend(loc="best", fontsize=8)
+    undecided = sum(bits is None for _, bits, _ in rows)
+    sub = f"{len(rows)} required pairs" + (f", {undecided} undecided at {max_bits} bits" if undecided else "")
+    ax.set_title(f"{title or G.graph.get('name', 'network')}\n{sub}", fontsize=10)
+    _ticks(ax)
+    return fig
+
+
+def channel_degrees(G) -> tuple:
+    """``(groups, blocks, degrees)``: the degree in the inputs of each channel group of the residual
+    stream after each block (``degrees[g][b]``; -1 where the group is zero), exactly.
+
+    >>> from symtrans import Polynomial
+    >>> from symtrans.constructions.fang2022 import polynomial_transformer
+    >>> groups, blocks, deg = channel_degrees(polynomial_transformer(Polynomial.parse("x1**2*x2", ["x1", "x2"])))
+    >>> blocks, dict(zip(groups, (row[-1] for row in deg)))["R3"]
+    ([1, 2, 3], 3)
+    """
+    from .backends import PolyBackend
+    from .graph import CHANNELS, ORIGIN, input_variables
+    from .interpret import evaluate
+
+    channels = G.graph.get(CHANNELS)
+    if channels is None:
+        raise SymtransError("the graph records no named channels", field="graph",
+                            expected="a construction built on a residual stream with named channel groups")
+    last = {}
+    for name in G.nodes:
+        origin = G.nodes[name].get(ORIGIN) or {}
+        if origin.get("role") == "residual" and origin.get("block") is not None:
+            last[origin["block"]] = name  # the block's last residual sum, in insertion order
+    blocks = sorted(last)
+    if not blocks:
+        raise SymtransError("the graph has no residual blocks", field="graph")
+    bk = PolyBackend()
+    values = evaluate(G, bk, nodes=[last[b] for b in blocks], outputs=False)
+    inputs = set(input_variables(G))
+    groups = list(channels.names)
+    degrees = [[-1] * len(blocks) for _ in groups]
+    for b, block in enumerate(blocks):
+        M = values[last[block]]
+        for row in M.rows.values():
+            for j, p in row.items():
+                names = p.context().names()
+                where = [k for k, n in enumerate(names) if n in inputs]
+                d = max(sum(int(m[k]) for k in where) for m in p.monoms())
+                g = groups.index(channels.label(j).split("[")[0])
+                degrees[g][b] = max(degrees[g][b], d)
+    return groups, blocks, degrees
+
+
+def figure_degrees(G, title=None):
+    """The degree in the inputs of every channel group after each block, as an annotated grid."""
+    import numpy as np
+
+    groups, blocks, degrees = channel_degrees(G)
+    fig, ax = _figure((max(5.0, 0.7 * len(blocks) + 3), max(3.5, 0.35 * len(groups) + 1.5)))
+    data = np.ma.masked_less(np.array(degrees, dtype=float), 0)
+    im = ax.imshow(data, cmap="viridis", aspect="auto")
+    for g, row in enumerate(degrees):
+        for b, d in enumerate(row):
+            ax.text(b, g, "-" if d < 0 else str(d), ha="center", va="center", fontsize=8,
+                    color="white" if d >= 0 and d < max(max(r) for r in degrees) / 2 else "black")
+    ax.set_xticks(range(len(blocks)), [str(b) for b in blocks])
+    ax.set_yticks(range(len(groups)), groups)
+    ax.set_xlabel("after block")
+    ax.set_ylabel("channel group")
+    fig.colorbar(im, ax=ax, label="degree in the inputs (exact)")
+    ax.set_title(f"{title or G.graph.get('name', 'network')}\nchannel degrees ('-': the group is zero)",
+                 fontsize=10)
+    ax.tick_params(labelsize=8)
     return fig
 
 

@@ -109,3 +109,27 @@ def test_plot_cli_formats_marks_and_refusals(tmp_path, capsys):
     assert "needs an eps" in capsys.readouterr().err
     assert main(["plot", str(spec), "--difference", str(tmp_path / "d.png"), "--eps", "1/10"]) == 0
     assert not list(tmp_path.glob(".*tmp*"))  # no temporary file left behind
+
+
+def test_separation_and_degree_pictures(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    from symtrans import Polynomial
+    from symtrans.constructions.fang2022 import polynomial_transformer
+    from symtrans.constructions.kajitsuka2024 import contextual_mapping
+    from symtrans.plot import channel_degrees, figure_separations, separation_bits
+
+    V = [["1", "0"], ["0", "2"], ["-1", "-1"]]
+    seqs = [[V[0], V[1]], [V[0], V[2]], [V[1], V[2]]]
+    G = contextual_mapping(seqs, w=["3/5", "4/5"], eps="11/5").graph
+    rows = separation_bits(G, seqs, delta_log10=-1397, max_bits=4096)
+    assert len(rows) == 15 and max(bits for _, bits, _ in rows) == 2048  # KS-T1's 10^-487.7 pair
+    assert min(sep for _, _, sep in rows) == pytest.approx(-487.7, abs=0.1)
+    fig = figure_separations(G, seqs, delta_log10=-1397)
+    assert sum(len(c.get_offsets()) for c in fig.axes[0].collections) == 15
+    groups, blocks, deg = channel_degrees(polynomial_transformer(Polynomial.general(2, 3)))
+    assert blocks == [1, 2, 3] and deg[groups.index("R3")] == [-1, -1, 3] and deg[groups.index("X")] == [1, 1, 1]
+    assert main(["plot", str(EXAMPLES / "ks_t1.toml"), "--separations", str(tmp_path / "s.svg")]) == 0
+    assert main(["plot", str(EXAMPLES / "cubic.toml"), "--degrees", str(tmp_path / "d.pdf")]) == 0
+    assert (tmp_path / "d.pdf").read_bytes().startswith(b"%PDF")
+    assert main(["plot", str(EXAMPLES / "cubic.toml"), "--separations", str(tmp_path / "x.png")]) == 2
+    assert "needs a contextual_mapping check" in capsys.readouterr().err

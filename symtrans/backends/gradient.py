@@ -46,20 +46,11 @@ __all__ = ["Jet", "GradientBackend", "NO_GRADIENT", "mean_value_form", "centred_
 
 
 class _NoGradient:
-    """The gradient of a step that is not Lipschitz on the box: the mean-value form does not apply."""
-
-    _instance = None
-
-    def __new__(cls):
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
+    """The gradient of a step that is not Lipschitz on the box: the mean-value form does not apply.
+    (Compared by identity; jets never leave the process that made them, so it is never pickled.)"""
 
     def __repr__(self):
         return "NO_GRADIENT"
-
-    def __reduce__(self):
-        return (_NoGradient, ())
 
 
 #: A gradient the mean-value form cannot use (it propagates through every operation).
