@@ -140,7 +140,11 @@ def main(argv=None) -> int:
     2
     """
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and getattr(args, "command", None) == "verify" and not any(e.startswith("-") for e in extra):
+        args.targets = list(args.targets) + extra  # targets after options: `verify a.toml -k x b.toml`
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if args.version:
         print(f"symtrans {__version__}")
         return EXIT_OK

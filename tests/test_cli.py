@@ -308,3 +308,11 @@ def test_result_lines_fit_100_columns_unless_verbose(capsys):
     assert main(["verify", "docs/examples/", "-k", "cheng2025 or cubic", "-v"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert any(len(line) > 100 for line in lines) and not any(line.startswith("      ") for line in lines)
+
+
+def test_targets_may_follow_options(capsys):
+    assert main(["verify", "docs/examples/cubic.toml", "-k", "cubic or tent3", "docs/examples/tent3.toml"]) == 0
+    assert "2 obligations: 2 proved" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as info:
+        main(["verify", "docs/examples/cubic.toml", "--bogus"])
+    assert info.value.code == 2
