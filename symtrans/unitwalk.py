@@ -24,8 +24,8 @@ a wrong decision from the prover (``docs/trust.rst``).
 >>> from symtrans.constructions.gu2026 import maxout_transformer
 >>> net, box = MaxoutNet.tent(1), Box([(0, 1)])      # -max(-2x, 2x - 2)
 >>> walk = UnitWalk(maxout_transformer(net, box), net, box)
->>> walk.names[:3], walk.target
-(['x1', 'y_1_0', 'r_0'], -y_1_0)
+>>> walk.names, walk.target                            # spare ReLU symbols only when needed
+(['x1', 'y_1_0'], -y_1_0)
 >>> lo, hi = walk.enclosure["y_1_0"]                   # contains [-2, 0], rounded outward
 >>> lo <= -2 and 0 <= hi < 10**-6
 True
@@ -50,6 +50,10 @@ __all__ = ["UnitWalk", "Stuck", "Head", "DEFAULT", "unit_table", "unit_enclosure
 
 class Stuck(Exception):
     """A step the walk cannot certify (the prover says UNKNOWN, the checker fails)."""
+
+
+class _MoreSpares(Exception):
+    """The walk needs a spare symbol it did not allocate (it is re-run with all of them)."""
 
 
 #: A handler returns this to leave the op to its exact polynomial semantics.
@@ -82,15 +86,30 @@ def unit_table(net, names, R):
 
     A unit's pieces are affine in the previous layer's symbols (the inputs for layer 1).
     Two units with the same pieces are the same function, so they share the first one's symbol.
+    A unit whose pieces are all one polynomial, or all constants, is not a symbol but that
+    polynomial, or the largest constant: exactly what the unit computes, and what a graph that
+    evaluates such a unit exactly (a head with constant scores) produces.
+
+    >>> from symtrans import MaxoutNet
+    >>> net = MaxoutNet.relu(1, [[["1", "0"], ["0", "-2"], ["0", "3"]]], ["1", "1", "1", "0"])
+    >>> R = ring(["x1", "y_1_0", "y_1_1", "y_1_2"])
+    >>> unit_table(net, list(R.names()), R)[1]                 # relu(x), relu(-2) = 0, relu(3) = 3
+    y_1_0 + 3
     """
     table = {}
     prev = [R.gen(names.index(v)) for v in names[:net.dimension]]
     for l, layer in enumerate(net.layers, 1):
         ys = []
         for i, unit in enumerate(layer):
-            pieces = frozenset(poly_key(sum((prev[n] * _q(R, p[n]) for n in range(len(prev))), _q(R, p[-1])))
-                               for p in unit)
-            ys.append(table.setdefault(pieces, R.gen(names.index(unit_symbol(l, i)))))
+            polys = [sum((prev[n] * _q(R, p[n]) for n in range(len(prev))), _q(R, p[-1])) for p in unit]
+            pieces = frozenset(poly_key(p) for p in polys)
+            if len(pieces) == 1:  # one distinct piece: the unit is that polynomial, exactly
+                value = polys[0]
+            elif all(p.is_constant() for p in polys):  # constant pieces (a dead or constant unit): their max
+                value = max(polys, key=lambda p: p.leading_coefficient() if not p.is_zero() else 0)
+            else:
+                value = R.gen(names.index(unit_symbol(l, i)))
+            ys.append(table.setdefault(pieces, value))  # a head over these pieces computes this value
         prev = ys
     out = sum((prev[i] * _q(R, a) for i, a in enumerate(net.output[:-1])), _q(R, net.output[-1]))
     return table, out
@@ -126,7 +145,12 @@ class UnitWalk:
             raise Stuck(f"the graph has {len(variables)} inputs, the target {net.dimension}, "
                         f"the box {box.dimension}")
         self.G, self.net, self.box = G, net, box
+        # spare symbols for undecided ReLUs: none at first (most constructions certify every gate,
+        # and a ring of one generator per ReLU entry made every product several times slower);
+        # the walk is re-run with one per ReLU entry if it needs one (see run)
         relus = sum(G.nodes[n]["shape"][0] * G.nodes[n]["shape"][1] for n in G if isinstance(G.nodes[n][OP], ReLU))
+        self.spares_possible = relus
+        relus = self.spares_allocated = relus if getattr(self, "_all_spares", False) else 0
         units = [unit_symbol(l, i) for l, layer in enumerate(net.layers, 1) for i in range(len(layer))]
         self.names = variables + units + [f"r_{k}" for k in range(relus)]
         self.R = ring(self.names)
@@ -142,6 +166,8 @@ class UnitWalk:
     def fresh(self, node):
         """The next spare symbol (for an undecided ReLU at ``node``)."""
         if not self.spare:
+            if self.spares_allocated < self.spares_possible:
+                raise _MoreSpares()
             raise Stuck(f"more undecided ReLUs than ReLU entries at {node!r}")
         return self.spare.pop(0)
 
@@ -154,6 +180,14 @@ class UnitWalk:
         consumed by a handler: anything else using it is :class:`Stuck`.  A handler
         reads earlier nodes' values in ``self.values``.
         """
+        try:
+            return self._walk(handlers)
+        except _MoreSpares:  # a gate the box does not decide: again, with a spare symbol per ReLU entry
+            self._all_spares = True
+            type(self).__init__(self, self.G, self.net, self.box)  # the same object: the handlers stay bound
+            return self._walk(handlers)
+
+    def _walk(self, handlers):
         G, bk = self.G, PolyBackend(self.names)
         values = self.values = {}
         order = {n: i for i, n in enumerate(G.nodes)}

@@ -220,3 +220,23 @@ def test_hardmax_weights_used_elsewhere_are_unknown_not_a_crash():
     net = MaxoutNet.relu(1, [[[1, 0]]], [1, 0])
     cert = verify(G, Claim("emulation", net, domain=Box([(-1, 1)])))
     assert cert.verdict in ("UNKNOWN", "REFUTED") and "hardmax" in cert.evidence["reason"], cert.evidence
+
+
+@pytest.mark.parametrize("readout_shift", [0, Fraction(1, 7)])
+def test_dead_constant_and_one_piece_units_are_what_they_compute(readout_shift):
+    """Issue 16: random ReLU nets have units that are constant on every input (zero weights:
+    relu(-2) = 0, relu(3) = 3) or have one distinct piece.  The transformer evaluates such a
+    unit's head exactly (its scores are constants), so the walk must see the unit as that
+    constant or polynomial, not as a symbol: before, these nets were UNKNOWN ("keys are not the
+    pieces of a unit").  A wrong read-out bias is still refuted with a point."""
+    layers = [[["1", "1", "0"], ["0", "0", "-2"], ["0", "0", "3"], ["1", "-1", "1/2"], ["0", "0", "3"]],
+              [["1", "2", "-1", "1", "0", "1/3"], ["0", "1", "0", "0", "1", "-1"]]]
+    net = MaxoutNet.relu(2, layers, ["1", "-1", "0"])
+    box = Box([(-1, 1), (-1, 1)])
+    G = maxout_transformer(net, box)
+    if readout_shift:
+        G = replace_weight(G, "readout", "bias", (0, 0), net.output[-1] + readout_shift)
+    cert = verify(G, Claim("emulation", net, domain=box))
+    assert cert.verdict == ("REFUTED" if readout_shift else "PROVED"), cert.evidence
+    assert check_certificate(json.loads(cert.dumps())).holds
+    assert verify(G, Claim("equivalent", net, domain=box)).verdict == cert.verdict  # the cells agree
