@@ -155,7 +155,7 @@ def separation_bits(G, sequences, delta=None, delta_log10=None, start_bits=64, m
     (15, {64, 128})
     """
     from .exact import exact_rational
-    from .provers.separation import _outputs, _threshold2, required_pairs
+    from .provers.separation import _outputs, _threshold2, required_pairs, squared_distance
 
     X = [[tuple(exact_rational(v) for v in tok) for tok in seq] for seq in sequences]
     pairs = required_pairs(X)
@@ -165,12 +165,12 @@ def separation_bits(G, sequences, delta=None, delta_log10=None, start_bits=64, m
         bk, outs = _outputs(G, X, prec, "arb")
         with bk.session():
             t, zero = bk.scalar(thr2), bk.zero()
-            for (i, k), (j, l) in pairs:
-                if ((i, k), (j, l)) in found:
+            for pair in pairs:
+                if pair in found:
                     continue
-                d2 = sum(((a - b) * (a - b) for a, b in zip(outs[i][k], outs[j][l])), zero)
+                d2 = squared_distance(outs, pair, zero)
                 if bk.lt(t, d2) is True:
-                    found[(i, k), (j, l)] = (prec, bk.log10_bounds(d2)[0] / 2)
+                    found[pair] = (prec, bk.log10_bounds(d2)[0] / 2)
         prec *= 2
     return [(pair, *found.get(pair, (None, None))) for pair in pairs]
 
@@ -298,29 +298,33 @@ def _float_difference(G, node, target, xs):
 
 
 def _certified_leaves(ax, G, node, target, box, certificate):
-    """The leaves of a PROVED bound certificate's bisection, each with its exact enclosure."""
+    """The leaves of a PROVED bound certificate's bisection, each with the exact enclosure the
+    checker re-derives (the recorded split dimensions, the claim's output entry)."""
     from matplotlib.patches import Rectangle
 
     from .kinds.bound.common import difference_enclosure
-    from .provers.bounds import _split
     from .targets import maxout_graph
 
-    ev = certificate.evidence if hasattr(certificate, "evidence") else certificate.get("evidence", {})
+    data = certificate.to_json() if hasattr(certificate, "to_json") else certificate
+    ev, claim = data.get("evidence", {}), data.get("claim", {})
     tree, prec = list(ev.get("tree") or []), int(ev.get("prec", 64))
+    node, row, col = claim.get("output") or node, claim.get("row", 0), claim.get("col", 0)
     F = maxout_graph(target)
     stack, first = [tuple(box.bounds)], True
     for step in tree:
         b = stack.pop()
         if step == "L":
-            lo, hi = difference_enclosure(G, node, F, b, prec)
+            lo, hi = difference_enclosure(G, node, F, b, prec, row, col)
             (a, c), = b
             ax.add_patch(Rectangle((float(a), float(lo)), float(c - a), float(hi - lo), facecolor="tab:green",
                                    alpha=0.25, edgecolor="tab:green", lw=0.4,
                                    label="certified enclosure of a leaf box" if first else None))
             first = False
         else:
-            _, left, right = _split(b)
-            stack.extend([right, left])
+            k = int(step)
+            lo_k, hi_k = b[k]
+            mid = (lo_k + hi_k) / 2
+            stack.extend([b[:k] + ((mid, hi_k),) + b[k + 1:], b[:k] + ((lo_k, mid),) + b[k + 1:]])
 
 
 def _regions_1d(ax, G, target, box, node, points):

@@ -436,6 +436,13 @@ class ScalarBackend(Backend):
         just divide)."""
         return self._s_div(self.one(), s)
 
+    def _softmax_row(self, z, keys) -> dict:
+        """One row's softmax weights ``{key: weight}`` from its scaled scores ``z`` (a backend whose
+        scalars carry more than a value, such as the gradient backend's jets, overrides this)."""
+        one = self.one()
+        return softmax_row(z, keys, self._s_exp, lambda t: self._s_inverse_at_least(t, one), one,
+                           self._s_softmax_shift())
+
     def softmax(self, S, beta, allowed=None, root=None):
         """:func:`softmax_row` on every row, with this backend's scalars (``root``: the temperature
         is ``beta / sqrt(root)``, one square root per call, refused where this backend cannot take it).
@@ -448,7 +455,7 @@ class ScalarBackend(Backend):
         [[1/3, 1/3, 1/3], [1/2, 1/2, 0]]
         """
         n, m = S.shape
-        b, z0, one = self.scalar(beta), self.zero(), self.one()
+        b, z0 = self.scalar(beta), self.zero()
         if root is not None and root != 1:
             b = self._s_div(b, self._s_sqrt(self.scalar(root)))
         rows = {}
@@ -456,8 +463,7 @@ class ScalarBackend(Backend):
             row = S.rows.get(i, {})
             z = [b * row[k] if k in row else z0 for k in range(m)]
             keys = [k for k in range(m) if allowed is None or (i, k) in allowed]
-            w = softmax_row(z, keys, self._s_exp, lambda t: self._s_inverse_at_least(t, one), one,
-                            self._s_softmax_shift())
+            w = self._softmax_row(z, keys)
             out = {j: v for j, v in w.items() if not self._s_is_zero(v)}
             if out:
                 rows[i] = out

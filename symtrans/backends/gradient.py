@@ -39,7 +39,7 @@ from fractions import Fraction
 
 from .._flint import flint
 from ..errors import EvaluationError, SymtransError
-from .base import UNDECIDED, SparseMatrix, softmax_row
+from .base import UNDECIDED, softmax_row
 from .interval import IntervalBackend, _ArbEngine
 
 __all__ = ["Jet", "GradientBackend", "NO_GRADIENT", "mean_value_form", "centred_bounds"]
@@ -229,40 +229,23 @@ class GradientBackend(IntervalBackend):
         # an undecided hardmax weight: it may jump inside the box
         return Jet(super()._s_unit_interval(), NO_GRADIENT)
 
-    def softmax(self, S, beta, allowed=None, root=None):
+    def _softmax_row(self, z, keys) -> dict:
         """Softmax weights with their gradients by ``dw_j = w_j (dz_j - sum_k w_k dz_k)``: an identity
         at every point, so enclosing each factor over the box encloses the gradient, and much
         tighter than the quotient rules through :func:`~symtrans.backends.base.softmax_row`'s sums.
         The weights themselves are the interval backend's."""
-        n, m = S.shape
-        b = self.scalar(beta)
-        if root is not None and root != 1:
-            b = self._s_div(b, self._s_sqrt(self.scalar(root)))
-        impl, zero = self._impl, self.zero()
+        impl = self._impl
         one = impl.from_fraction(Fraction(1))
-        rows = {}
-        for i in range(n):
-            row = S.rows.get(i, {})
-            z = [b * row[k] if k in row else zero for k in range(m)]
-            keys = [k for k in range(m) if allowed is None or (i, k) in allowed]
-            w = softmax_row([t.value for t in z], keys, impl.exp, lambda t: impl.inverse_at_least(t, one, 1), one,
-                            (impl.center, impl.positive))
-            grads = [z[k].gradient for k in keys]
-            if any(g is NO_GRADIENT for g in grads):
-                mean = NO_GRADIENT
-            else:
-                mean = None
-                for k, g in zip(keys, grads):
-                    mean = _add(mean, _scale(g, w[k]))
-            out = {}
-            for j in keys:
-                g = _add(z[j].gradient, _scale(mean, flint.arb(-1)))
-                jet = Jet(w[j], _scale(g, w[j]))
-                if not self._s_is_zero(jet):
-                    out[j] = jet
-            if out:
-                rows[i] = out
-        return SparseMatrix((n, m), rows)
+        w = softmax_row([t.value for t in z], keys, impl.exp, lambda t: impl.inverse_at_least(t, one, 1), one,
+                        (impl.center, impl.positive))
+        grads = [z[k].gradient for k in keys]
+        if any(g is NO_GRADIENT for g in grads):
+            mean = NO_GRADIENT
+        else:
+            mean = None
+            for k, g in zip(keys, grads):
+                mean = _add(mean, _scale(g, w[k]))
+        return {j: Jet(w[j], _scale(_add(z[j].gradient, _scale(mean, flint.arb(-1))), w[j])) for j in keys}
 
     # -- reading -----------------------------------------------------------------------------------
     def bounds(self, s):

@@ -33,7 +33,7 @@ from ..exact import exact_rational
 from ..graph import INPUTS, OUTPUTS
 from ..interpret import evaluate, evaluate_many
 
-__all__ = ["float_separations",
+__all__ = ["float_separations", "squared_distance",
            "required_pairs",
            "separation_claim_data", "claim_sequences",
            "MAX_BITS_CAP"]
@@ -87,6 +87,12 @@ def _log10(q: Fraction) -> float:
     return math.log10(q.numerator) - math.log10(q.denominator) if q > 0 else float("-inf")
 
 
+def squared_distance(outs, pair, zero):
+    """The enclosure of ``|F(X^i)_k - F(X^j)_l|^2`` for ``pair = ((i, k), (j, l))``."""
+    (i, k), (j, l) = pair
+    return sum(((a - b) * (a - b) for a, b in zip(outs[i][k], outs[j][l])), zero)
+
+
 def _decide(G, X, r, delta, delta_log10, prec, pairs, engine="arb"):
     """Decide every norm and pair at ``prec``: (refutation or None, undecided, min separation log10, pair)."""
     bk, outs = _outputs(G, X, prec, engine)
@@ -106,7 +112,7 @@ def _decide(G, X, r, delta, delta_log10, prec, pairs, engine="arb"):
         thr2 = bk.scalar(_threshold2(delta, delta_log10))
         closest = None  # (lower key, d2): the proved distance with the smallest lower end
         for (i, k), (j, l) in pairs:
-            d2 = sum(((a - b) * (a - b) for a, b in zip(outs[i][k], outs[j][l])), zero)
+            d2 = squared_distance(outs, ((i, k), (j, l)), zero)
             beyond = bk.lt(thr2, d2)
             if beyond is True:
                 key = bk.lower_key(d2)
