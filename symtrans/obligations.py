@@ -173,6 +173,7 @@ def run_all(obligations, targets=(), quick: bool = True, timeout: float = None, 
     paths = tuple(str(Path(t).resolve()) for t in targets)  # a worker may run elsewhere: absolute paths
     pool = executor if executor is not None else ProcessPoolExecutor(max_workers=jobs)
     futures = [pool.submit(_run_at, paths, quick, index[o.name], timeout) for o in obligations]
+    finished = False
     try:
         for ob, future in zip(obligations, futures):
             try:
@@ -181,11 +182,14 @@ def run_all(obligations, targets=(), quick: bool = True, timeout: float = None, 
                 yield Result(ob, None, {}, failure_message(exc))
                 continue
             yield Result(ob, cert, graph_sizes, error)
+        finished = True
     finally:  # also on Ctrl-C or an early stop (-x): drop what has not started
         for future in futures:
             future.cancel()
         if executor is None:
-            pool.shutdown(wait=False, cancel_futures=True)
+            # all done: wait for the pool to close (a pool left closing races CPython's exit hook, which
+            # then prints "OSError: Bad file descriptor"); stopped early: do not wait for the rest
+            pool.shutdown(wait=finished, cancel_futures=not finished)
 
 
 _COLLECTED = {}  # in a worker: (targets, quick) -> the obligations, collected once
