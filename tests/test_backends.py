@@ -4,6 +4,8 @@
 * interval (Arb, and the mpmath fallback): every enclosure contains the exact value (rational
   backend) or the high-precision mp value, at 53 and at 600 bits, over hundreds of random points;
 * floats: agree with the exact / mp value within a stated tolerance, batched;
+* box (rigorous float64 intervals, batched): every enclosure contains the exact or mp value, and
+  is narrow (relative width below 1e-9: a backend that answered [-inf, inf] would fail);
 * refusals: poly and rational refuse what they cannot do exactly, naming the op and the node.
 """
 
@@ -17,6 +19,7 @@ import numpy as np
 import pytest
 from mpmath.libmp import to_rational
 
+from symtrans.backends.box import BoxBackend
 from symtrans import (BackendError, FloatBackend, IntervalBackend, MpBackend, PolyBackend, RationalBackend,
                       evaluate)
 from symtrans.graph import OUTPUTS
@@ -120,6 +123,33 @@ def test_floats_agree_batched(case):
             want = np.array([[float(v) for v in row] for row in rows])
             assert got.shape == want.shape
             np.testing.assert_allclose(got, want, rtol=FLOAT_RTOL, atol=FLOAT_RTOL)
+
+
+@by_id(CASES)
+def test_box_encloses_exact_value_batched(case):
+    rng = random.Random(zlib.crc32(f"box{case.name}".encode()))
+    G = case.build(rng)
+    params = random_params(case, rng)
+    points = [random_inputs(case, rng) for _ in range(POINTS_PER_CASE)]
+    batched = all(isinstance(v, Fraction) and v.denominator & (v.denominator - 1) == 0
+                  for p in points for rows in p.values() for row in rows for v in row)
+    if batched:  # binary fractions are floats exactly: one call for the whole batch
+        batch = {name: np.array([[[float(v) for v in row] for row in p[name]] for p in points]) for name in case.inputs}
+        outs = evaluate(G, BoxBackend(), batch, params)
+        runs = [{k: (v.lo[i], v.hi[i]) for k, v in outs.items()} for i in range(len(points))]
+    else:
+        runs = [{k: (v.lo[0], v.hi[0]) for k, v in evaluate(G, BoxBackend(), p, params).items()} for p in points]
+    for p, run in zip(points, runs):
+        reference, is_exact = exact_values(case, G, p, params)
+        for out, rows in reference.items():
+            lo, hi = run[out]
+            for i, row in enumerate(rows):
+                for j, ref in enumerate(row):
+                    assert np.isfinite(lo[i, j]) and np.isfinite(hi[i, j]), f"{case.name}: unbounded"
+                    slack = Fraction(0) if is_exact else Fraction(1, 10 ** 70) * (1 + abs(ref))
+                    assert Fraction(lo[i, j]) - slack <= ref <= Fraction(hi[i, j]) + slack, \
+                        f"{case.name}: {ref} outside [{lo[i, j]}, {hi[i, j]}]"
+                    assert hi[i, j] - lo[i, j] <= 1e-9 * (1 + abs(float(ref))), f"{case.name}: too wide"
 
 
 @by_id([c for c in CASES if c.poly_refuses])

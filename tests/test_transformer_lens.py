@@ -112,6 +112,55 @@ def test_decodes_proved_refuted_and_rechecked():
     assert not check_certificate(moved).holds
 
 
+def test_boxes_first_then_arb_for_what_they_leave_and_arb_alone_agree(monkeypatch):
+    """The three ways to a verdict give one verdict and certificates that re-check: float64 boxes
+    for every position; boxes for some and Arb for the rest; Arb alone (``boxes = false``)."""
+    import symtrans.kinds.decodes.common as common
+
+    model = load_model(MODELS / "hist_abc_L5")
+    items = cases("hist_abc_L5")[:60]
+    fast = verify(model.graph(), _claim(model, items))
+    assert fast.verdict == "PROVED" and fast.evidence["boxes"] == fast.evidence["positions"]
+    assert fast.precision == 53 and check_certificate(json.loads(fast.dumps())).holds
+    alone = verify(model.graph(), _claim(model, items, boxes=False))
+    assert alone.verdict == "PROVED" and alone.evidence["boxes"] == 0 and alone.precision == 64
+    assert alone.evidence["positions"] == fast.evidence["positions"]
+    assert check_certificate(json.loads(alone.dumps())).holds
+    real = common.decide_boxes
+
+    def every_other_undecided(lo, hi, values, want, positions):
+        return [(p, "undecided", None) if p % 2 else d for p, d in zip(positions, real(lo, hi, values, want, positions))]
+
+    monkeypatch.setattr(common, "decide_boxes", every_other_undecided)
+    mixed = verify(model.graph(), _claim(model, items))
+    assert mixed.verdict == "PROVED" and 0 < mixed.evidence["boxes"] < mixed.evidence["positions"]
+    assert mixed.evidence["positions"] == fast.evidence["positions"] and mixed.precision == 64
+    assert check_certificate(json.loads(mixed.dumps())).holds
+    monkeypatch.setattr(common, "decide_boxes", real)
+    # a machine that fails the box backend's check: every position goes to Arb, same verdict
+    import symtrans.backends.box as box
+
+    monkeypatch.setattr(box, "machine_rounds_to_nearest", lambda: False)
+    slow = verify(model.graph(), _claim(model, items))
+    assert slow.verdict == "PROVED" and slow.evidence["boxes"] == 0
+    wrong = [dict(c, expected=[None if v is None else v + 1 for v in c["expected"]]) for c in items]
+    refuted = verify(model.graph(), _claim(model, wrong))
+    assert refuted.verdict == "REFUTED" and refuted.precision == 64
+    monkeypatch.undo()
+    assert check_certificate(json.loads(refuted.dumps())).holds  # the checker's boxes agree with Arb
+
+
+def test_a_box_refutation_is_rechecked_and_a_wrong_actual_value_is_rejected():
+    model = load_model(MODELS / "length_ab_L12")
+    items = [{"input": ["a"] * 10, "expected": [10] * 10}]
+    cert = verify(model.graph(), _claim(model, items))
+    assert cert.verdict == "REFUTED" and cert.precision == 53 and cert.counterexample["actual"] == 9
+    data = json.loads(cert.dumps())
+    assert check_certificate(data).holds
+    data["counterexample"]["actual"] = 8
+    assert not check_certificate(data).holds
+
+
 def test_numerical_outputs_within_a_tolerance():
     model = load_model(MODELS / "frac_prevs_ab_L8_causal")
     items = [dict(c, expected=[None if v is None else str(Fraction(float(v))) for v in c["expected"]])
@@ -225,17 +274,29 @@ def test_a_cases_file_must_cover_the_domain(tmp_path, capsys):
 
 
 def test_a_tie_is_undecided_never_a_guess():
-    from symtrans.kinds.decodes.prove import decide
+    from symtrans.kinds.decodes.common import decide_arb, decide_boxes, decide_numerical_box
 
     ib = IntervalBackend(prec=64)
     with ib.session():
         tied = [ib.scalar(1), ib.scalar(1), ib.scalar(0)]
         lead = [ib.scalar(1), ib.scalar(Fraction(1, 2 ** 60)), ib.scalar(0)]
-        assert decide(ib, tied, ["x", "y", "z"], "x", None) == ("undecided", None)
-        assert decide(ib, lead, ["x", "y", "z"], "y", None) == ("wrong", "x")
+        assert decide_arb(ib, tied, ["x", "y", "z"], "x", None) == ("undecided", None)
+        assert decide_arb(ib, lead, ["x", "y", "z"], "y", None) == ("wrong", "x")
         third = [ib.scalar(Fraction(1, 3))]  # a ball around 1/3 at 64 bits
-        assert decide(ib, third, None, "1/3", Fraction(0)) == ("undecided", None)
-        assert decide(ib, third, None, "1/3", Fraction(1, 10 ** 9)) == ("ok", None)
+        assert decide_arb(ib, third, None, "1/3", Fraction(0)) == ("undecided", None)
+        assert decide_arb(ib, third, None, "1/3", Fraction(1, 10 ** 9)) == ("ok", None)
+    # the same on float64 boxes: rows are positions 0..2 (position 0 is BOS, never decided)
+    lo = np.array([[0.0, 0.0, 0.0], [1.0, 1.0, 0.0], [1.0, 0.5, 0.0]])
+    hi = np.array([[0.0, 0.0, 0.0], [1.0, 1.0, 0.0], [1.0, 1.0, 0.0]])  # position 2: 0.5 <= y <= 1, a touch
+    assert decide_boxes(lo, hi, ["x", "y", "z"], ["x", "x"], [1, 2]) == [(1, "undecided", None),
+                                                                       (2, "undecided", None)]
+    hi[2, 1] = np.nextafter(1.0, 0)
+    assert decide_boxes(lo, hi, ["x", "y", "z"], ["x", "y"], [1, 2])[1] == (2, "wrong", "x")
+    nan = np.array([[np.nan, 0.0, 0.0]] * 2)
+    assert decide_boxes(nan, nan, ["x", "y", "z"], ["x"], [1]) == [(1, "undecided", None)]
+    assert decide_numerical_box(0.25, 0.25, "1/4", Fraction(0)) == ("ok", None)
+    assert decide_numerical_box(np.nextafter(0.25, 0), 0.25, "1/4", Fraction(0)) == ("undecided", None)
+    assert decide_numerical_box(-np.inf, 0.25, "1/4", Fraction(1)) == ("undecided", None)
 
 
 # -- export and other file formats ------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Backends: one protocol, seven arithmetics (see :mod:`symtrans.backends.base`).
+"""Backends: one protocol, eight arithmetics (see :mod:`symtrans.backends.base`).
 
 =========  ========================================  =========  ===========
 name       values                                    is_exact   is_rigorous
@@ -8,6 +8,7 @@ rational   exact rational points                     yes        yes
 interval   Arb balls (or mpmath intervals), N bits   no         yes
 mp         mpmath points at N digits                 no         no
 floats     numpy float64 batches                     no         no
+box        numpy float64 interval batches, outward   no         yes
 pwl        exact piecewise-affine functions of x     yes        yes
            on a rational interval
 formal     rational functions, exp / max / sqrt      yes        yes
@@ -21,6 +22,7 @@ IntervalBackend(prec=300, engine='arb')
 
 from ..errors import SymtransError
 from .base import UNDECIDED, Backend, ScalarBackend, SparseMatrix
+from .box import BoxBackend
 from .floats import FloatBackend
 from .formal import FormalBackend
 from .interval import IntervalBackend
@@ -30,7 +32,7 @@ from .pwl import PWLBackend
 from .rational import RationalBackend
 
 __all__ = ["Backend", "ScalarBackend", "SparseMatrix", "UNDECIDED", "PolyBackend",
-           "RationalBackend", "IntervalBackend", "MpBackend", "FloatBackend", "PWLBackend", "FormalBackend", "BACKENDS",
+           "RationalBackend", "IntervalBackend", "MpBackend", "FloatBackend", "BoxBackend", "PWLBackend", "FormalBackend", "BACKENDS",
            "get_backend"]
 
 #: Backend classes by name.
@@ -40,6 +42,7 @@ BACKENDS = {
     "interval": IntervalBackend,
     "mp": MpBackend,
     "floats": FloatBackend,
+    "box": BoxBackend,
     "pwl": PWLBackend,
     "formal": FormalBackend,
 }
@@ -53,7 +56,7 @@ def get_backend(name: str, **options):
     >>> get_backend("gpu")
     Traceback (most recent call last):
     ...
-    symtrans.errors.SymtransError: unknown backend 'gpu' (expected one of poly, rational, interval, mp, floats, pwl, formal)
+    symtrans.errors.SymtransError: unknown backend 'gpu' (expected one of poly, rational, interval, mp, floats, box, pwl, formal)
     """
     if name not in BACKENDS:
         raise SymtransError(f"unknown backend {name!r}", expected="one of " + ", ".join(BACKENDS))

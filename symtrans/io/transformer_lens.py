@@ -313,6 +313,31 @@ def encode(vocab, bos, n: int, tokens) -> list:
     return rows
 
 
+def encode_many(vocab, bos, n: int, sequences) -> np.ndarray:
+    """:func:`encode` of many token sequences of one length, as a float array ``(batch, n, V + n)``.
+
+    >>> encode_many(["BOS", "a"], "BOS", 3, [["a"]]).tolist() == [encode(["BOS", "a"], "BOS", 3, ["a"])]
+    True
+    """
+    vocab = list(vocab)
+    index = {t: i for i, t in enumerate(vocab)}
+    ids = np.full((len(sequences), n), index.get(bos, -1), dtype=np.intp)
+    for b, tokens in enumerate(sequences):
+        if len(tokens) + 1 > n:
+            raise SpecError(f"an input of {len(tokens)} tokens is longer than the model's {n - 1}", field="input")
+        try:
+            ids[b, 1:len(tokens) + 1] = [index[t] for t in tokens]
+        except KeyError as err:
+            raise SpecError(f"token {err.args[0]!r} is not in the vocabulary", field="input",
+                            expected=" ".join(map(str, vocab))) from None
+    if np.any(ids[:, 0] < 0):
+        raise SpecError(f"token {bos!r} is not in the vocabulary", field="input", expected=" ".join(map(str, vocab)))
+    out = np.zeros((len(sequences), n, len(vocab) + n))
+    np.put_along_axis(out, ids[:, :, None], 1.0, axis=2)
+    out[:, np.arange(n), len(vocab) + np.arange(n)] = 1.0
+    return out
+
+
 def with_length(G, m: int):
     """``G`` whose attention sees only the first ``m`` keys: the model on ``m`` tokens, in rows ``0..m-1``.
 

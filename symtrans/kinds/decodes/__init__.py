@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from ...errors import SpecError
-from ..base import ClaimKind, Params, integer, param, rational
+from ..base import ClaimKind, Params, boolean, integer, param, rational
 
 #: JSON scalars a categorical value may be.
 _SCALARS = (bool, int, float, str, type(None))
@@ -87,6 +87,9 @@ class DecodesParams(Params):
                                 doc="numerical: the largest |output - reference| allowed")
     max_bits: int = param(integer(lo=53, hi=1 << 14), default=1024, doc="largest Arb precision to try")
     start_bits: int = param(integer(lo=10, hi=1 << 14), default=64, doc="first Arb precision")
+    boxes: bool = param(boolean(), default=True,
+                        doc="decide first with rigorous float64 boxes (symtrans.backends.box), all inputs of a "
+                            "length in one run; Arb takes only what they leave undecided")
 
     def validate(self):
         if self.bos not in self.vocab:
@@ -123,8 +126,11 @@ class DecodesParams(Params):
 def _summarize(cert):
     ev, ce = cert.evidence, cert.counterexample
     if cert.verdict == "PROVED":
-        return (f"{ev['positions']} positions of {ev['inputs']} inputs decode as the reference "
-                f"(certified at {ev['bits']} bits)")
+        boxes = ev.get("boxes", 0)
+        how = ("with float64 boxes" if boxes == ev["positions"] else
+               f"at {ev['bits']} bits" if not boxes else f"with float64 boxes, and Arb at {ev['bits']} bits for "
+               f"{ev['positions'] - boxes}")
+        return f"{ev['positions']} positions of {ev['inputs']} inputs decode as the reference (certified {how})"
     if ce:
         what = "actual" if cert.verdict == "REFUTED" else "undecided"
         return (f"input {' '.join(map(str, ce['input']))}, position {ce['position']}: expected {ce['expected']!r}, "
@@ -138,7 +144,9 @@ KIND = ClaimKind(
     describe=lambda c: (f"the decode equals the reference at {c.expected.defined} defined positions of "
                         f"{len(c.expected.inputs)} inputs"),
     summarize=_summarize,
-    evidence={"inputs": "inputs decided", "positions": "positions decided", "bits": "the largest precision used",
+    evidence={"inputs": "inputs decided", "positions": "positions decided",
+              "bits": "the largest precision used (53: float64 boxes decided every position)",
+              "boxes": "positions the float64 boxes decided (Arb the rest)",
               "undecided": "UNKNOWN: positions not separated at max_bits"},
-    spec_targets=("decodes",), envelope=(), check_keys=("tolerance", "max_bits", "start_bits"),
+    spec_targets=("decodes",), envelope=(), check_keys=("tolerance", "max_bits", "start_bits", "boxes"),
     from_target=lambda t: t.claim_data())
