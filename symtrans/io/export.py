@@ -19,7 +19,7 @@ from ..errors import SpecError
 from ..graph import INPUTS, OP
 from .transformer_lens import TLModel, _validate, load_model  # noqa: F401 - load_model: for the doctests
 
-__all__ = ["export_model", "from_tracr"]
+__all__ = ["export_model", "state_dict", "from_tracr"]
 
 
 def _node_weights(G, node, field_="weight"):
@@ -71,6 +71,36 @@ def export_model(G, config: dict, out) -> str:
     out = Path(out)
     if out.exists() and any(out.iterdir()):
         raise SpecError(f"{out} exists and is not empty", field="out", expected="a new folder")
+    arrays, dtype, cfg = state_dict(G, config)
+    from safetensors.numpy import save_file
+
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.mkdir(parents=True, exist_ok=False)
+    try:
+        save_file({k: np.ascontiguousarray(a) for k, a in arrays.items()}, str(tmp / "model.safetensors"))
+        (tmp / "config.json").write_text(json.dumps(cfg, indent=1), encoding="utf-8")
+        if out.exists():
+            out.rmdir()
+        tmp.rename(out)
+    finally:
+        if tmp.exists():
+            for f in tmp.iterdir():
+                f.unlink()
+            tmp.rmdir()
+    return dtype
+
+
+def state_dict(G, config: dict):
+    """``(tensors, dtype, config)``: ``G``'s weights under TransformerLens's state-dict names, as float32
+    arrays when every weight is a float32 exactly, else float64 ones, else refused (nothing is
+    rounded); the config completed with the dimensions read from the graph.
+
+    >>> import pathlib
+    >>> m = load_model(pathlib.Path(__file__).parent.parent / "data" / "tracr" / "length_ab_L5")
+    >>> tensors, dtype, cfg = state_dict(m.graph(), m.config)
+    >>> dtype, tensors["blocks.0.attn.W_Q"].shape, cfg["n_ctx"]
+    ('float32', (1, 17, 4), 6)
+    """
     x = G.graph[INPUTS][0] if len(G.graph[INPUTS]) == 1 else None
     if x is None:
         raise SpecError("the graph has several inputs", field="graph", expected="one token input")
@@ -129,22 +159,7 @@ def export_model(G, config: dict, out) -> str:
         cfg["eps"] = float(eps)
     if dtype != "float32":
         cfg["weights_dtype"] = dtype
-    from safetensors.numpy import save_file
-
-    tmp = out.with_name(f".{out.name}.tmp")
-    tmp.mkdir(parents=True, exist_ok=False)
-    try:
-        save_file({k: np.ascontiguousarray(a) for k, a in arrays.items()}, str(tmp / "model.safetensors"))
-        (tmp / "config.json").write_text(json.dumps(cfg, indent=1), encoding="utf-8")
-        if out.exists():
-            out.rmdir()
-        tmp.rename(out)
-    finally:
-        if tmp.exists():
-            for f in tmp.iterdir():
-                f.unlink()
-            tmp.rmdir()
-    return dtype
+    return arrays, dtype, cfg
 
 
 def from_tracr(assembled, output: str, name: str = "tracr") -> TLModel:
