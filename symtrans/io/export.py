@@ -169,8 +169,9 @@ def from_tracr(assembled, output: str, name: str = "tracr") -> TLModel:
     Haiku's naming, ``residual_labels``, ``input_encoder``, ``output_encoder``, ``model_config``).
     ``output`` is the RASP program's label: the unembedding reads the residual directions
     ``"{output}:{value}"`` (categorical, in the output encoder's order) or ``"{output}"``
-    (numerical).  Tested against the shipped fixtures' layout, not against tracr itself (tracr is
-    not installed in CI).
+    (numerical).  In CI (no tracr) it is tested on stand-ins built from the shipped fixtures;
+    ``tests/test_from_tracr.py``, run where tracr is importable, checks that it reproduces the
+    six fixtures exactly from freshly compiled programs.
     """
     cfg, params, labels = assembled.model_config, assembled.params, list(assembled.residual_labels)
     H, h, L = cfg.num_heads, cfg.key_size, cfg.num_layers
