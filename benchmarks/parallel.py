@@ -1,10 +1,11 @@
 """Speed-up of symtrans's one executor with 1 and 2 workers, and the same work on a Dask cluster.
 
-Three kinds of independent work, each run serially, on a local process pool of 2, and (with
+Three kinds of independent work (four cases), each run serially, on a local process pool of 2, and (with
 the ``dask`` extra) on a ``dask.distributed`` ``LocalCluster`` of 2 single-threaded workers:
 
 * ``obligations``: ``symtrans verify -j`` on proof modules (whole obligations in parallel);
-* ``decodes``: one ``decodes`` claim on a compiled tracr model, its input domain cut into chunks;
+* ``decodes``: one ``decodes`` claim on a compiled tracr model, its input domain cut into chunks
+  (``decodes-arb``: the same with ``boxes = false``, Arb alone, where a pool has work to share);
 * ``bisection``: one ``bound`` claim, each wave of boxes of its bisection cut into pieces.
 
 Printed (after one untimed serial run that warms up imports and caches): wall times, speed-ups
@@ -51,7 +52,7 @@ def obligations_case():
     return f"obligations ({len(every)})", run
 
 
-def decodes_case():
+def decodes_case(boxes=True):
     from symtrans.io.transformer_lens import load_model
 
     path = os.path.join(ROOT, "symtrans", "data", "tracr", "sort_unique_1to5_L5")
@@ -64,14 +65,14 @@ def decodes_case():
     inputs = [list(s) for m in range(1, model.n_ctx) for s in itertools.product(alphabet, repeat=m)]
     claim = Claim("decodes", expected={"vocab": model.vocab, "bos": model.bos, "inputs": inputs,
                                        "expected": [_refs.sort_unique(s) for s in inputs],
-                                       "values": model.output.get("values")})
+                                       "values": model.output.get("values"), "boxes": boxes})
     G = model.graph()
 
     def run(jobs, executor=None):
         cert = verify(G, claim)
         return _evidence(cert), cert.verdict
 
-    return f"decodes ({len(inputs)} inputs)", run
+    return f"decodes ({len(inputs)} inputs{'' if boxes else ', Arb alone'})", run
 
 
 def bisection_case():
@@ -88,7 +89,8 @@ def bisection_case():
     return "bisection (2-D softmax)", run
 
 
-CASES = {"obligations": obligations_case, "decodes": decodes_case, "bisection": bisection_case}
+CASES = {"obligations": obligations_case, "decodes": decodes_case,
+         "decodes-arb": lambda: decodes_case(boxes=False), "bisection": bisection_case}
 
 
 def _timed(name, run, how):
