@@ -29,13 +29,18 @@ def ladder(e) -> list:
     return ([None] if e.boxes else []) + (bits or [e.max_bits])
 
 
+#: Inputs per batched box run (its arrays are inputs x tokens x width floats: 8,192 inputs of
+#: 13 tokens and width 31 is 26 MB an array).
+BOX_BATCH = 8192
+
+
 def _chunks(items, prec):
-    """Pieces of one length's inputs: one per quarter-worker on a pool; serially, the whole length for
-    boxes (one batched run) and pieces of 512 for Arb (so that progress can be shown)."""
+    """Pieces of one length's inputs: one per quarter-worker on a pool; serially, batches of
+    :data:`BOX_BATCH` for boxes and pieces of 512 for Arb (so that progress can be shown)."""
     if workers() > 1:
         size = max(1, -(-len(items) // (4 * workers())))
     else:
-        size = len(items) if prec is None else min(len(items), 512)
+        size = min(len(items), BOX_BATCH if prec is None else 512)
     return [items[k:k + size] for k in range(0, len(items), size)]
 
 
