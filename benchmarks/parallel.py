@@ -1,12 +1,14 @@
 """Speed-up of symtrans's one executor with 1 and 2 workers, and the same work on a Dask cluster.
 
-Three kinds of independent work (four cases), each run serially, on a local process pool of 2, and (with
+Four kinds of independent work (five cases), each run serially, on a local process pool of 2, and (with
 the ``dask`` extra) on a ``dask.distributed`` ``LocalCluster`` of 2 single-threaded workers:
 
 * ``obligations``: ``symtrans verify -j`` on proof modules (whole obligations in parallel);
 * ``decodes``: one ``decodes`` claim on a compiled tracr model, its input domain cut into chunks
   (``decodes-arb``: the same with ``boxes = false``, Arb alone, where a pool has work to share);
-* ``bisection``: one ``bound`` claim, each wave of boxes of its bisection cut into pieces.
+* ``bisection``: one ``bound`` claim, each wave of boxes of its bisection cut into pieces;
+* ``cells``: one ``equivalent`` claim, its cell enumeration cut into sub-polytopes (breadth-first,
+  four per worker) and the target's refinement of the cells cut into pieces.
 
 Printed (after one untimed serial run that warms up imports and caches): wall times, speed-ups
 against 1 worker, and whether the certificates' verdicts and
@@ -89,8 +91,25 @@ def bisection_case():
     return "bisection (2-D softmax)", run
 
 
+def cells_case():
+    from symtrans.constructions.gu2026 import maxout_transformer
+
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from pwl import random_net  # the pwl benchmark's d=3 k=3 N=8 L=3 net (1,639 cells)
+
+    net, box = random_net(5, 3, 3, 3, 8), Box([(-1, 1)] * 3)
+    G = maxout_transformer(net, box)
+    claim = Claim("equivalent", net, domain=box)
+
+    def run(jobs, executor=None):
+        cert = verify(G, claim)
+        return _evidence(cert), cert.evidence.get("cells")
+
+    return "cells (3-D maxout, 1,639 cells)", run
+
+
 CASES = {"obligations": obligations_case, "decodes": decodes_case,
-         "decodes-arb": lambda: decodes_case(boxes=False), "bisection": bisection_case}
+         "decodes-arb": lambda: decodes_case(boxes=False), "bisection": bisection_case, "cells": cells_case}
 
 
 def _timed(name, run, how):

@@ -24,6 +24,8 @@ ties, one dimension lower, down to points.
 
 from __future__ import annotations
 
+import collections
+
 from ._flint import flint
 from .budget import checkpoint, progress
 from .backends.cells import Affine, CellBackend, Split
@@ -31,6 +33,7 @@ from .errors import SymtransError
 from .graph import input_variables
 from .interpret import plan
 from .ops import MatMul
+from .parallel import map_ordered, workers
 from .polytope import _compose, hyperplane_key, restrict
 
 __all__ = ["Leaf", "enumerate_cells", "compose", "count_regions", "region_labels", "adjacent", "common_cells",
@@ -73,49 +76,98 @@ def enumerate_cells(G, nodes, cell, embed=None, path=(), variables=None, steps=N
     be valid and have no free parameters.  ``steps`` is ``G``'s evaluation plan for ``nodes``
     (:func:`symtrans.interpret.plan`) and ``cache`` a dict of lifted constants, for callers
     that enumerate one graph many times.
+
+    The leaves come in depth-first order, the side ``-1`` of each cut first: that is the order
+    of their cut signs read as words (two leaves first differ at a cut their common ancestor
+    made, where ``-1`` sorts first).  With a pool of workers in scope
+    (:mod:`symtrans.parallel`) a top-level enumeration cuts breadth-first until it holds four
+    pieces per worker, enumerates the pieces on the pool, and sorts the leaves by that word:
+    the same leaves in the same order as serially.
     """
     steps = _plan(G, nodes) if steps is None else steps
     variables = input_variables(G) if variables is None else variables
     cache = {} if cache is None else cache
     absorbing = _absorbing_products(steps, nodes)
-    stack = [(cell, {}, 0, (), tuple(path), ())]
+    top = not path and embed is None  # not a face's enumeration, not a target's inside a cell
+    entry = (cell, {}, 0, (), tuple(path), ())
+    if top and workers() > 1:
+        return _enumerate_on_pool(G, nodes, entry, variables, steps, cache, absorbing, 4 * workers())
+    return _depth_first(G, nodes, [entry], embed, variables, steps, cache, absorbing, top)
+
+
+def _depth_first(G, nodes, stack, embed, variables, steps, cache, absorbing, top=False):
     leaves = []
     while stack:
         checkpoint()  # a time limit in force stops here, between cells
-        P, values, start, trace, cuts, ties = stack.pop()
-        bk = CellBackend(P, variables, embed, cache)
-        bk.trace = list(trace)
-        bk.ties = list(ties)
-        values = dict(values)
-        k = start
-        try:
-            for k in range(start, len(steps)):
-                n, op, args, is_input = steps[k]
-                mark, tmark = len(bk.trace), len(bk.ties)
-                bk.node = n
-                try:
-                    if is_input:
-                        values[n] = bk.lift_input(None, G.nodes[n]["shape"], op.variables)
-                    else:
-                        values[n] = op.apply(bk, *[values[a] for a in args])
-                except SymtransError as exc:
-                    raise exc.at(node=n) from None
-                if n in absorbing and bk.ties:
-                    bk.ties = _unabsorbed(bk, P, values, *absorbing[n])
-        except Split as s:
-            neg, pos = P.cut(s.h)
-            prefix = tuple(bk.trace[:mark])
-            a, c = s.h
-            kept = tuple(bk.ties[:tmark])
-            stack.append((pos, values, k, prefix, cuts + ((a, c, 1),), kept))
-            stack.append((neg, values, k, prefix, cuts + ((a, c, -1),), kept))
-            continue
-        faces = {frozenset(t.face(P.vertices)) for t in bk.ties}
-        if not path and embed is None:  # the top-level enumeration (not a face's, not a target's)
-            progress(len(leaves) + 1, None, "cells")
-        leaves.append(Leaf(P, {n: values[n] for n in nodes}, tuple(bk.trace), cuts,
-                           tuple(f for f in faces if f)))
+        out = _advance(G, nodes, stack.pop(), embed, variables, steps, cache, absorbing)
+        if isinstance(out, Leaf):
+            if top:
+                progress(len(leaves) + 1, None, "cells")
+            leaves.append(out)
+        else:
+            neg, pos = out
+            stack.append(pos)
+            stack.append(neg)  # popped first: side -1 before side +1
     return leaves
+
+
+def _subtree(G, nodes, entry, variables, steps):
+    """The leaves under one piece of a pooled enumeration (a unit of parallel work)."""
+    absorbing = _absorbing_products(steps, nodes)
+    return _depth_first(G, nodes, [entry], None, variables, steps, {}, absorbing)
+
+
+def _signs(leaf):
+    return tuple(sign for _, _, sign in leaf.path)
+
+
+def _enumerate_on_pool(G, nodes, entry, variables, steps, cache, absorbing, pieces):
+    queue, leaves = collections.deque([entry]), []
+    while queue and len(queue) < pieces:
+        checkpoint()
+        out = _advance(G, nodes, queue.popleft(), None, variables, steps, cache, absorbing)
+        if isinstance(out, Leaf):
+            leaves.append(out)
+        else:
+            queue.extend(out)
+    for part in map_ordered(_subtree, [(G, nodes, e, variables, steps) for e in queue]):
+        leaves.extend(part)
+    leaves.sort(key=_signs)
+    return leaves
+
+
+def _advance(G, nodes, entry, embed, variables, steps, cache, absorbing):
+    """Resume the evaluation of one stack entry: its :class:`Leaf`, or the two entries of the cut
+    that the next undecided decision makes (side ``-1``, side ``+1``)."""
+    P, values, start, trace, cuts, ties = entry
+    bk = CellBackend(P, variables, embed, cache)
+    bk.trace = list(trace)
+    bk.ties = list(ties)
+    values = dict(values)
+    k = start
+    try:
+        for k in range(start, len(steps)):
+            n, op, args, is_input = steps[k]
+            mark, tmark = len(bk.trace), len(bk.ties)
+            bk.node = n
+            try:
+                if is_input:
+                    values[n] = bk.lift_input(None, G.nodes[n]["shape"], op.variables)
+                else:
+                    values[n] = op.apply(bk, *[values[a] for a in args])
+            except SymtransError as exc:
+                raise exc.at(node=n) from None
+            if n in absorbing and bk.ties:
+                bk.ties = _unabsorbed(bk, P, values, *absorbing[n])
+    except Split as s:
+        neg, pos = P.cut(s.h)
+        prefix = tuple(bk.trace[:mark])
+        a, c = s.h
+        kept = tuple(bk.ties[:tmark])
+        return ((neg, values, k, prefix, cuts + ((a, c, -1),), kept),
+                (pos, values, k, prefix, cuts + ((a, c, 1),), kept))
+    faces = {frozenset(t.face(P.vertices)) for t in bk.ties}
+    return Leaf(P, {n: values[n] for n in nodes}, tuple(bk.trace), cuts, tuple(f for f in faces if f))
 
 
 def _absorbing_products(steps, nodes) -> dict:
@@ -248,14 +300,28 @@ def common_cells(G, gnode, H, hnode, cell, embed=None, path=(), grc=(0, 0), hrc=
     refinement (both graphs are affine on each; ``H``'s leaf carries its own tie faces).  Both graphs read their inputs
     by position through the same ``embed``.
     """
-    hvars, hsteps, cache = input_variables(H), _plan(H, [hnode]), {}
+    hvars, hsteps = input_variables(H), _plan(H, [hnode])
     net = enumerate_cells(G, [gnode], cell, embed, path)
+    cells = [(leaf.cell, leaf.path) for leaf in net]
+    if workers() > 1 and embed is None and not path:  # the refinement of each piece of cells on the pool
+        size = -(-len(cells) // (4 * workers()))
+        parts = map_ordered(_refine, [(H, hnode, cells[k:k + size], embed, hvars, hsteps)
+                                      for k in range(0, len(cells), size)])
+    else:
+        parts = [_refine(H, hnode, cells, embed, hvars, hsteps)]
+    subs = [leaf_subs for part in parts for leaf_subs in part]
     out = []
-    for leaf in net:
+    for leaf, mine in zip(net, subs):
         f = leaf.entry(gnode, *grc)
-        for sub in enumerate_cells(H, [hnode], leaf.cell, embed, leaf.path, hvars, hsteps, cache):
+        for sub in mine:
             out.append((sub.cell, f, sub.entry(hnode, *hrc), sub.path, sub))
     return net, out
+
+
+def _refine(H, hnode, cells, embed, hvars, hsteps):
+    """``H``'s leaves on each of ``cells`` (``(polytope, path)`` pairs): a unit of parallel work."""
+    cache = {}
+    return [enumerate_cells(H, [hnode], P, embed, path, hvars, hsteps, cache) for P, path in cells]
 
 
 def embedded_vertices(P, embed):

@@ -297,3 +297,33 @@ def test_graph_target_bad_input():
         GraphTarget(maxout_graph(MaxoutNet.max_of(2)), "nope")
     with pytest.raises(SpecError, match="a box of dimension 3 for a target on R\\^2"):
         Claim("equivalent", GraphTarget(maxout_graph(MaxoutNet.max_of(2))), domain=Box([(0, 1)] * 3))
+
+
+def test_serial_leaves_come_in_the_order_of_their_cut_signs():
+    """The pooled enumeration relies on it: depth-first with side -1 first is sign-word order."""
+    for seed in range(3):
+        G = maxout_graph(MaxoutNet.random(seed, 3, 3, 2, 3))
+        leaves = enumerate_cells(G, G.graph["outputs"], Polytope.box([(-2, 2)] * 3))
+        words = [tuple(s for *_, s in leaf.path) for leaf in leaves]
+        assert len(leaves) > 4 and words == sorted(words)
+
+
+def test_a_pool_gives_the_same_cells_and_certificates():
+    """Enumerations cut into pieces for 2 workers give the same leaves in the same order, and the
+    region and equivalence certificates are identical."""
+    from symtrans.parallel import process_pool
+
+    net = MaxoutNet.random(7, 2, 3, 2, 3)
+    box = Box([(-2, 2), (-2, 2)])
+    G = maxout_transformer(net, box)
+    node = G.graph["outputs"][0]
+    runs = {}
+    for n in (1, 2):
+        with process_pool(n):
+            leaves = enumerate_cells(G, [node], Polytope.box(box.bounds))
+            runs[n] = ([(leaf.path, leaf.pattern, str(leaf.entry(node))) for leaf in leaves],
+                       verify(G, Claim("equivalent", net, domain=box)).to_json())
+    assert len(runs[1][0]) > 8 and runs[1][0] == runs[2][0]
+    one, two = runs[1][1], runs[2][1]
+    assert one["verdict"] == "PROVED"
+    assert {x: one[x] for x in ("evidence", "counterexample")} == {x: two[x] for x in ("evidence", "counterexample")}
