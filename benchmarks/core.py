@@ -8,8 +8,9 @@ Baseline: the same graph walked op by op with SymPy ``Matrix`` objects of expres
 product followed by ``expand`` (what one writes by hand with SymPy).  symtrans: ``evaluate`` on
 the ``poly`` backend (python-flint ``fmpq_mpoly``, sparse matrices).
 
-Run: ``python benchmarks/core.py [--seed N] [--repeat K]``.  Prints both times, the ratio and the
-number of output terms, and checks that both sides agree.
+Run: ``python benchmarks/core.py [--seed N] [--repeat K] [--no-scaling]``.  Prints both times, the
+ratio and the number of output terms, and checks that both sides agree; then a scaling table over
+1 to 4 blocks (each in a fresh process: time, peak memory, slope of log time against log terms).
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ def _weights(rng, rows, cols, density=0.5):
                                   for i in range(rows) for j in range(cols) if rng.random() < density})
 
 
-def build(seed: int = 0):
+def build(seed: int = 0, blocks: int = None):
+    blocks = BLOCKS if blocks is None else blocks
     rng = random.Random(seed)
     ch = Channels([("S", WIDTH)])
     G = new_graph("bench-core")
@@ -46,7 +48,7 @@ def build(seed: int = 0):
     writes = [(t, ("S", i), c, Fraction(rng.randint(-2, 2), rng.choice((1, 2))))
               for t in range(TOKENS) for i in range(WIDTH) for c in range(D_IN + 1) if rng.random() < 0.6]
     H = embedding(G, x, ch, TOKENS, writes)
-    for b in range(1, BLOCKS + 1):
+    for b in range(1, blocks + 1):
         head = Head(_weights(rng, WIDTH, HEAD_DIM), _weights(rng, WIDTH, HEAD_DIM),
                     _weights(rng, WIDTH, HEAD_DIM), _weights(rng, HEAD_DIM, WIDTH))
         H = block(G, H, [head], index=b)
@@ -167,7 +169,12 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--repeat", type=int, default=3, help="best of K runs for the poly backend")
+    ap.add_argument("--no-scaling", action="store_true", help="skip the scaling table")
+    ap.add_argument("--one", type=int, help=argparse.SUPPRESS)  # blocks: one scaling measurement as JSON
     args = ap.parse_args(argv)
+    if args.one:
+        scaling_one(args.seed, args.one)
+        return 0
     G = build(args.seed)
     bk = PolyBackend()
     t_poly, ours = timed(lambda: evaluate(G, bk), args.repeat)
@@ -200,7 +207,45 @@ def main(argv=None):
     print(f"sympy Matrix + expand : {t_naive:10.3f} s   ratio to symtrans {t_naive / t_poly:8.1f}x")
     print(f"python-flint, dense   : {t_dense:10.3f} s   ratio to symtrans {t_dense / t_poly:8.1f}x  (best of {args.repeat})")
     print(f"symtrans poly backend : {t_poly:10.3f} s  (best of {args.repeat})")
+    if not args.no_scaling:
+        scaling(args.seed)
     return 0
+
+
+def scaling_one(seed, blocks):
+    """One size of the scaling table, as JSON: symtrans and dense python-flint on ``blocks`` blocks."""
+    import json
+    import resource
+
+    G = build(seed, blocks)
+    names = [v for n in G.graph[INPUTS] for v in G.nodes[n][OP].variables]
+    evaluate(build(seed, 1), PolyBackend())  # warm
+    t_poly, ours = timed(lambda: evaluate(G, PolyBackend()), 1)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    t_dense, _ = timed(lambda: dense_flint(G, names), 1)
+    (out,) = G.graph[OUTPUTS]
+    terms = sum(len(p) for row in ours[out].rows.values() for p in row.values())
+    print(json.dumps({"blocks": blocks, "poly": t_poly, "dense": t_dense, "terms": terms, "peak_mb": peak}))
+
+
+def scaling(seed):
+    """How the time grows with depth (each block triples the degree), each size in a fresh process."""
+    import json
+    import math
+    import subprocess
+
+    print("\nscaling: 1 to 4 blocks (degree 3^blocks), each size in a fresh process")
+    print(f"{'blocks':>6} {'terms':>7} {'symtrans s':>10} {'flint dense s':>13} {'dense/ours':>10} {'peak MB':>8} {'slope':>6}")
+    last = None
+    for blocks in (1, 2, 3, 4):
+        out = subprocess.run([sys.executable, __file__, "--one", str(blocks), "--seed", str(seed)],
+                             capture_output=True, text=True, check=True).stdout
+        r = json.loads(out.strip().splitlines()[-1])
+        slope = math.log(r["poly"] / last["poly"]) / math.log(r["terms"] / last["terms"]) if last else float("nan")
+        print(f"{blocks:6d} {r['terms']:7d} {r['poly']:10.3f} {r['dense']:13.3f} {r['dense'] / r['poly']:9.1f}x "
+              f"{r['peak_mb']:8.0f} {slope:6.2f}")
+        last = r
+    print("slope: d log(time) / d log(output terms) between sizes")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,11 @@ work / ``arb direct`` is the price of the general interpreter (the goal: within 
 
 Printed: the times, the ratios, and the certified minimum separation (all must agree).
 
-Run: ``python benchmarks/softmax.py``.
+Then a scaling table: one random vocabulary with 6, 12, 24 and 48 sequences (each size in a fresh
+process): pairs decided, precision, time, peak memory (maximum resident set) and the slope of log
+time against log pairs, so a regression shows as a change of slope.
+
+Run: ``python benchmarks/softmax.py [--no-scaling]``.
 """
 
 from __future__ import annotations
@@ -117,7 +121,48 @@ def best_of(f, repeat):
     return best, result
 
 
+def scaling_one(count):
+    """One ``verify`` of a random vocabulary (d = 2, n = 3, |V| = 6) with ``count`` sequences, as JSON."""
+    import json
+    import resource
+
+    seqs = random_case(23, 2, 3, 6, count)
+    cm = contextual_mapping(seqs, lam_from="ratio")
+    claim = Claim("contextual_mapping", expected={"sequences": seqs, "max_bits": 1 << 15})
+    verify(cm.graph, Claim("contextual_mapping", expected={"sequences": seqs[:2], "max_bits": 1 << 15}))  # warm
+    start = time.perf_counter()
+    cert = verify(cm.graph, claim)
+    seconds = time.perf_counter() - start
+    print(json.dumps({"count": count, "seconds": seconds, "pairs": cert.evidence.get("pairs"),
+                      "bits": cert.evidence.get("bits"), "verdict": cert.verdict.value,
+                      "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
+def scaling():
+    """How ``verify`` grows with the number of sequences, each size in a fresh process."""
+    import json
+    import math
+    import subprocess
+
+    print("\nscaling: random vocabulary d=2 n=3 |V|=6, more sequences (each size in a fresh process)")
+    print(f"{'sequences':>9} {'pairs':>7} {'bits':>5} {'seconds':>8} {'peak MB':>8} {'slope/pairs':>11}  verdict")
+    last = None
+    for count in (6, 12, 24, 48):
+        out = subprocess.run([sys.executable, __file__, "--one", str(count)], capture_output=True, text=True,
+                             check=True).stdout
+        r = json.loads(out.strip().splitlines()[-1])
+        slope = (math.log(r["seconds"] / last["seconds"]) / math.log(r["pairs"] / last["pairs"])
+                 if last and r["pairs"] and last["pairs"] and r["pairs"] != last["pairs"] else float("nan"))
+        print(f"{count:9d} {r['pairs']:7d} {r['bits']:5d} {r['seconds']:8.3f} {r['peak_mb']:8.0f} {slope:11.2f}  "
+              f"{r['verdict']}")
+        last = r
+    print("slope/pairs: d log(time) / d log(pairs decided) between sizes (1 = linear in the pairs)")
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--one":
+        scaling_one(int(sys.argv[2]))
+        return 0
     print(f"{'case':<18} {'bits':>6} {'pairs':>6} {'interval: arb':>14} {'mpmath.iv':>10} {'ratio':>7}"
           f" {'arb direct':>11} {'ours/direct':>11}  {'verify: arb':>12} {'mpmath.iv':>10} {'ratio':>7}  separation")
     for label, seqs, kw in CASES:
@@ -146,6 +191,8 @@ def main():
         assert abs(sep - cmpm.evidence["min_separation_log10"]) < 1e-6 and abs(sep - da[2]) < 1e-6
         print(f"{label:<18} {bits:>6} {ca.evidence['pairs']:>6} {wa:13.4f}s {wm:9.4f}s {wm / wa:6.1f}x"
               f" {direct[0]:10.4f}s {wa / direct[0]:10.1f}x  {ta:11.4f}s {tm:9.4f}s {tm / ta:6.1f}x  >= 10^{sep:.1f}")
+    if "--no-scaling" not in sys.argv:
+        scaling()
     return 0
 
 
