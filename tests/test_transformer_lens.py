@@ -150,6 +150,24 @@ def test_boxes_first_then_arb_for_what_they_leave_and_arb_alone_agree(monkeypatc
     assert check_certificate(json.loads(refuted.dumps())).holds  # the checker's boxes agree with Arb
 
 
+def test_an_exact_tie_is_unknown_with_its_input_and_position():
+    """Two output columns made equal: wherever they lead, no precision separates them."""
+    from symtrans.graph import replace_weight
+
+    model = load_model(MODELS / "length_ab_L5")
+    G = model.graph()
+    W = G.nodes["logits"]["op"].weight
+    for i in range(W.shape[0]):  # column 3 (the value 3) := column 2
+        G = replace_weight(G, "logits", "weight", (i, 3), W[i, 2])
+    b = G.nodes["logits"]["op"].bias
+    G = replace_weight(G, "logits", "bias", (0, 3), b[0, 2])
+    items = [{"input": ["a"], "expected": [1]}, {"input": ["a", "b"], "expected": [2, 2]}]
+    cert = verify(G, _claim(model, items, max_bits=128))
+    assert cert.verdict == "UNKNOWN" and cert.evidence["undecided"] == 2
+    assert cert.counterexample == {"input": ["a", "b"], "position": 1, "expected": 2, "actual": None}
+    assert cert.evidence["positions"] == 1 and cert.precision == 128
+
+
 def test_a_box_refutation_is_rechecked_and_a_wrong_actual_value_is_rejected():
     model = load_model(MODELS / "length_ab_L12")
     items = [{"input": ["a"] * 10, "expected": [10] * 10}]
