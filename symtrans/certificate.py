@@ -31,7 +31,7 @@ from enum import Enum
 import flint
 import mpmath
 import networkx
-import sympy
+from ._lazy import sympy
 
 from ._version import __version__
 from .claims import Claim

@@ -31,7 +31,7 @@ import types
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
-import sympy
+from ._lazy import sympy
 
 from .errors import ExactnessError
 

@@ -28,7 +28,7 @@ import ast
 import re
 from fractions import Fraction
 
-import sympy
+from ._lazy import sympy
 
 from .errors import ExpressionError, did_you_mean
 from .exact import format_exact
@@ -49,23 +49,24 @@ def _relu(arg):
     return sympy.Max(arg, 0)
 
 
-#: Functions a caller may allow, by name.
+#: Functions a caller may allow, by name: SymPy's function of that name (resolved at parse time,
+#: so that importing this module does not import SymPy), or a callable.
 FUNCTIONS = {
-    "exp": sympy.exp,
-    "sqrt": sympy.sqrt,
-    "max": sympy.Max,
-    "min": sympy.Min,
-    "abs": sympy.Abs,
+    "exp": "exp",
+    "sqrt": "sqrt",
+    "max": "Max",
+    "min": "Min",
+    "abs": "Abs",
     "relu": _relu,
-    "log": sympy.log,
-    "sin": sympy.sin,
-    "cos": sympy.cos,
+    "log": "log",
+    "sin": "sin",
+    "cos": "cos",
     # sum(body, k, lo, hi): a finite sum over the integers lo..hi, expanded exactly (a special form)
     "sum": None,
 }
 
-#: Named constants a caller may allow.
-CONSTANTS = {"pi": sympy.pi}
+#: Named constants an expression may use (SymPy objects, made when first parsed).
+CONSTANTS = ("pi",)
 
 #: Relations :func:`parse_relation` reads, by Python operator.
 RELATIONS = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
@@ -147,7 +148,7 @@ def _walker(text, variables, functions, divide_by_variables, constants, rational
     for c in constants:
         if c not in CONSTANTS:
             raise ExpressionError(f"constant {c!r} is not supported", expected=", ".join(CONSTANTS))
-        names[c] = CONSTANTS[c]
+        names[c] = getattr(sympy, c)
     for name, value in (bindings or {}).items():
         names[str(name)] = sympy.Rational(value.numerator, value.denominator) if hasattr(value, "denominator") \
             else sympy.Rational(value)
@@ -155,7 +156,8 @@ def _walker(text, variables, functions, divide_by_variables, constants, rational
     for f in functions:
         if f not in FUNCTIONS:
             raise ExpressionError(f"function {f!r} is not supported", expected=", ".join(FUNCTIONS))
-        allowed[f] = FUNCTIONS[f]
+        fn = FUNCTIONS[f]
+        allowed[f] = getattr(sympy, fn) if isinstance(fn, str) else fn
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:

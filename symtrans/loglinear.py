@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-import sympy
+from ._lazy import sympy
 
 from ._flint import flint
 from .errors import BackendError, SymtransError

@@ -31,7 +31,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-import sympy
+from ._lazy import sympy
 
 from .errors import GraphError
 from .exact import bit_size, exact_rational, format_exact

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-import sympy
+from ._lazy import sympy
 
 from ._flint import flint
 from .errors import SpecError

@@ -27,7 +27,7 @@ ball excludes 0 or ``max_prec`` is reached.
 
 from __future__ import annotations
 
-import sympy
+from ._lazy import sympy
 
 from ._flint import flint
 from .budget import MAX_PRECISION

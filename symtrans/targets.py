@@ -25,7 +25,7 @@ from fractions import Fraction
 from math import comb
 from typing import ClassVar, Protocol, runtime_checkable
 
-import sympy
+from ._lazy import sympy
 
 from .budget import MAX_DEGREE, MAX_TERMS
 from .errors import SpecError

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-import sympy
+from ._lazy import sympy
 
 from .channels import Channels
 from .errors import ExactnessError, GraphError, SymtransError

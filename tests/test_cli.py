@@ -97,6 +97,24 @@ def test_version_starts_without_sympy_and_the_exact_module_is_callable():
     assert symtrans.exact("3/4") == module.exact("3/4") == module("3/4")
 
 
+def test_checking_a_numeric_certificate_imports_no_sympy(tmp_path):
+    """SymPy is imported on first use (symtrans._lazy): re-checking a certificate about numbers (here
+    a compiled model's decodes) never needs it, and a symbolic one still does."""
+    from symtrans import Claim, verify
+    from symtrans.io.transformer_lens import load_model
+
+    model = load_model(Path(__file__).resolve().parent.parent / "symtrans" / "data" / "tracr" / "length_ab_L5")
+    cert = verify(model.graph(), Claim("decodes", expected={
+        "vocab": model.vocab, "bos": model.bos, "values": model.output["values"],
+        "inputs": [["a", "b"]], "expected": [[2, 2]]}))
+    path = tmp_path / "c.json"
+    path.write_text(cert.dumps())
+    code = ("import sys; from symtrans.cli import main; code = main(['check', sys.argv[1]]); "
+            "print(code, 'sympy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True)
+    assert out.stdout.split()[-2:] == ["0", "False"], out.stdout + out.stderr
+
+
 def _write(folder, name, text):
     path = folder / name
     path.write_text(text)

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent / "symtrans"
 
 #: (pattern over module names, layer); the first match wins.
 LAYERS = [
-    (r"symtrans\.(errors|_flint|_version|budget|parallel)$", 0),
+    (r"symtrans\.(errors|_flint|_lazy|_version|budget|parallel)$", 0),
     (r"symtrans\.(exact|channels)$", 1),
     (r"symtrans\.(expr|scalars|loglinear)$", 2),
     (r"symtrans\.(weights|polys|polytope|domains)$", 3),

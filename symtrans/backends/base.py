@@ -33,7 +33,7 @@ from __future__ import annotations
 import contextlib
 from fractions import Fraction
 
-import sympy
+from .._lazy import sympy
 
 from ..errors import BackendError, EvaluationError, SpecError, Undecided
 from ..exact import exact_rational, is_symbolic

@@ -33,7 +33,7 @@ from __future__ import annotations
 import random
 from fractions import Fraction
 
-import sympy
+from .._lazy import sympy
 
 from ..errors import BackendError
 from ..exact import exact_rational

@@ -33,7 +33,7 @@ from __future__ import annotations
 import contextlib
 from fractions import Fraction
 
-import sympy
+from .._lazy import sympy
 
 from .._flint import flint
 from ..errors import BackendError, SpecError

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sympy.combinatorics import Permutation
+from ..._lazy import sympy
 
 from ...checking import _require
 from .common import adjacencies, automorphisms, generated, outside, preserves
@@ -19,7 +19,7 @@ def check(G, claim, cert):
             _require(s in data.generators and not preserves(s, mats), "the witness is not a breaking generator")
             return "REFUTED"
         _require(bool(data.generators) and preserves(s, mats), "the witness is not an automorphism")
-        _require(not generated(data.generators, n).contains(Permutation(list(s), size=n)),
+        _require(not generated(data.generators, n).contains(sympy.combinatorics.Permutation(list(s), size=n)),
                  "the witness lies in the claimed group")
         return "REFUTED"
     _require(all(preserves(g, mats) for g in data.generators), "a claimed generator breaks a pattern")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import networkx as nx
 from networkx.algorithms.isomorphism import DiGraphMatcher
-from sympy.combinatorics import Permutation, PermutationGroup
+from ..._lazy import sympy
 
 from ...errors import SpecError
 from ...patterns import pattern
@@ -80,7 +80,7 @@ def outside(mats, generators, limit=MAX_AUTOMORPHISMS):
     seen = 0
     for s in iter_automorphisms(mats):
         seen += 1
-        if not H.contains(Permutation(list(s), size=n)):
+        if not H.contains(sympy.combinatorics.Permutation(list(s), size=n)):
             return s, seen, True
         if seen > limit:
             return None, seen, False
@@ -89,4 +89,4 @@ def outside(mats, generators, limit=MAX_AUTOMORPHISMS):
 
 def generated(generators, n):
     """The permutation group the generators generate (SymPy), on ``n`` points."""
-    return PermutationGroup([Permutation(list(g), size=n) for g in generators])
+    return sympy.combinatorics.PermutationGroup([sympy.combinatorics.Permutation(list(g), size=n) for g in generators])

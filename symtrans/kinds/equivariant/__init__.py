@@ -22,7 +22,7 @@ symtrans.errors.SpecError: field 'generators': the generators generate a group o
 
 from dataclasses import dataclass
 
-from sympy.combinatorics import Permutation, PermutationGroup
+from ..._lazy import sympy
 
 from ...errors import SpecError
 from ..base import ClaimKind, Params, integer, param
@@ -58,7 +58,7 @@ def group_order(generators) -> int:
     >>> group_order(dihedral_generators(6)), group_order(symmetric_generators(4)), group_order(cyclic_generators(5))
     (12, 24, 5)
     """
-    return int(PermutationGroup([Permutation(list(p)) for p in generators]).order())
+    return int(sympy.combinatorics.PermutationGroup([sympy.combinatorics.Permutation(list(p)) for p in generators]).order())
 
 
 def symmetric_generators(n: int) -> list:

@@ -1,7 +1,7 @@
 
 from __future__ import annotations
 
-import sympy
+from ..._lazy import sympy
 
 from ...checking import _node, _require, _value
 from ...exact import exact_rational, format_exact

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 
-import sympy
+from ..._lazy import sympy
 
 from ...certificate import Certificate
 from ...errors import SpecError, SymtransError

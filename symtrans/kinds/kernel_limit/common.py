@@ -18,7 +18,7 @@ from __future__ import annotations
 import itertools
 from fractions import Fraction
 
-import sympy
+from ..._lazy import sympy
 
 from ..._flint import flint
 from ...backends import IntervalBackend
@@ -29,7 +29,9 @@ from ...scalars import ipow
 __all__ = ["variables", "split", "sum_growth", "expansion", "leading_difference", "witness", "evaluate_at", "fixed_point", "restricted",
            "exponent_terms", "vanishing_terms", "box_certifies"]
 
-_T = sympy.Symbol("t")
+def _T():
+    """The auxiliary symbol "t" (SymPy is imported on first use)."""
+    return sympy.Symbol("t")
 _VARS = ("s", "r", "qq", "kk")
 _EXTRA = ("wq", "wk")  # w.q and w.k for the claim's fixed vector w
 
@@ -110,8 +112,8 @@ def expansion(P, d, w=None, omega=()):
     """``{m: Delta_m}``: the coefficient differences of ``t^m`` (``m >= 1``) between the keys ``y1`` and ``y2``."""
     x, y1, y2, W = _vectors(d)
     wv = _rational_vector(w)
-    D = _substitute(P, x, _T * W * y1, wv, omega) - _substitute(P, x, _T * W * y2, wv, omega)
-    poly = sympy.Poly(sympy.expand(D), _T)
+    D = _substitute(P, x, _T() * W * y1, wv, omega) - _substitute(P, x, _T() * W * y2, wv, omega)
+    poly = sympy.Poly(sympy.expand(D), _T())
     return {m: sympy.expand(c) for (m,), c in poly.terms() if m >= 1}
 
 
@@ -138,8 +140,8 @@ def sum_growth(sums, d, w=None, point=None, omega=()):
     for terms in sums:
         for A in terms:
             for y in (y1, y2):
-                value = restricted(_substitute(A, x, _T * W * y, wv, omega), point)
-                e = max(e, sympy.Poly(value, _T).degree() if value != 0 else 0)
+                value = restricted(_substitute(A, x, _T() * W * y, wv, omega), point)
+                e = max(e, sympy.Poly(value, _T()).degree() if value != 0 else 0)
     return e
 
 
@@ -183,7 +185,7 @@ def exponent_terms(formula, m=0):
 
 
 def _term_in_t(P, x, key, w, omega=()):
-    return sympy.Poly(_substitute(P, x, key, w, omega), _T)
+    return sympy.Poly(_substitute(P, x, key, w, omega), _T())
 
 
 def vanishing_terms(exponents, d, x, y1, y2, w, omega=()):
@@ -200,7 +202,7 @@ def vanishing_terms(exponents, d, x, y1, y2, w, omega=()):
         Y = _rational_vector(y)
         kept = []
         for P in exponents:
-            poly = _term_in_t(P, X, _T * Wm * Y, wv, omega)
+            poly = _term_in_t(P, X, _T() * Wm * Y, wv, omega)
             if poly.degree() >= 1:
                 negative.append(sympy.expand(poly.LC()))
             else:

@@ -4,7 +4,7 @@ import itertools
 import time
 from fractions import Fraction
 
-import sympy
+from ..._lazy import sympy
 
 from ...certificate import Certificate
 from ...exact import format_exact

@@ -4,7 +4,7 @@ from __future__ import annotations
 import time
 from fractions import Fraction
 
-import sympy
+from ..._lazy import sympy
 from sympy.polys.domains import QQ
 from sympy.polys.matrices import DomainMatrix
 

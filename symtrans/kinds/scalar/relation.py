@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import sympy
+from ..._lazy import sympy
 
 from ...errors import SpecError
 from ...expr import parse_relation

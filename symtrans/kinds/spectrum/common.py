@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-import sympy
+from ..._lazy import sympy
 
 from ..._flint import flint
 from ...errors import SpecError, Undecided
@@ -34,7 +34,9 @@ from ...scalars import enclose, exact_zero, parse_constant
 __all__ = ["basis", "integral", "gram", "operator", "charpoly_roots", "kernel_matches", "grams", "exact_operator",
            "decide"]
 
-_Z = sympy.Symbol("_z")
+def _Z():
+    """The auxiliary symbol "_z" (SymPy is imported on first use)."""
+    return sympy.Symbol("_z")
 
 
 def basis(texts, variable, field):
@@ -46,7 +48,7 @@ def basis(texts, variable, field):
         except SpecError as exc:
             raise SpecError(exc.message, field=f"{field}[{i}]", expected=exc.expected) from None
         if e.has(sympy.sin, sympy.cos):
-            _laurent(e, {variable: _Z}, f"{field}[{i}]")  # refuses what cannot be integrated exactly
+            _laurent(e, {variable: _Z()}, f"{field}[{i}]")  # refuses what cannot be integrated exactly
         elif e.has(sympy.pi):
             raise SpecError("pi outside sin/cos", field=f"{field}[{i}]", expected="a polynomial with rational coefficients")
         out.append(e)
@@ -109,7 +111,7 @@ def integral(e, variable, where="basis"):
         poly = sympy.Poly(e, v)
         total = sum((sympy.Rational(c) / (m[0] + 1) for m, c in poly.terms()), sympy.Integer(0))
         return Fraction(int(total.p), int(total.q))
-    value = sympy.expand(sympy.expand(_laurent(e, {variable: _Z}, where)).coeff(_Z, 0))
+    value = sympy.expand(sympy.expand(_laurent(e, {variable: _Z()}, where)).coeff(_Z(), 0))
     if not value.is_Rational:
         raise SpecError(f"the integral of {str(e)[:60]} is not rational", field=where)
     return Fraction(int(value.p), int(value.q))
