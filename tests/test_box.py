@@ -190,3 +190,28 @@ def test_constants_are_exact_or_outward():
     assert W.lo[0, 0, 0] == W.hi[0, 0, 0] == 0.25
     for (i, j), v in {(1, 0): Fraction(1, 10), (1, 1): Fraction(-2, 3)}.items():
         assert Fraction(W.lo[0, i, j]) < v < Fraction(W.hi[0, i, j])
+
+
+def test_no_information_is_never_a_decision():
+    """NaN (from inf - inf) reaching a maximum, a ReLU or a hardmax widens to [-inf, inf]; it must not
+    make an entry a certain loser or a certain zero."""
+    bk = BoxBackend()
+    nan = Box(np.array([[[np.nan, 1.0]]]), np.array([[[np.nan, 2.0]]]))
+    w = bk.hardmax(nan)
+    assert w.hi[0, 0, 0] == 1 and w.hi[0, 0, 1] == 1 and w.lo[0, 0, 0] == 0  # either may win
+    m = bk.reduce_max(nan, 1)  # at least the other entry's 1, at most anything
+    assert m.lo[0, 0, 0] == 1 and m.hi[0, 0, 0] == np.inf
+    r = bk.relu(nan)
+    assert r.lo[0, 0, 0] == 0 and r.hi[0, 0, 0] == np.inf
+    x = bk.maximum(nan, Box(np.array([[[0.0, 0.0]]])))
+    assert x.hi[0, 0, 0] == np.inf
+
+
+def test_integer_inputs_beyond_two_to_the_53_are_refused():
+    from symtrans.errors import SpecError
+
+    bk = BoxBackend()
+    ok = bk.lift_input(np.array([[2 ** 53, 3]], dtype=np.int64), (1, 2), ["a", "b"])
+    assert ok.is_point and ok.lo[0, 0, 0] == 2.0 ** 53
+    with pytest.raises(SpecError, match="not a float64 exactly"):
+        bk.lift_input(np.array([[2 ** 53 + 1, 3]], dtype=np.int64), (1, 2), ["a", "b"])

@@ -344,7 +344,8 @@ class BoxBackend(Backend):
                          "this backend needs a value for every input")
         if isinstance(value, np.ndarray) and value.dtype.kind in "fiub":
             arr = value.astype(np.float64)
-            if arr.dtype != value.dtype and not np.array_equal(arr, value):
+            # back to the input's own type: NumPy would compare 2**53 + 1 with its rounded float as equal
+            if value.dtype.kind in "iu" and not np.array_equal(arr.astype(value.dtype), value):
                 raise SpecError("an input value is not a float64 exactly", expected="exact floats or rationals")
             if arr.ndim == 2:
                 arr = arr[None]
@@ -444,9 +445,11 @@ class BoxBackend(Backend):
             return Box(_dn(1.0 / A.hi), _up(1.0 / np.maximum(A.lo, floor)))
 
     def relu(self, A):
-        return self._each(A, lambda a: np.maximum(a, 0.0))
+        A = _sane(A.lo, A.hi)  # NaN is no information, and the ReLU of anything is >= 0
+        return Box(np.maximum(A.lo, 0.0), np.maximum(A.hi, 0.0))
 
     def maximum(self, A, B):
+        A, B = _sane(A.lo, A.hi), _sane(B.lo, B.hi)
         return Box(np.maximum(A.lo, B.lo), np.maximum(A.hi, B.hi))
 
     def exp(self, A):
@@ -466,6 +469,7 @@ class BoxBackend(Backend):
         return self.matmul(A, self.fill(cols, 1, 1))
 
     def reduce_max(self, A, axis, mask=None):
+        A = _sane(A.lo, A.hi)  # NaN is no information: the maximum of its row is unbounded too
         lo, hi = A.lo, A.hi
         if mask is not None:
             keep = np.zeros(A.shape[1:], dtype=bool)
@@ -484,6 +488,7 @@ class BoxBackend(Backend):
         if not np.all(allowed.any(axis=1)):
             raise EvaluationError("a row of a masked hardmax has no allowed entry",
                                   expected="at least one allowed position per row")
+        S = _sane(S.lo, S.hi)  # NaN is no information (a NaN would otherwise lose every comparison)
         lo, hi = np.where(allowed[None], S.lo, -_INF), np.where(allowed[None], S.hi, -_INF)
         best = lo.max(axis=2, keepdims=True)
         maybe = allowed[None] & (hi >= best)          # not certainly below the best lower end
