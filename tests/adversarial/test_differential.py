@@ -2,19 +2,22 @@
 backends agree within their guarantees.
 
 * exact (rational) and polynomial values are equal;
-* every interval enclosure, at 64 and at 256 bits, with the Arb and the mpmath engines, contains the
-  exact value (or, with softmax, where no exact value exists, every pair of enclosures intersects);
+* every interval enclosure, at 64 and at 256 bits, with the Arb and the mpmath engines, and the
+  float64 boxes, contains the exact value (or, with softmax, where no exact value exists, every pair
+  of enclosures intersects);
 * float64 lands within 1e-6 (relative) of an enclosure when no hardmax can flip on a rounding error.
 """
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from symtrans import FloatBackend, IntervalBackend, PolyBackend, RationalBackend, evaluate
+from symtrans.backends.box import BoxBackend
 from symtrans.errors import BackendError
 from symtrans.graph import OP, OUTPUTS, parameters
 from symtrans.ops import Normalize
@@ -71,6 +74,21 @@ def test_backends_agree_within_their_guarantees(G, x):
                     for (lo, hi), e in zip(brow, erow):
                         e = Fraction(str(e))
                         assert lo is None or lo <= e <= hi, (prec, engine, lo, e, hi)
+    try:  # the float64 boxes: rigorous too, so the same containment and intersection
+        box = BoxBackend()
+        with box.session():
+            rows = box.to_list(evaluate(G, box, {"x": [x]}, params=params)[G.graph[OUTPUTS][0]])
+    except BackendError:
+        rows = None
+    if rows is not None:
+        bounds = [[(Fraction(lo), Fraction(hi)) if math.isfinite(lo) and math.isfinite(hi) else (None, None)
+                   for lo, hi in row] for row in rows]
+        enclosures.append(bounds)
+        if exact is not None:
+            for brow, erow in zip(bounds, exact):
+                for (lo, hi), e in zip(brow, erow):
+                    e = Fraction(str(e))
+                    assert lo is None or lo <= e <= hi, ("box", lo, e, hi)
     for a in enclosures:
         for b in enclosures:
             for ra, rb in zip(a, b):
