@@ -20,10 +20,11 @@ formal     rational functions, exp / max / sqrt      yes        yes
 IntervalBackend(prec=300, engine='arb')
 """
 
+from collections.abc import Mapping
+from importlib import import_module
+
 from ..errors import SymtransError
 from .base import UNDECIDED, Backend, ScalarBackend, SparseMatrix
-from .box import BoxBackend
-from .floats import FloatBackend
 from .formal import FormalBackend
 from .interval import IntervalBackend
 from .mp import MpBackend
@@ -35,17 +36,51 @@ __all__ = ["Backend", "ScalarBackend", "SparseMatrix", "UNDECIDED", "PolyBackend
            "RationalBackend", "IntervalBackend", "MpBackend", "FloatBackend", "BoxBackend", "PWLBackend", "FormalBackend", "BACKENDS",
            "get_backend"]
 
+#: The NumPy-based backends, imported on first use (PEP 562), so that checking a certificate that
+#: needs neither does not import NumPy.
+_ON_FIRST_USE = {"FloatBackend": "floats", "BoxBackend": "box"}
+
+
+def __getattr__(name):
+    if name in _ON_FIRST_USE:
+        return getattr(import_module(f"{__name__}.{_ON_FIRST_USE[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class _Backends(Mapping):
+    """Backend classes by name; a class given as the name of this package's attribute is looked
+    up (and its module imported) when first asked for."""
+
+    def __init__(self, entries):
+        self._entries = dict(entries)
+
+    def __getitem__(self, name):
+        value = self._entries[name]
+        if isinstance(value, str):
+            value = self._entries[name] = __getattr__(value)
+        return value
+
+    def __iter__(self):
+        return iter(self._entries)
+
+    def __len__(self):
+        return len(self._entries)
+
+    def __repr__(self):
+        return repr(dict(self))
+
+
 #: Backend classes by name.
-BACKENDS = {
+BACKENDS = _Backends({
     "poly": PolyBackend,
     "rational": RationalBackend,
     "interval": IntervalBackend,
     "mp": MpBackend,
-    "floats": FloatBackend,
-    "box": BoxBackend,
+    "floats": "FloatBackend",
+    "box": "BoxBackend",
     "pwl": PWLBackend,
     "formal": FormalBackend,
-}
+})
 
 
 def get_backend(name: str, **options):
