@@ -29,7 +29,7 @@ import numpy as np
 
 from ..errors import SpecError
 from .export import state_dict
-from .transformer_lens import TLModel, encode_many
+from .transformer_lens import TLModel, token_ids
 
 __all__ = ["to_torch"]
 
@@ -65,10 +65,11 @@ def to_torch(model, config: dict = None, dtype: str = "float64"):
     else:
         if config is None:
             raise SpecError("a graph needs its config (the tokenizer and the output)", field="config")
-        tensors, written, cfg = state_dict(model, config)
-    for key, t in tensors.items():
-        if dtype == "float32" and not np.array_equal(t.astype(np.float32).astype(np.float64), t.astype(np.float64)):
-            raise SpecError(f"tensor {key} is not float32 exactly", field=key, expected="dtype='float64'")
+        tensors, _, cfg = state_dict(model, config)
+    if dtype == "float32":
+        for key, t in tensors.items():
+            if not np.array_equal(t.astype(np.float32).astype(np.float64), t.astype(np.float64)):
+                raise SpecError(f"tensor {key} is not float32 exactly", field=key, expected="dtype='float64'")
     module = _module_class(torch)(cfg, {k: torch.tensor(np.asarray(v, dtype=np.float64)).to(getattr(torch, dtype))
                                         for k, v in tensors.items()})
     module.eval()
@@ -142,9 +143,7 @@ def _module_class(torch):
             lengths = {len(s) for s in sequences}
             if len(lengths) != 1:
                 raise SpecError("sequences of different lengths", field="sequences", expected="one length per call")
-            m = lengths.pop() + 1
-            onehot = encode_many(tok["vocab"], tok["bos"], m, sequences)
-            return torch.tensor(onehot[:, :, :len(tok["vocab"])].argmax(axis=2))
+            return torch.tensor(token_ids(tok["vocab"], tok["bos"], lengths.pop() + 1, sequences))
 
         def decode(self, sequences):
             """The output at positions 1..n of each sequence: ``values[argmax]`` or logit 0."""

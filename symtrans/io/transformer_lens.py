@@ -289,39 +289,19 @@ def _build(model):
     return G
 
 
-def encode(vocab, bos, n: int, tokens) -> list:
-    """The ``n`` input rows for ``[bos] + tokens``: the token's one-hot over ``vocab``, then the
-    position's one-hot over ``n``; rows after the sequence repeat ``bos`` (attention never sees them).
+def token_ids(vocab, bos, n: int, sequences) -> np.ndarray:
+    """The vocabulary rows of ``[bos] + tokens`` for sequences of one length, padded with ``bos`` to
+    ``n`` positions: an integer array ``(batch, n)``.  A token outside the vocabulary, or a sequence
+    longer than ``n - 1``, is a one-line error.
 
-    >>> encode(["BOS", "a"], "BOS", 3, ["a"])
-    [[1, 0, 1, 0, 0], [0, 1, 0, 1, 0], [1, 0, 0, 0, 1]]
-    """
-    seq = [bos, *tokens]
-    if len(seq) > n:
-        raise SpecError(f"an input of {len(tokens)} tokens is longer than the model's {n - 1}", field="input")
-    vocab = list(vocab)
-    rows = []
-    for i in range(n):
-        t = seq[i] if i < len(seq) else bos
-        if t not in vocab:
-            raise SpecError(f"token {t!r} is not in the vocabulary", field="input",
-                            expected=" ".join(map(str, vocab)))
-        row = [0] * (len(vocab) + n)
-        row[vocab.index(t)] = 1
-        row[len(vocab) + i] = 1
-        rows.append(row)
-    return rows
-
-
-def encode_many(vocab, bos, n: int, sequences) -> np.ndarray:
-    """:func:`encode` of many token sequences of one length, as a float array ``(batch, n, V + n)``.
-
-    >>> encode_many(["BOS", "a"], "BOS", 3, [["a"]]).tolist() == [encode(["BOS", "a"], "BOS", 3, ["a"])]
-    True
+    >>> token_ids(["BOS", "a"], "BOS", 3, [["a"], ["a"]]).tolist()
+    [[0, 1, 0], [0, 1, 0]]
     """
     vocab = list(vocab)
     index = {t: i for i, t in enumerate(vocab)}
-    ids = np.full((len(sequences), n), index.get(bos, -1), dtype=np.intp)
+    if bos not in index:
+        raise SpecError(f"token {bos!r} is not in the vocabulary", field="input", expected=" ".join(map(str, vocab)))
+    ids = np.full((len(sequences), n), index[bos], dtype=np.intp)
     for b, tokens in enumerate(sequences):
         if len(tokens) + 1 > n:
             raise SpecError(f"an input of {len(tokens)} tokens is longer than the model's {n - 1}", field="input")
@@ -330,12 +310,32 @@ def encode_many(vocab, bos, n: int, sequences) -> np.ndarray:
         except KeyError as err:
             raise SpecError(f"token {err.args[0]!r} is not in the vocabulary", field="input",
                             expected=" ".join(map(str, vocab))) from None
-    if np.any(ids[:, 0] < 0):
-        raise SpecError(f"token {bos!r} is not in the vocabulary", field="input", expected=" ".join(map(str, vocab)))
-    out = np.zeros((len(sequences), n, len(vocab) + n))
+    return ids
+
+
+def encode_many(vocab, bos, n: int, sequences) -> np.ndarray:
+    """The ``n`` input rows of each ``[bos] + tokens`` (sequences of one length), a float array
+    ``(batch, n, V + n)``: the token's one-hot over ``vocab``, then the position's one-hot over
+    ``n``; rows after the sequence repeat ``bos`` (attention never sees them).
+
+    >>> encode_many(["BOS", "a"], "BOS", 3, [["a"]]).tolist() == [encode(["BOS", "a"], "BOS", 3, ["a"])]
+    True
+    """
+    ids = token_ids(vocab, bos, n, sequences)
+    V = len(list(vocab))
+    out = np.zeros((len(sequences), n, V + n))
     np.put_along_axis(out, ids[:, :, None], 1.0, axis=2)
-    out[:, np.arange(n), len(vocab) + np.arange(n)] = 1.0
+    out[:, np.arange(n), V + np.arange(n)] = 1.0
     return out
+
+
+def encode(vocab, bos, n: int, tokens) -> list:
+    """:func:`encode_many` of one sequence, as nested lists of the integers 0 and 1.
+
+    >>> encode(["BOS", "a"], "BOS", 3, ["a"])
+    [[1, 0, 1, 0, 0], [0, 1, 0, 1, 0], [1, 0, 0, 0, 1]]
+    """
+    return encode_many(vocab, bos, n, [tokens])[0].astype(int).tolist()
 
 
 def with_length(G, m: int):
