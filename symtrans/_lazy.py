@@ -40,7 +40,7 @@ def loaded() -> bool:
 
 
 def _real():
-    return importlib.import_module("sympy")
+    return sys.modules.get("sympy") or importlib.import_module("sympy")
 
 
 def _real_attr(name):
@@ -87,7 +87,12 @@ class _LazySympy:
             raise AttributeError(name)
         if not loaded() and name in _STANDINS:
             return _STANDINS[name]
-        return _real_attr(name)
+        value = _real_attr(name)
+        if not name.startswith("__"):
+            # SymPy is imported now: later reads of this name are plain attribute reads (the hot
+            # loops of a proof read ``sympy.Basic`` hundreds of thousands of times)
+            object.__setattr__(self, name, value)
+        return value
 
     def __repr__(self):
         return "<sympy, imported on first use>" if not loaded() else repr(_real())

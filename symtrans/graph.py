@@ -570,7 +570,12 @@ def fingerprint(G) -> str:
     >>> fingerprint(G) == fingerprint(H), len(fingerprint(G))
     (True, 64)
     """
-    doc = to_json(G)
+    return fingerprint_of_json(to_json(G))
+
+
+def fingerprint_of_json(doc) -> str:
+    """:func:`fingerprint` of the graph whose :func:`to_json` document is ``doc`` (a prover that
+    embeds the document too builds it once)."""
     payload = {
         "version": doc["version"],
         "parameters": doc["parameters"],

@@ -151,11 +151,12 @@ class Weights:
 
     @property
     def parameters(self) -> set:
-        """Names of the parameter symbols in the entries."""
-        out = set()
-        for _, v in self.entries:
-            out |= free_parameters(v)
-        return out
+        """Names of the parameter symbols in the entries (computed once: the value is immutable)."""
+        names = self.__dict__.get("_parameters")
+        if names is None:
+            names = frozenset().union(*(free_parameters(v) for _, v in self.entries))
+            object.__setattr__(self, "_parameters", names)
+        return set(names)
 
     @property
     def T(self) -> "Weights":
@@ -189,8 +190,12 @@ class Weights:
     # -- JSON ---------------------------------------------------------------------------------
     def to_json(self) -> dict:
         """``{"shape": [r, c], "entries": [[i, j, "value"], ...]}``."""
+        texts = self.__dict__.get("_texts")
+        if texts is None:  # formatted once (the value is immutable); a graph is written more than once
+            texts = tuple(format_exact(v) for _, v in self.entries)
+            object.__setattr__(self, "_texts", texts)
         return {"shape": list(self.shape),
-                "entries": [[i, j, format_exact(v)] for (i, j), v in self.entries]}
+                "entries": [[i, j, t] for ((i, j), _), t in zip(self.entries, texts)]}
 
     @classmethod
     def from_json(cls, data, parameters=()) -> "Weights":

@@ -7,7 +7,7 @@ import time
 from ..backends import BACKENDS
 from ..certificate import Certificate, Verdict, claim_fingerprint
 from ..errors import ExactnessError
-from ..graph import fingerprint, to_json
+from ..graph import fingerprint_of_json, to_json
 
 __all__ = ["certify"]
 
@@ -44,5 +44,6 @@ def certify(G, claim, verdict, backend: str, precision, evidence, counterexample
     if G is None:  # a graph-free claim is fingerprinted by itself
         return Certificate(verdict, data, claim_fingerprint(data), claim.kind, backend, precision, evidence,
                            counterexample, time.perf_counter() - start, None, name)
-    return Certificate(verdict, data, fingerprint(G), claim.kind, backend, precision, evidence,
-                       counterexample, time.perf_counter() - start, to_json(G), name)
+    doc = to_json(G)
+    return Certificate(verdict, data, fingerprint_of_json(doc), claim.kind, backend, precision, evidence,
+                       counterexample, time.perf_counter() - start, doc, name)
