@@ -27,7 +27,6 @@ from ..errors import SymtransError
 from .base import UNDECIDED, Backend, ScalarBackend, SparseMatrix
 from .formal import FormalBackend
 from .interval import IntervalBackend
-from .mp import MpBackend
 from .poly import PolyBackend
 from .pwl import PWLBackend
 from .rational import RationalBackend
@@ -36,9 +35,9 @@ __all__ = ["Backend", "ScalarBackend", "SparseMatrix", "UNDECIDED", "PolyBackend
            "RationalBackend", "IntervalBackend", "MpBackend", "FloatBackend", "BoxBackend", "PWLBackend", "FormalBackend", "BACKENDS",
            "get_backend"]
 
-#: The NumPy-based backends, imported on first use (PEP 562), so that checking a certificate that
-#: needs neither does not import NumPy.
-_ON_FIRST_USE = {"FloatBackend": "floats", "BoxBackend": "box"}
+#: The backends built on NumPy (floats, box) or on mpmath points (mp), imported on first use
+#: (PEP 562), so that checking a certificate that needs none of them imports neither library.
+_ON_FIRST_USE = {"FloatBackend": "floats", "BoxBackend": "box", "MpBackend": "mp"}
 
 
 def __getattr__(name):
@@ -75,7 +74,7 @@ BACKENDS = _Backends({
     "poly": PolyBackend,
     "rational": RationalBackend,
     "interval": IntervalBackend,
-    "mp": MpBackend,
+    "mp": "MpBackend",
     "floats": "FloatBackend",
     "box": "BoxBackend",
     "pwl": PWLBackend,
