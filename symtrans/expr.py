@@ -27,13 +27,14 @@ from __future__ import annotations
 import ast
 import re
 from fractions import Fraction
+from math import comb
 
 from ._lazy import sympy
 
 from .errors import ExpressionError, did_you_mean
 from .exact import format_exact
 
-__all__ = ["parse_expression", "parse_relation", "FUNCTIONS", "CONSTANTS", "RELATIONS", "MAX_LENGTH", "MAX_POWER",
+__all__ = ["parse_expression", "parse_polynomial", "parse_relation", "FUNCTIONS", "CONSTANTS", "RELATIONS", "MAX_LENGTH", "MAX_POWER",
            "MAX_SUM_TERMS"]
 
 #: Longest expression accepted, in characters.
@@ -114,6 +115,73 @@ def parse_expression(text: str, variables, *, functions=(), divide_by_variables:
     return walker.visit(tree.body, 0)
 
 
+def parse_polynomial(text: str, R, size_limit=None, max_length: int = MAX_LENGTH):
+    """Parse a polynomial into python-flint's ``fmpq_mpoly`` ring ``R`` (its generators are the
+    names allowed), without SymPy.
+
+    The same restricted language as :func:`parse_expression` with no functions: numbers,
+    ``names``, ``+ - *``, ``/`` by a nonzero constant, ``**`` by an integer from 0 to
+    :data:`MAX_POWER`, and the same error messages.  ``size_limit(degree, terms)``, if given, is
+    called with an upper bound on the degree and on the number of terms of each product and power
+    *before* it is formed (it raises to refuse), so that ``(x + y + 1)**900`` is refused without
+    being expanded.  Texts longer than ``max_length`` characters are refused.
+
+    >>> import flint
+    >>> parse_polynomial("(x + 1)**2 - x/2", flint.fmpq_mpoly_ctx.get(("x", "c"), "degrevlex"))
+    x^2 + 3/2*x + 1
+    >>> parse_polynomial("x/y", flint.fmpq_mpoly_ctx.get(("x", "y"), "degrevlex"))
+    Traceback (most recent call last):
+    ...
+    symtrans.errors.ExpressionError: in "x/y": division by a non-constant 'y' (expected a constant divisor)
+    """
+    _check_text(text, max_length)
+    walker = _PolynomialWalker(text.strip(), R, size_limit)
+    try:
+        tree = _syntax_tree(text)
+    except RecursionError:  # Python's own parser nests a sum of thousands of terms too deeply
+        pieces = _top_level_terms(text)
+        if len(pieces) < 2:
+            walker.fail("expression nested too deeply", expected=f"at most {_MAX_DEPTH} levels")
+        return walker.add([parse_polynomial("".join(pieces[k:k + _PIECE]), R, size_limit, max_length)
+                           for k in range(0, len(pieces), _PIECE)])
+    return walker.visit(tree.body, 0)
+
+
+#: Terms per piece when a long sum is read piece by piece.
+_PIECE = 256
+
+
+def _top_level_terms(text) -> list:
+    """``text`` cut before each ``+`` or ``-`` that adds a term at the outermost level (found
+    with Python's tokenizer), so that the pieces joined are ``text`` again.
+
+    >>> _top_level_terms("x**2 - (y - 1)*3 + -z")
+    ['x**2 ', '- (y - 1)*3 ', '+ -z']
+    """
+    import io
+    import tokenize
+
+    offsets = [0]
+    for line in text.splitlines(keepends=True):
+        offsets.append(offsets[-1] + len(line))
+    cuts, depth, previous = [0], 0, None
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            if tok.type == tokenize.OP and tok.string in "([{":
+                depth += 1
+            elif tok.type == tokenize.OP and tok.string in ")]}":
+                depth -= 1
+            elif (tok.type == tokenize.OP and tok.string in ("+", "-") and depth == 0 and previous is not None
+                  and (previous.type in (tokenize.NAME, tokenize.NUMBER) or previous.string in ")]}")):
+                cuts.append(offsets[tok.start[0] - 1] + tok.start[1])
+            if tok.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.INDENT,
+                                tokenize.DEDENT, tokenize.ENDMARKER):
+                previous = tok
+    except (tokenize.TokenError, SyntaxError):
+        return [text]
+    return [text[a:b] for a, b in zip(cuts, cuts[1:] + [len(text)])]
+
+
 def parse_relation(text: str, variables, **options):
     """Parse ``"lhs OP rhs"`` (one of ``== != < <= > >=``) into ``(lhs, op, rhs)``.
 
@@ -138,12 +206,24 @@ def parse_relation(text: str, variables, **options):
     return walker.visit(node.left, 0), RELATIONS[type(node.ops[0])], walker.visit(node.comparators[0], 0)
 
 
-def _walker(text, variables, functions, divide_by_variables, constants, rational_powers, bindings=None):
+def _check_text(text, max_length=MAX_LENGTH):
     if not isinstance(text, str):
         raise ExpressionError(f"expression {text!r} is not a string", expected="a string")
-    if len(text) > MAX_LENGTH:
+    if len(text) > max_length:
         raise ExpressionError(f"expression of {len(text)} characters is too long",
-                              expected=f"at most {MAX_LENGTH}")
+                              expected=f"at most {max_length}")
+
+
+def _syntax_tree(text):
+    try:
+        return ast.parse(text.strip(), mode="eval")
+    except SyntaxError as exc:
+        message, expected = _syntax_hint(text.strip(), exc)
+        raise ExpressionError(f'in "{_short(text)}": {message}', expected=expected) from None
+
+
+def _walker(text, variables, functions, divide_by_variables, constants, rational_powers, bindings=None):
+    _check_text(text)
     names = {str(v): sympy.Symbol(str(v)) for v in variables}
     for c in constants:
         if c not in CONSTANTS:
@@ -158,12 +238,7 @@ def _walker(text, variables, functions, divide_by_variables, constants, rational
             raise ExpressionError(f"function {f!r} is not supported", expected=", ".join(FUNCTIONS))
         fn = FUNCTIONS[f]
         allowed[f] = getattr(sympy, fn) if isinstance(fn, str) else fn
-    try:
-        tree = ast.parse(text.strip(), mode="eval")
-    except SyntaxError as exc:
-        message, expected = _syntax_hint(text.strip(), exc)
-        raise ExpressionError(f'in "{_short(text)}": {message}', expected=expected) from None
-    return tree, _Walker(text.strip(), names, allowed, divide_by_variables, rational_powers)
+    return _syntax_tree(text), _Walker(text.strip(), names, allowed, divide_by_variables, rational_powers)
 
 
 _OPERATOR_END = re.compile(r"(\*\*|[-+*/^(,.])\s*$")
@@ -223,6 +298,9 @@ class _Walker:
     def fail(self, message, expected=None):
         raise ExpressionError(f'in "{_short(self.source)}": {message}', expected=expected)
 
+    def integer(self, value):
+        return sympy.Integer(value)
+
     def visit(self, node, depth):
         if depth > _MAX_DEPTH:
             self.fail("expression nested too deeply", expected=f"at most {_MAX_DEPTH} levels")
@@ -237,7 +315,7 @@ class _Walker:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.fail(f"constant {value!r} is not a number", expected="a number")
         if isinstance(value, int):
-            return sympy.Integer(value)
+            return self.integer(value)
         literal = ast.get_source_segment(self.source, node) or repr(value)
         try:
             hint = f"an exact rational: write {format_exact(Fraction(literal.replace('_', '')))}"
@@ -260,13 +338,11 @@ class _Walker:
         self.fail(f"operator {type(node.op).__name__} is not allowed", expected="+ or -")
 
     def visit_BinOp(self, node, depth):
+        if isinstance(node.op, (ast.Add, ast.Sub)):
+            return self._sum(node, depth)
         left = self.visit(node.left, depth)
         right = self.visit(node.right, depth)
         op = node.op
-        if isinstance(op, ast.Add):
-            return left + right
-        if isinstance(op, ast.Sub):
-            return left - right
         if isinstance(op, ast.Mult):
             return left * right
         if isinstance(op, ast.Div):
@@ -296,6 +372,22 @@ class _Walker:
             segment = ast.get_source_segment(self.source, node)
             self.fail(f"'^' in {segment!r} is not a power", expected="** for powers, as in x1**2")
         self.fail(f"operator {type(op).__name__} is not allowed", expected="+ - * / **")
+
+    def _sum(self, node, depth):
+        """``a + b - c + ...``: Python's tree nests a sum of n terms n deep on its left; the whole
+        sum is one level here, so a polynomial of thousands of terms is not "nested too deeply"."""
+        parts = []
+        while isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
+            parts.append((node.op, node.right))
+            node = node.left
+        terms = [self.visit(node, depth)]
+        for op, right in reversed(parts):
+            value = self.visit(right, depth)
+            terms.append(value if isinstance(op, ast.Add) else -value)
+        return self.add(terms)
+
+    def add(self, terms):
+        return sympy.Add(*terms)
 
     def visit_Call(self, node, depth):
         if not isinstance(node.func, ast.Name):
@@ -347,3 +439,74 @@ class _Walker:
                 self.fail(f"sum() term at {k} = {i} is not a finite real number", expected="a finite term")
             terms.append(term)
         return sympy.Add(*terms)
+
+
+class _PolynomialWalker(_Walker):
+    """:class:`_Walker` building ``fmpq_mpoly`` values of one ring instead of SymPy expressions."""
+
+    def __init__(self, source, R, size_limit):
+        index = {n: k for k, n in enumerate(R.names())}
+        super().__init__(source, index, {}, False)
+        self.R = R
+        self.size_limit = size_limit or (lambda degree, terms: None)
+
+    def integer(self, value):
+        return self.R.constant(value)
+
+    def visit_Name(self, node, depth):
+        if node.id not in self.names:
+            super().visit_Name(node, depth)  # the unknown-name message
+        return self.R.gen(self.names[node.id])  # made on use: a ring may have thousands of names
+
+    def add(self, terms):
+        while len(terms) > 1:  # pairwise: each term is copied log(n) times, not n
+            terms = [terms[i] + terms[i + 1] if i + 1 < len(terms) else terms[i] for i in range(0, len(terms), 2)]
+        return terms[0]
+
+    def visit_BinOp(self, node, depth):
+        if isinstance(node.op, (ast.Add, ast.Sub)):
+            return self._sum(node, depth)
+        left = self.visit(node.left, depth)
+        right = self.visit(node.right, depth)
+        op = node.op
+        if isinstance(op, ast.Mult):
+            degree, terms = _degree(left) + _degree(right), len(left) * len(right)
+            if terms > _FEW_TERMS:  # tighter, and dearer: the monomials the generators in use can make
+                terms = min(terms, _dense_terms(degree, left, right))
+            self.size_limit(degree, terms)
+            return left * right
+        if isinstance(op, ast.Div):
+            if not right.is_constant():
+                segment = ast.get_source_segment(self.source, node.right)
+                self.fail(f"division by a non-constant {segment!r}", expected="a constant divisor")
+            if right.is_zero():
+                self.fail("division by zero", expected="a nonzero divisor")
+            return left / right.leading_coefficient()
+        if isinstance(op, ast.Pow):
+            n = right.leading_coefficient() if right.is_constant() and not right.is_zero() else None
+            if not right.is_constant() or n is not None and (n.q != 1 or not 0 <= n.p <= MAX_POWER):
+                segment = ast.get_source_segment(self.source, node.right)
+                self.fail(f"exponent {segment!r} is not an integer from 0 to {MAX_POWER}",
+                          expected="a small non-negative integer exponent")
+            n, k = 0 if n is None else int(n.p), len(left)
+            terms = 1 if k <= 1 or n == 0 else comb(n + k - 1, k - 1)
+            if terms > _FEW_TERMS:
+                terms = min(terms, _dense_terms(n * _degree(left), left))
+            self.size_limit(n * _degree(left), terms)
+            return left ** n
+        return super().visit_BinOp(node, depth)  # '^' and the operators refused there
+
+
+#: Below this many terms a product's size is not bounded more tightly (reading every generator's
+#: degree costs as much as the ring has generators).
+_FEW_TERMS = 1000
+
+
+def _degree(p) -> int:
+    return max(int(p.total_degree()), 0)
+
+
+def _dense_terms(degree, *polys) -> int:
+    """The number of monomials of total degree <= ``degree`` in the generators ``polys`` use."""
+    used = sum(1 for e in zip(*(p.degrees() for p in polys)) if any(e))
+    return comb(degree + used, used)

@@ -20,7 +20,7 @@ expression compiler; each piece is short.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from math import comb
 from typing import ClassVar, Protocol, runtime_checkable
@@ -30,7 +30,7 @@ from ._lazy import sympy
 from .budget import MAX_DEGREE, MAX_TERMS
 from .errors import SpecError
 from .exact import exact, exact_rational, format_exact
-from .expr import parse_expression
+from .expr import parse_expression, parse_polynomial
 from .graph import (
     OUTPUTS,
     add_input,
@@ -46,7 +46,8 @@ from .graph import (
 )
 from .interpret import evaluate_at_point
 from .ops import Linear, Maximum
-from .polys import ring, to_flint
+from ._flint import flint
+from .polys import from_dict, from_sparse, poly_key, ring, to_flint
 from .weights import Weights
 
 __all__ = ["Target", "TARGETS", "target_from_json", "Polynomial", "MaxoutNet", "GraphTarget", "Sequences", "Dataset", "maxout_graph", "target_graph", "cpwl_network", "monomials", "coefficient_name"]
@@ -146,76 +147,104 @@ def _degree_bound(expr) -> int:
     return 0  # not a polynomial part (a negative power): cheap to expand, and refused after expansion
 
 
-@dataclass(frozen=True)
 class Polynomial:
     """A polynomial target in ``variables``, coefficients exact (or parameter polynomials).
+
+    Held as a python-flint ``fmpq_mpoly`` over ``variables + parameters`` (:attr:`poly`); the
+    SymPy form :attr:`expr` is made when first asked for, so that reading, writing and checking a
+    polynomial claim needs no SymPy.
 
     Parameters
     ----------
     variables : sequence of str
-    expr : sympy.Expr
-        Polynomial in ``variables`` whose coefficients are rationals or
-        polynomials in ``parameters``.
+    expr : sympy.Expr or flint.fmpq_mpoly
+        Polynomial in ``variables`` whose coefficients are rationals or polynomials in
+        ``parameters`` (an ``fmpq_mpoly`` over ``variables + parameters`` in that order).
     parameters : sequence of str
 
     Examples
     --------
     >>> Polynomial.parse("(x + 1)**2", ["x"]).to_json()
     {'kind': 'polynomial', 'variables': ['x'], 'parameters': [], 'expr': 'x**2 + 2*x + 1'}
+    >>> Polynomial.parse("x/2", ["x"]) == Polynomial(("x",), sympy.Symbol("x") / 2)
+    True
     """
 
-    variables: tuple
-    expr: object
-    parameters: tuple = ()
-    _poly: object = field(default=None, compare=False, repr=False)
     kind: ClassVar[str] = "polynomial"
+
+    def __init__(self, variables, expr, parameters=()):
+        variables, parameters = _polynomial_names(variables, parameters)
+        R = ring(variables + parameters)
+        if isinstance(expr, flint.fmpq_mpoly):
+            if tuple(expr.context().names()) != variables + parameters:
+                raise SpecError(f"a polynomial over {list(expr.context().names())} is not one over "
+                                f"{list(variables + parameters)}", field="expr")
+            poly, expr = expr, None
+        else:
+            expr = sympy.sympify(expr) if not isinstance(expr, sympy.Basic) else expr
+            _refuse_size(_degree_bound(expr), _term_bound(expr))
+            expr = sympy.expand(expr)
+            allowed = {sympy.Symbol(n) for n in variables + parameters}
+            extra = expr.free_symbols - allowed
+            if extra:
+                raise SpecError(f"unknown name {sorted(map(str, extra))[0]!r} in the target", field="expr",
+                                expected="one of the declared variables " + ", ".join(variables))
+            exact(expr, "target")
+            poly = to_flint(expr, R)
+        self.variables, self.parameters, self.poly = variables, parameters, poly
+        if expr is not None:
+            self._expr = expr
+
+    @property
+    def expr(self):
+        """The polynomial as an expanded SymPy expression (made on first use)."""
+        if "_expr" not in self.__dict__:
+            self._expr = _sympy_of(self.poly, self.variables + self.parameters)
+        return self._expr
+
+    def __eq__(self, other):
+        return (isinstance(other, Polynomial) and (self.variables, self.parameters) ==
+                (other.variables, other.parameters) and self.poly == other.poly)
+
+    def __hash__(self):
+        return hash((self.variables, self.parameters, poly_key(self.poly)))
+
+    def __repr__(self):
+        return f"Polynomial(variables={self.variables!r}, expr={self.expr!r}, parameters={self.parameters!r})"
+
+    def __reduce__(self):  # flint polynomials do not pickle: send the exact terms (process pools)
+        terms = [(tuple(int(e) for e in m), int(c.p), int(c.q)) for m, c in self.poly.terms()]
+        return (_polynomial_from_terms, (self.variables, self.parameters, terms))
 
     @property
     def dimension(self) -> int:
         return len(self.variables)
 
-    def __post_init__(self):
-        variables = tuple(str(v) for v in self.variables)
-        parameters = tuple(str(p) for p in self.parameters)
-        object.__setattr__(self, "variables", variables)
-        object.__setattr__(self, "parameters", parameters)
-        if not variables:
-            raise SpecError("a polynomial target needs at least one variable", field="variables")
-        if len(set(variables)) != len(variables) or set(variables) & set(parameters):
-            raise SpecError("variable and parameter names must be distinct", field="variables")
-        expr = sympy.sympify(self.expr) if not isinstance(self.expr, sympy.Basic) else self.expr
-        degree, terms = _degree_bound(expr), _term_bound(expr)
-        if degree > MAX_DEGREE or terms > MAX_TERMS:
-            raise SpecError(f"the target may expand to a polynomial of degree {degree} with up to {terms} terms",
-                            field="expr", expected=f"degree <= {MAX_DEGREE} and at most {MAX_TERMS} terms")
-        expr = sympy.expand(expr)
-        allowed = {sympy.Symbol(n) for n in variables + parameters}
-        extra = expr.free_symbols - allowed
-        if extra:
-            raise SpecError(f"unknown name {sorted(map(str, extra))[0]!r} in the target", field="expr",
-                            expected="one of the declared variables " + ", ".join(variables))
-        exact(expr if expr.free_symbols else expr, "target")
-        poly = sympy.Poly(expr, *[sympy.Symbol(v) for v in variables])
-        object.__setattr__(self, "expr", expr)
-        object.__setattr__(self, "_poly", poly)
-
     @classmethod
     def parse(cls, text: str, variables, parameters=()) -> "Polynomial":
-        """Parse ``text`` with the restricted parser (numbers, variables, + - * /const, integer powers)."""
-        return cls(tuple(variables), parse_expression(text, list(variables) + list(parameters)),
-                   tuple(parameters))
+        """Parse ``text`` with the restricted parser (numbers, variables, + - * /const, integer powers),
+        straight into python-flint (:func:`~symtrans.expr.parse_polynomial`; no SymPy)."""
+        variables, parameters = _polynomial_names(variables, parameters)
+        poly = parse_polynomial(text, ring(variables + parameters), _refuse_size, max_length=MAX_TEXT)
+        return cls(variables, poly, parameters)
 
     @classmethod
     def general(cls, d: int, degree: int, variables=None) -> "Polynomial":
-        """``sum_alpha c_alpha x^alpha`` over all ``|alpha| <= degree``: every such polynomial at once."""
+        """``sum_alpha c_alpha x^alpha`` over all ``|alpha| <= degree``: every such polynomial at once.
+
+        >>> p = Polynomial.general(2, 1)
+        >>> p.parameters, p.to_json()["expr"]
+        (('c_0_0', 'c_1_0', 'c_0_1'), 'x1*c_1_0 + x2*c_0_1 + c_0_0')
+        """
         variables = tuple(variables or [f"x{i + 1}" for i in range(d)])
-        xs = [sympy.Symbol(v) for v in variables]
-        terms, names = [], []
-        for alpha in monomials(d, degree):
-            c = sympy.Symbol(coefficient_name(alpha))
-            names.append(str(c))
-            terms.append(c * sympy.Mul(*[x ** a for x, a in zip(xs, alpha)]))
-        return cls(variables, sympy.Add(*terms), tuple(names))
+        alphas = monomials(d, degree)
+        names = tuple(coefficient_name(alpha) for alpha in alphas)
+        variables, names = _polynomial_names(variables, names)
+        _refuse_size(degree + 1, len(alphas))
+        one = flint.fmpq(1)
+        poly = from_sparse(ring(variables + names), [(one, {**{i: e for i, e in enumerate(alpha) if e}, d + k: 1})
+                                                     for k, alpha in enumerate(alphas)])
+        return cls(variables, poly, names)
 
     def in_variables(self, names):
         """The expression with the variables renamed to ``names`` (matched by position).
@@ -223,6 +252,55 @@ class Polynomial:
         >>> Polynomial.parse("a*b**2", ["a", "b"]).in_variables(["x1", "x2"])
         x1*x2**2
         """
+        self._renaming(names)
+        return self.expr.xreplace({sympy.Symbol(t): sympy.Symbol(g) for t, g in zip(self.variables, names)})
+
+    def in_ring(self, names, R):
+        """The polynomial in the flint ring ``R``, its variables renamed to ``names`` (matched by
+        position) and its parameters kept; every one of them must be a generator of ``R``.
+
+        >>> S = ring(["x1", "x2", "u"])
+        >>> Polynomial.parse("a*b**2 - 1/2", ["a", "b"]).in_ring(["x1", "x2"], S)
+        x1*x2^2 - 1/2
+        """
+        self._renaming(names)
+        wanted = list(names) + list(self.parameters)
+        if R is self.poly.context() and tuple(wanted) == self.variables + self.parameters:
+            return self.poly  # the same ring (flint keeps one context per names and ordering)
+        where = {n: k for k, n in enumerate(R.names())}
+        missing = [n for n in wanted if n not in where]
+        if missing:
+            raise SpecError(f"name {missing[0]!r} is not a variable or parameter of the graph")
+        slots, blank = [where[n] for n in wanted], [0] * len(where)
+        data = {}
+        for monom, c in self.poly.terms():
+            full = list(blank)
+            for k, e in zip(slots, monom):
+                full[k] = int(e)
+            data[tuple(full)] = c
+        return from_dict(R, data)
+
+    def __call__(self, values, names=None) -> Fraction:
+        """The exact value at ``values`` (name -> rational, for every variable and parameter), the
+        variables read under ``names`` (matched by position) if given.
+
+        >>> p = Polynomial.parse("x**2 - c/3", ["x"], ["c"])
+        >>> p({"x": 2, "c": "3/2"}), p({"x1": 2, "c": "3/2"}, names=["x1"])
+        (Fraction(7, 2), Fraction(7, 2))
+        """
+        if names is not None:
+            self._renaming(names)
+        point = [exact_rational(values[n], n) for n in list(names or self.variables) + list(self.parameters)]
+        total = Fraction(0)
+        for monom, c in self.poly.terms():
+            term = Fraction(int(c.p), int(c.q))
+            for v, e in zip(point, monom):
+                if e:
+                    term *= v ** int(e)
+            total += term
+        return total
+
+    def _renaming(self, names):
         names = list(names)
         if len(names) != len(self.variables):
             raise SpecError(f"the target has {len(self.variables)} variables, the graph's inputs have "
@@ -231,23 +309,35 @@ class Polynomial:
         if clash:
             raise SpecError(f"target parameter {sorted(clash)[0]!r} is also an input variable",
                             field="parameters")
-        return self.expr.xreplace({sympy.Symbol(t): sympy.Symbol(g) for t, g in zip(self.variables, names)})
 
     @property
     def degree(self) -> int:
         """Total degree in the variables (``-1`` for the zero polynomial)."""
-        return -1 if self._poly.is_zero else int(self._poly.total_degree())
+        d = len(self.variables)
+        return max((sum(int(e) for e in m[:d]) for m in self.poly.monoms()), default=-1)
 
     def coefficients(self) -> dict:
-        """Exponent tuple -> exact coefficient (Fraction, or a parameter polynomial)."""
-        return {tuple(int(e) for e in m): exact(c) for m, c in self._poly.terms()}
+        """Exponent tuple -> exact coefficient (Fraction, or a parameter polynomial in SymPy)."""
+        d, grouped = len(self.variables), {}
+        for monom, c in self.poly.terms():
+            key = tuple(int(e) for e in monom[:d])
+            grouped.setdefault(key, []).append((monom[d:], c))
+        out, symbols = {}, None
+        for key, terms in grouped.items():
+            if len(terms) == 1 and not any(terms[0][0]):
+                out[key] = Fraction(int(terms[0][1].p), int(terms[0][1].q))
+                continue
+            symbols = symbols or [sympy.Symbol(n) for n in self.parameters]
+            out[key] = exact(sympy.Add(*(sympy.Rational(int(c.p), int(c.q)) *
+                                         sympy.Mul(*(symbols[k] ** int(e) for k, e in enumerate(m) if e))
+                                         for m, c in terms)))
+        return out
 
     def to_json(self) -> dict:
         """The expression is written by python-flint (degrevlex over the variables, then the
         parameters; ``**`` for powers): SymPy's printer took most of a small proof's time."""
-        text = str(to_flint(self.expr, ring(self.variables + self.parameters))).replace("^", "**")
         return {"kind": "polynomial", "variables": list(self.variables), "parameters": list(self.parameters),
-                "expr": text}
+                "expr": str(self.poly).replace("^", "**")}
 
     @classmethod
     def from_json(cls, data) -> "Polynomial":
@@ -265,6 +355,46 @@ class Polynomial:
         if not isinstance(variables, list) or not all(isinstance(v, str) and v.isidentifier() for v in variables):
             raise SpecError(f"variables {variables!r} are not a list of names", field="variables")
         return cls.parse(data["expr"], variables, data.get("parameters", ()))
+
+
+#: Longest polynomial text read (:data:`~symtrans.budget.MAX_TERMS` terms of about 60 characters: a
+#: claim's own JSON form must read back).
+MAX_TEXT = 60 * MAX_TERMS
+
+
+def _polynomial_names(variables, parameters):
+    variables = tuple(str(v) for v in variables)
+    parameters = tuple(str(p) for p in parameters)
+    if not variables:
+        raise SpecError("a polynomial target needs at least one variable", field="variables")
+    if len(set(variables)) != len(variables) or set(variables) & set(parameters):
+        raise SpecError("variable and parameter names must be distinct", field="variables")
+    if len(set(parameters)) != len(parameters):
+        raise SpecError("parameter names must be distinct", field="parameters")
+    return variables, parameters
+
+
+def _refuse_size(degree, terms):
+    """Refuse a target before expanding it past :data:`~symtrans.budget.MAX_DEGREE` or
+    :data:`~symtrans.budget.MAX_TERMS` (the arguments are upper bounds)."""
+    if degree > MAX_DEGREE or terms > MAX_TERMS:
+        raise SpecError(f"the target may expand to a polynomial of degree {degree} with up to {terms} terms",
+                        field="expr", expected=f"degree <= {MAX_DEGREE} and at most {MAX_TERMS} terms")
+
+
+def _sympy_of(poly, names):
+    """An ``fmpq_mpoly`` as an expanded SymPy expression in symbols ``names``."""
+    symbols = [sympy.Symbol(n) for n in names]
+    terms = []
+    for monom, c in poly.terms():
+        factors = [symbols[k] ** int(e) for k, e in enumerate(monom) if e]
+        terms.append(sympy.Rational(int(c.p), int(c.q)) * sympy.Mul(*factors))
+    return sympy.Add(*terms)
+
+
+def _polynomial_from_terms(variables, parameters, terms):
+    R = ring(tuple(variables) + tuple(parameters))
+    return Polynomial(variables, from_dict(R, {m: flint.fmpq(p, q) for m, p, q in terms}), parameters)
 
 
 @dataclass(frozen=True)

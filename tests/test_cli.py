@@ -97,9 +97,16 @@ def test_version_starts_without_sympy_and_the_exact_module_is_callable():
     assert symtrans.exact("3/4") == module.exact("3/4") == module("3/4")
 
 
+def _imports_when_checked(path):
+    code = ("import sys; from symtrans.cli import main; code = main(['check', sys.argv[1]]); "
+            "print(code, 'sympy' in sys.modules, 'mpmath' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True)
+    return out.stdout.split()[-3:]
+
+
 def test_checking_a_numeric_certificate_imports_no_sympy(tmp_path):
-    """SymPy is imported on first use (symtrans._lazy): re-checking a certificate about numbers (here
-    a compiled model's decodes) never needs it, and a symbolic one still does."""
+    """SymPy and mpmath are imported on first use (symtrans._lazy, the backends package): re-checking
+    a certificate about numbers (here a compiled model's decodes) never needs them."""
     from symtrans import Claim, verify
     from symtrans.io.transformer_lens import load_model
 
@@ -109,10 +116,22 @@ def test_checking_a_numeric_certificate_imports_no_sympy(tmp_path):
         "inputs": [["a", "b"]], "expected": [[2, 2]]}))
     path = tmp_path / "c.json"
     path.write_text(cert.dumps())
-    code = ("import sys; from symtrans.cli import main; code = main(['check', sys.argv[1]]); "
-            "print(code, 'sympy' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True)
-    assert out.stdout.split()[-2:] == ["0", "False"], out.stdout + out.stderr
+    assert _imports_when_checked(path) == ["0", "False", "False"]
+
+
+@pytest.mark.parametrize("target", ["x1**2*x2 - 3/4*x2 + 1", "x1**2*x2 + 1"])
+def test_checking_a_polynomial_identity_imports_no_sympy(tmp_path, target):
+    """A polynomial target is held and parsed in python-flint: checking an identity (PROVED, or
+    REFUTED with its counterexample evaluated exactly) needs neither SymPy nor mpmath."""
+    from symtrans import Claim, Polynomial, verify
+    from symtrans.constructions.fang2022 import polynomial_transformer
+
+    G = polynomial_transformer(Polynomial.parse("x1**2*x2 - 3/4*x2 + 1", ["x1", "x2"]))
+    cert = verify(G, Claim("identity", Polynomial.parse(target, ["x1", "x2"])))
+    assert cert.verdict == ("PROVED" if "3/4" in target else "REFUTED")
+    path = tmp_path / "c.json"
+    path.write_text(cert.dumps())
+    assert _imports_when_checked(path) == ["0", "False", "False"]
 
 
 def _write(folder, name, text):

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 
+import flint
 import pytest
 import sympy
 
@@ -13,6 +14,7 @@ from symtrans import (BackendError, Channels, ExactnessError, ExpressionError, F
                       IntervalBackend, Kernel, Mask, PolyBackend, RationalBackend, SpecError, SymtransError,
                       Weights, add_input, add_op, evaluate, exact, loads, new_graph, parse_expression,
                       set_outputs, to_json)
+from symtrans.expr import parse_polynomial
 from symtrans.ops import Embed, LayerNorm, Linear, Normalize, Reduce, Rows, Scores, op_from_json
 
 
@@ -70,6 +72,9 @@ def test_restricted_parser_rejects_everything_else(text, needle):
     with pytest.raises(ExpressionError) as info:
         parse_expression(text, ["x"])
     assert needle in one_line(info)
+    with pytest.raises(ExpressionError) as flint_info:  # the polynomial parser: the same refusal, word for word
+        parse_polynomial(text, flint.fmpq_mpoly_ctx.get(("x",), "degrevlex"))
+    assert one_line(flint_info) == one_line(info)
 
 
 def test_unknown_names_get_the_nearest_valid_one():

@@ -6,7 +6,7 @@ from fractions import Fraction
 from ...checking import _node, _require, _value
 from ...exact import exact_rational
 from ...graph import CHANNELS, input_variables
-from ...polys import ring, to_flint
+from ...polys import ring
 
 
 def _channel_row(G, claim):
@@ -21,7 +21,7 @@ def _channel_row(G, claim):
     polys = [value.get(claim.row, j, None) or zero for j in cols]
     labels = {channels.label(j) if channels is not None and channels.width == value.shape[1] else str(j): k
               for k, j in enumerate(cols)}
-    return R, polys, labels, to_flint(claim.target.in_variables(names), R)
+    return R, polys, labels, claim.target.in_ring(names, R)
 
 
 def check(G, claim, cert):

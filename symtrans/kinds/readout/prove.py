@@ -12,7 +12,6 @@ from ...certificate import Certificate
 from ...errors import SpecError, SymtransError
 from ...exact import exact_rational, format_exact
 from ...graph import CHANNELS, input_variables, parameters
-from ...polys import to_flint
 from ...provers._certify import certify
 from ...provers.polynomial import _evaluate_poly, _output
 
@@ -62,7 +61,7 @@ def prove(G, claim, name: str = "") -> Certificate:
     """
     start = time.perf_counter()
     node, ring, names, polys, labels = _channel_polys(G, claim)
-    target = to_flint(claim.target.in_variables(input_variables(G)), ring)
+    target = claim.target.in_ring(input_variables(G), ring)
     degrees = [int(p.total_degree()) for p in polys if not p.is_zero()]
     max_degree = max(degrees, default=-1)
     tdeg = int(target.total_degree()) if not target.is_zero() else -1
