@@ -53,7 +53,7 @@ errors, so a misspelt key cannot be silently ignored.
 ... expr = "x**3 - x/2"
 ... ''', name="cubic")
 >>> spec.claim.describe(), spec.expected
-('output == x**3 - x/2 over Q[x]', 'PROVED')
+('output == x**3 - 1/2*x over Q[x]', 'PROVED')
 >>> parse_spec('[target]\\nkind = "polynomial"\\nvariables = ["x"]\\nexpr = "x"\\nscale = 0.1\\n')
 Traceback (most recent call last):
 ...

@@ -333,11 +333,20 @@ class Polynomial:
                                          for m, c in terms)))
         return out
 
+    @property
+    def text(self) -> str:
+        """The expression as python-flint writes it, ``**`` for powers (descriptions and JSON).
+
+        >>> Polynomial.parse("(x + 1)**2 - x/2", ["x"]).text
+        'x**2 + 3/2*x + 1'
+        """
+        return str(self.poly).replace("^", "**")
+
     def to_json(self) -> dict:
         """The expression is written by python-flint (degrevlex over the variables, then the
         parameters; ``**`` for powers): SymPy's printer took most of a small proof's time."""
         return {"kind": "polynomial", "variables": list(self.variables), "parameters": list(self.parameters),
-                "expr": str(self.poly).replace("^", "**")}
+                "expr": self.text}
 
     @classmethod
     def from_json(cls, data) -> "Polynomial":

@@ -1,5 +1,8 @@
 """Constructions from the papers, one module per paper, and the registry of built-ins.
 
+Each built-in imports its paper's module when it is called, so that reading a spec loads only the
+construction it names (``cheng2025`` and ``jiang2024`` import SymPy).
+
 A built-in is what a spec's ``[construction] builtin = "name"`` refers to: a
 function of the spec's target and its ``[construction.params]`` that returns
 a graph.
@@ -17,18 +20,21 @@ from ..exact import exact_rational
 from ..ops import FeatureMap, Kernel
 from ..targets import Dataset, MaxoutNet, Sequences
 from ..weights import Weights
-from . import cheng2025, fang2022, gu2026, kajitsuka2024
 
 __all__ = ["BUILTINS", "build_builtin"]
 
 
 def _fang_polynomial(target, degree=None):
     """Fang et al. 2022 (R1): D single-head linear-attention blocks computing the target exactly."""
+    from . import fang2022
+
     return fang2022.polynomial_transformer(target, degree)
 
 
 def _fang_encoder(target=None, d=None, degree=None):
     """Fang et al. 2022 (R1): the D fixed blocks alone (output: the residual stream)."""
+    from . import fang2022
+
     if d is None:
         d = len(target.variables) if target is not None else None
     if degree is None and target is not None:
@@ -40,6 +46,7 @@ def _fang_encoder(target=None, d=None, degree=None):
 
 def _gu_maxout(target, domain=None, fresh=True, score="hardmax", beta=1):
     """Gu et al. 2026 (R2 / R2'): L+1 blocks emulating a maxout network on the spec's box."""
+    from . import gu2026
 
     if not isinstance(target, MaxoutNet):
         raise SpecError("gu2026.maxout needs a maxout target", field="target.kind", expected="'maxout'")
@@ -58,6 +65,7 @@ def _ks_contextual_mapping(target, w=None, eps=None, lam_from="ratio", lam_facto
     bits; ``"theorem"`` uses the lemma's worst-case constant, whose separations can need more
     than 8,192 bits (an UNKNOWN then says so).
     """
+    from . import kajitsuka2024
 
     if not isinstance(target, Sequences):
         raise SpecError("kajitsuka2024.contextual_mapping needs sequences", field="target.kind",
@@ -68,6 +76,7 @@ def _ks_contextual_mapping(target, w=None, eps=None, lam_from="ratio", lam_facto
 
 def _ks_memorizer(target, w=None, eps=None, lam_from="ratio", max_bits=8192):
     """Kajitsuka & Sato 2024: the one-layer memoriser (contextual mapping + one FFN), exact labels."""
+    from . import kajitsuka2024
 
     if not isinstance(target, Dataset):
         raise SpecError("kajitsuka2024.memorizer needs a dataset", field="target.kind", expected="'dataset'")
@@ -102,6 +111,8 @@ def _cheng_layer(target=None, n=None, query=None, key=None, value=None, score="s
                  feature_map="positive", tokens=None, window=None, top=None):
     """Cheng et al. 2025: one residual attention layer on ``n`` tokens (softmax, hardmax, a kernel formula,
     feature maps, Linformer token maps, a sparse window, top-k routing) with the given rational weights."""
+    from . import cheng2025
+
     _positive_int("n", n, "a positive number of tokens")
     mats = {k: _matrix(v, k) for k, v in (("query", query), ("key", key), ("value", value))}
     d = mats["query"].shape[0]
@@ -127,6 +138,8 @@ def _cheng_layer(target=None, n=None, query=None, key=None, value=None, score="s
 
 def _cheng_convolution(target=None, n=None, d=1, taps=None, layers=None):
     """Cheng et al. 2025, Cor. 4: ``layers`` circular convolutions with rational ``taps`` (psi_0 .. psi_l)."""
+    from . import cheng2025
+
     for name, v in (("n", n), ("d", d), ("layers", layers)):
         _positive_int(name, v)
     if not isinstance(taps, list) or not taps:

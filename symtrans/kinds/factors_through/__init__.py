@@ -51,7 +51,7 @@ def _validate(claim):
 
 def _describe(claim):
     where = f"{len(claim.expected.points)} points" if claim.expected.points else "a box (grid search)"
-    return f"row {claim.expected.row} of {claim.output or 'the output'} determines {claim.target.expr} on {where}"
+    return f"row {claim.expected.row} of {claim.output or 'the output'} determines {claim.target.text} on {where}"
 
 
 def _summarize(cert):

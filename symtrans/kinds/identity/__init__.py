@@ -15,7 +15,7 @@ def _describe(claim):
     t = claim.target
     ring = ", ".join(t.parameters + t.variables) if len(t.parameters) <= 4 else \
         f"{len(t.parameters)} parameters, " + ", ".join(t.variables)
-    return f"{claim.output or 'output'} == {short(t.expr)} over Q[{ring}]"
+    return f"{claim.output or 'output'} == {short(t.text)} over Q[{ring}]"
 
 
 def _summarize(cert):

@@ -14,7 +14,7 @@ from ..base import ClaimKind, NoParams, short
 
 
 def _describe(claim):
-    return f"some read-out of {claim.output or 'output'}[token {claim.row}] == {short(claim.target.expr)}"
+    return f"some read-out of {claim.output or 'output'}[token {claim.row}] == {short(claim.target.text)}"
 
 
 def _summarize(cert):

@@ -39,7 +39,7 @@ def _summarize(cert):
 KIND = ClaimKind(
     name="sup_error", package=__name__, params=SupErrorParams,
     doc="sup over the interval of |target - output| == value, exactly",
-    describe=lambda c: f"sup |{short(c.target.expr)} - {c.output or 'output'}| == {c.expected.value} on the interval",
+    describe=lambda c: f"sup |{short(c.target.text)} - {c.output or 'output'}| == {c.expected.value} on the interval",
     summarize=_summarize,
     evidence={"sup": "the exact supremum", "attained_at": "the points attaining it",
               "linear_regions": "the output's linear pieces on the interval"},
