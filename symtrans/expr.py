@@ -115,7 +115,7 @@ def parse_expression(text: str, variables, *, functions=(), divide_by_variables:
     return walker.visit(tree.body, 0)
 
 
-def parse_polynomial(text: str, R, size_limit=None, max_length: int = MAX_LENGTH):
+def parse_polynomial(text: str, R, size_limit=None, max_length: int = MAX_LENGTH, names=None):
     """Parse a polynomial into python-flint's ``fmpq_mpoly`` ring ``R`` (its generators are the
     names allowed), without SymPy.
 
@@ -124,7 +124,8 @@ def parse_polynomial(text: str, R, size_limit=None, max_length: int = MAX_LENGTH
     :data:`MAX_POWER`, and the same error messages.  ``size_limit(degree, terms)``, if given, is
     called with an upper bound on the degree and on the number of terms of each product and power
     *before* it is formed (it raises to refuse), so that ``(x + y + 1)**900`` is refused without
-    being expanded.  Texts longer than ``max_length`` characters are refused.
+    being expanded.  Texts longer than ``max_length`` characters are refused.  ``names``, if given,
+    maps the names the text may use to generators of ``R`` (a renaming, read as it is parsed).
 
     >>> import flint
     >>> parse_polynomial("(x + 1)**2 - x/2", flint.fmpq_mpoly_ctx.get(("x", "c"), "degrevlex"))
@@ -135,14 +136,14 @@ def parse_polynomial(text: str, R, size_limit=None, max_length: int = MAX_LENGTH
     symtrans.errors.ExpressionError: in "x/y": division by a non-constant 'y' (expected a constant divisor)
     """
     _check_text(text, max_length)
-    walker = _PolynomialWalker(text.strip(), R, size_limit)
+    walker = _PolynomialWalker(text.strip(), R, size_limit, names)
     try:
         tree = _syntax_tree(text)
     except RecursionError:  # Python's own parser nests a sum of thousands of terms too deeply
         pieces = _top_level_terms(text)
         if len(pieces) < 2:
             walker.fail("expression nested too deeply", expected=f"at most {_MAX_DEPTH} levels")
-        return walker.add([parse_polynomial("".join(pieces[k:k + _PIECE]), R, size_limit, max_length)
+        return walker.add([parse_polynomial("".join(pieces[k:k + _PIECE]), R, size_limit, max_length, names)
                            for k in range(0, len(pieces), _PIECE)])
     return walker.visit(tree.body, 0)
 
@@ -209,7 +210,7 @@ def parse_relation(text: str, variables, **options):
 def _check_text(text, max_length=MAX_LENGTH):
     if not isinstance(text, str):
         raise ExpressionError(f"expression {text!r} is not a string", expected="a string")
-    if len(text) > max_length:
+    if max_length is not None and len(text) > max_length:
         raise ExpressionError(f"expression of {len(text)} characters is too long",
                               expected=f"at most {max_length}")
 
@@ -444,8 +445,10 @@ class _Walker:
 class _PolynomialWalker(_Walker):
     """:class:`_Walker` building ``fmpq_mpoly`` values of one ring instead of SymPy expressions."""
 
-    def __init__(self, source, R, size_limit):
+    def __init__(self, source, R, size_limit, names=None):
         index = {n: k for k, n in enumerate(R.names())}
+        if names is not None:
+            index = {n: index[g] for n, g in names.items()}
         super().__init__(source, index, {}, False)
         self.R = R
         self.size_limit = size_limit or (lambda degree, terms: None)

@@ -34,8 +34,9 @@ def prove(G, claim, name: str = "") -> Certificate:
     out = ring.from_dict({}) if out is None else out
     residual = out - claim.target.in_ring(input_variables(G), ring)
     nx = len(input_variables(G))
-    evidence = {"generators": names, "output": poly_terms(out), "output_terms": len(out),
-                "output_degree": int(max((sum(m[:nx]) for m in out.monoms()), default=-1)),
+    terms = poly_terms(out)
+    evidence = {"generators": names, "output": terms, "output_terms": len(out),
+                "output_degree": max((sum(e[:nx]) for e, _ in terms), default=-1),
                 "residual": poly_terms(residual)}
     if residual.is_zero():
         return certify(G, claim, "PROVED", "poly", None, evidence, None, start, name)
