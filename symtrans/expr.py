@@ -341,8 +341,10 @@ class _Walker:
     def visit_BinOp(self, node, depth):
         if isinstance(node.op, (ast.Add, ast.Sub)):
             return self._sum(node, depth)
-        left = self.visit(node.left, depth)
-        right = self.visit(node.right, depth)
+        return self.combine(node, self.visit(node.left, depth), self.visit(node.right, depth))
+
+    def combine(self, node, left, right):
+        """``left op right`` for the operators other than ``+`` and ``-``."""
         op = node.op
         if isinstance(op, ast.Mult):
             return left * right
@@ -466,11 +468,7 @@ class _PolynomialWalker(_Walker):
             terms = [terms[i] + terms[i + 1] if i + 1 < len(terms) else terms[i] for i in range(0, len(terms), 2)]
         return terms[0]
 
-    def visit_BinOp(self, node, depth):
-        if isinstance(node.op, (ast.Add, ast.Sub)):
-            return self._sum(node, depth)
-        left = self.visit(node.left, depth)
-        right = self.visit(node.right, depth)
+    def combine(self, node, left, right):
         op = node.op
         if isinstance(op, ast.Mult):
             degree, terms = _degree(left) + _degree(right), len(left) * len(right)
@@ -497,7 +495,7 @@ class _PolynomialWalker(_Walker):
                 terms = min(terms, _dense_terms(n * _degree(left), left))
             self.size_limit(n * _degree(left), terms)
             return left ** n
-        return super().visit_BinOp(node, depth)  # '^' and the operators refused there
+        return super().combine(node, left, right)  # '^' and the operators refused there
 
 
 #: Below this many terms a product's size is not bounded more tightly (reading every generator's

@@ -22,7 +22,7 @@ from ._flint import flint
 from .errors import SpecError
 from .exact import exact_rational, format_exact
 
-__all__ = ["to_flint", "poly_terms", "from_terms", "from_dict", "from_sparse", "ring", "poly_key", "affine_range"]
+__all__ = ["to_flint", "to_sympy", "poly_terms", "from_terms", "from_dict", "from_sparse", "ring", "poly_key", "affine_range"]
 
 #: Rings with more generators than this get their polynomials from single terms added up:
 #: python-flint 0.9's ``fmpq_mpoly_ctx.from_dict`` with two or more terms crashes the process
@@ -147,6 +147,19 @@ def _expanded_terms(expr, index):
         c = data.get(key, flint.fmpq(0)) + flint.fmpq(int(coeff.p), int(coeff.q))
         data[key] = c
     return {k: v for k, v in data.items() if v != 0}
+
+
+def to_sympy(p):
+    """An ``fmpq_mpoly`` as an expanded SymPy expression in its ring's generator names.
+
+    >>> R = ring(["x", "c"]); x, c = R.gens()
+    >>> to_sympy(x**2 * c / 3 - 1)
+    c*x**2/3 - 1
+    """
+    symbols = [sympy.Symbol(n) for n in p.context().names()]
+    return sympy.Add(*(sympy.Rational(int(c.p), int(c.q)) * sympy.Mul(*(symbols[k] ** int(e)
+                                                                       for k, e in enumerate(m) if e))
+                       for m, c in p.terms()))
 
 
 def poly_terms(p) -> list:

@@ -47,7 +47,7 @@ from .graph import (
 from .interpret import evaluate_at_point
 from .ops import Linear, Maximum
 from ._flint import flint
-from .polys import from_dict, from_sparse, poly_key, ring, to_flint
+from .polys import from_dict, from_sparse, poly_key, ring, to_flint, to_sympy
 from .weights import Weights
 
 __all__ = ["Target", "TARGETS", "target_from_json", "Polynomial", "MaxoutNet", "GraphTarget", "Sequences", "Dataset", "maxout_graph", "target_graph", "cpwl_network", "monomials", "coefficient_name"]
@@ -199,7 +199,7 @@ class Polynomial:
     def expr(self):
         """The polynomial as an expanded SymPy expression (made on first use)."""
         if "_expr" not in self.__dict__:
-            self._expr = _sympy_of(self.poly, self.variables + self.parameters)
+            self._expr = to_sympy(self.poly)
         return self._expr
 
     def __eq__(self, other):
@@ -385,16 +385,6 @@ def _refuse_size(degree, terms):
     if degree > MAX_DEGREE or terms > MAX_TERMS:
         raise SpecError(f"the target may expand to a polynomial of degree {degree} with up to {terms} terms",
                         field="expr", expected=f"degree <= {MAX_DEGREE} and at most {MAX_TERMS} terms")
-
-
-def _sympy_of(poly, names):
-    """An ``fmpq_mpoly`` as an expanded SymPy expression in symbols ``names``."""
-    symbols = [sympy.Symbol(n) for n in names]
-    terms = []
-    for monom, c in poly.terms():
-        factors = [symbols[k] ** int(e) for k, e in enumerate(monom) if e]
-        terms.append(sympy.Rational(int(c.p), int(c.q)) * sympy.Mul(*factors))
-    return sympy.Add(*terms)
 
 
 def _polynomial_from_terms(variables, parameters, terms):

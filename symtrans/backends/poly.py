@@ -39,6 +39,7 @@ from .._flint import flint
 from ..errors import BackendError, SpecError
 from ..exact import exact_rational
 from ..polys import to_flint
+from ..polys import to_sympy as poly_to_sympy
 from .base import ScalarBackend, refuse
 from .rational import exact_div, exact_exp, exact_sqrt
 
@@ -161,15 +162,7 @@ class PolyBackend(ScalarBackend):
     # -- reading results ---------------------------------------------------------------------------
     def to_sympy_scalar(self, p):
         """One polynomial as a SymPy expression."""
-        names = [sympy.Symbol(n) for n in p.context().names()]
-        expr = sympy.Integer(0)
-        for monom, coeff in p.terms():
-            term = sympy.Rational(int(coeff.p), int(coeff.q))
-            for g, e in zip(names, monom):
-                if e:
-                    term *= g ** int(e)
-            expr += term
-        return expr
+        return poly_to_sympy(p)
 
     def to_sympy(self, A):
         """A matrix value as a SymPy ``Matrix`` (for display and docs)."""
