@@ -18,13 +18,15 @@ a busy loop: time limit of 0.05 s reached
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
+import gc
 import time
 
 from .errors import SymtransError
 
 __all__ = ["MAX_PRECISION", "MAX_LOG10", "MAX_DEGREE", "MAX_TERMS", "MAX_SAMPLES", "MAX_STREAM_ENTRIES", "TimeLimit",
-           "time_limit", "checkpoint", "progress", "current_progress"]
+           "time_limit", "checkpoint", "progress", "current_progress", "older_objects_frozen"]
 
 #: Bits of working precision a claim or a certificate may ask for.
 MAX_PRECISION = 1 << 16
@@ -101,3 +103,32 @@ def progress(done: int, total=None, unit: str = "steps"):
 def current_progress():
     """The last :func:`progress` report, or None."""
     return _PROGRESS[0]
+
+
+@contextlib.contextmanager
+def older_objects_frozen():
+    """Keep the objects that exist before a proof out of the cyclic collector while it runs.
+
+    With SymPy imported the process holds hundreds of thousands of long-lived objects, and each
+    full collection walks all of them: 0.04 to 0.06 s, most of a small proof's time (Fang's
+    (1, 16) fixed target: 0.05 s, 0.01 s with them frozen; (4, 10) parametric: 0.60 s, 0.54 s).
+    ``gc.freeze`` moves them out of the collector's generations and ``gc.unfreeze`` moves them
+    back when the block ends, so nothing stays frozen: objects made inside the block are
+    collected as usual, and older cyclic garbage at the next collection after it.  The collector
+    is left alone if it is disabled or if objects are already frozen (by the caller, or by an
+    enclosing block).
+
+    >>> before = gc.get_freeze_count()
+    >>> with older_objects_frozen():
+    ...     inside = gc.get_freeze_count() > 0 or not gc.isenabled()
+    >>> inside, gc.get_freeze_count() == before
+    (True, True)
+    """
+    if not gc.isenabled() or gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

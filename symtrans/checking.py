@@ -81,7 +81,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .backends import PolyBackend, PWLBackend
-from .budget import TimeLimit, time_limit
+from .budget import TimeLimit, older_objects_frozen, time_limit
 from .certificate import Certificate, Verdict, claim_fingerprint
 from .claims import Claim
 from .errors import SpecError, SymtransError
@@ -129,7 +129,7 @@ def check_certificate(data, timeout: float = None) -> CheckResult:
     does not hold.
     """
     try:
-        with time_limit(timeout, "re-checking the certificate"):
+        with time_limit(timeout, "re-checking the certificate"), older_objects_frozen():
             return _check(data)
     except TimeLimit as exc:
         return CheckResult(False, None, f"not re-checked: {exc}")

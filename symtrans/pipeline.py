@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 
-from .budget import MAX_SAMPLES
+from .budget import MAX_SAMPLES, older_objects_frozen
 from .certificate import Certificate
 from .claims import Claim
 from .domains import Box
@@ -49,7 +49,8 @@ def verify(G, claim: Claim, name: str = "", crosscheck: int = 0) -> Certificate:
         raise SpecError(f"a {claim.kind} claim is about no graph; pass None", field="graph")
     start = time.perf_counter()
     try:
-        certificate = claim.unit.prove(G, claim, name=name)
+        with older_objects_frozen():
+            certificate = claim.unit.prove(G, claim, name=name)
     except BackendError as exc:  # the kind's arithmetic cannot evaluate this graph: nothing decided
         certificate = certify(G, claim, "UNKNOWN", STRUCTURE, None,
                               {"reason": f"{claim.kind} cannot evaluate this graph: {exc}"}, None, start, name)

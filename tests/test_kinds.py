@@ -165,3 +165,28 @@ def test_old_spec_spellings_still_verify_with_a_one_line_note(tmp_path, capsys, 
     out, err = capsys.readouterr()
     assert "PROVED" in out and err.count("\n") == 1
     assert f"check.method '{old}' is an old name for '{new}'" in err
+
+
+def test_verify_and_check_leave_the_garbage_collector_as_they_found_it():
+    """verify and check_certificate freeze the older objects only while they run (budget.
+    older_objects_frozen): nothing stays frozen afterwards, and a caller's own freeze is kept."""
+    import gc
+    import json
+
+    from symtrans import Claim, Polynomial, check_certificate, verify
+    from symtrans.constructions.fang2022 import polynomial_transformer
+
+    target = Polynomial.parse("x1*x2 - 1", ["x1", "x2"])
+    G = polynomial_transformer(target)
+    assert gc.get_freeze_count() == 0
+    cert = verify(G, Claim("identity", target))
+    assert check_certificate(json.loads(cert.dumps())).holds
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        verify(G, Claim("identity", target))
+        # the caller's freeze is left alone (an unfreeze would empty it; a frozen object may die)
+        assert gc.get_freeze_count() > frozen - 100
+    finally:
+        gc.unfreeze()
