@@ -24,8 +24,6 @@ import copy
 import dataclasses
 import hashlib
 import json
-import platform
-from importlib import metadata
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -92,12 +90,16 @@ def _version_of(package: str) -> str:
     """The version of ``package``: its ``__version__`` once imported, else its installed metadata
     (importing SymPy only to read its version would cost 0.35 s, mpmath 0.03 s)."""
     module = sys.modules.get(package)
-    return module.__version__ if module is not None else metadata.version(package)
+    if module is not None:
+        return module.__version__
+    from importlib import metadata  # 0.02 s of e-mail parsing modules: only when a certificate is written
+
+    return metadata.version(package)
 
 
 def _versions():
     """The versions a certificate records."""
-    return {"symtrans": __version__, "python": platform.python_version(), "python-flint": flint.__version__,
+    return {"symtrans": __version__, "python": "{}.{}.{}".format(*sys.version_info[:3]), "python-flint": flint.__version__,
             "sympy": _version_of("sympy"), "mpmath": _version_of("mpmath"),
             "networkx": networkx.__version__}
 
