@@ -24,10 +24,9 @@ import copy
 import dataclasses
 import hashlib
 import json
+import sys
 from dataclasses import dataclass, field
 from enum import Enum
-
-import sys
 
 import flint
 import networkx

@@ -31,6 +31,7 @@ from math import comb
 
 from ._lazy import sympy
 
+from ._flint import pairwise_sum
 from .errors import ExpressionError, did_you_mean
 from .exact import format_exact
 
@@ -464,9 +465,7 @@ class _PolynomialWalker(_Walker):
         return self.R.gen(self.names[node.id])  # made on use: a ring may have thousands of names
 
     def add(self, terms):
-        while len(terms) > 1:  # pairwise: each term is copied log(n) times, not n
-            terms = [terms[i] + terms[i + 1] if i + 1 < len(terms) else terms[i] for i in range(0, len(terms), 2)]
-        return terms[0]
+        return pairwise_sum(terms)
 
     def combine(self, node, left, right):
         op = node.op

@@ -38,8 +38,8 @@ form are one contract (the file format); each function is short.
 from __future__ import annotations
 
 import hashlib
-from fractions import Fraction
 import json
+from fractions import Fraction
 
 import networkx as nx
 

@@ -18,11 +18,11 @@ from fractions import Fraction
 
 from ._lazy import sympy
 
-from ._flint import flint
+from ._flint import flint, pairwise_sum
 from .errors import SpecError
 from .exact import exact_rational, format_exact
 
-__all__ = ["to_flint", "to_sympy", "poly_terms", "from_terms", "from_dict", "from_sparse", "ring", "poly_key", "affine_range"]
+__all__ = ["to_flint", "to_sympy", "sympy_of_terms", "poly_terms", "from_terms", "from_dict", "from_sparse", "ring", "poly_key", "affine_range"]
 
 #: Rings with more generators than this get their polynomials from single terms added up:
 #: python-flint 0.9's ``fmpq_mpoly_ctx.from_dict`` with two or more terms crashes the process
@@ -47,10 +47,7 @@ def from_dict(R, data):
     """
     if len(data) < 2 or len(R.names()) <= MANY_GENERATORS:
         return R.from_dict(data)
-    parts = [R.from_dict({k: v}) for k, v in data.items()]
-    while len(parts) > 1:  # pairwise: each term is copied log(n) times, not n
-        parts = [parts[i] + parts[i + 1] if i + 1 < len(parts) else parts[i] for i in range(0, len(parts), 2)]
-    return parts[0]
+    return pairwise_sum([R.from_dict({k: v}) for k, v in data.items()])
 
 
 def from_sparse(R, terms):
@@ -80,11 +77,7 @@ def from_sparse(R, terms):
         for k, e in exps.items():
             m = m * R.gen(k) ** e
         parts.append(m)
-    if not parts:
-        return R.from_dict({})
-    while len(parts) > 1:  # pairwise: each term is copied log(n) times, not n
-        parts = [parts[i] + parts[i + 1] if i + 1 < len(parts) else parts[i] for i in range(0, len(parts), 2)]
-    return parts[0]
+    return pairwise_sum(parts) if parts else R.from_dict({})
 
 
 def to_flint(expr, R):
@@ -156,10 +149,15 @@ def to_sympy(p):
     >>> to_sympy(x**2 * c / 3 - 1)
     c*x**2/3 - 1
     """
-    symbols = [sympy.Symbol(n) for n in p.context().names()]
+    return sympy_of_terms(p.terms(), p.context().names())
+
+
+def sympy_of_terms(terms, names):
+    """``sum c * prod names[k] ** e_k`` over ``(exponents, fmpq coefficient)`` pairs, in SymPy."""
+    symbols = [sympy.Symbol(n) for n in names]
     return sympy.Add(*(sympy.Rational(int(c.p), int(c.q)) * sympy.Mul(*(symbols[k] ** int(e)
                                                                        for k, e in enumerate(m) if e))
-                       for m, c in p.terms()))
+                       for m, c in terms))
 
 
 def poly_terms(p) -> list:

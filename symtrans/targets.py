@@ -47,7 +47,7 @@ from .graph import (
 from .interpret import evaluate_at_point
 from .ops import Linear, Maximum
 from ._flint import flint
-from .polys import from_dict, from_sparse, poly_key, ring, to_flint, to_sympy
+from .polys import from_dict, from_sparse, poly_key, ring, sympy_of_terms, to_flint, to_sympy
 from .weights import Weights
 
 __all__ = ["Target", "TARGETS", "target_from_json", "Polynomial", "MaxoutNet", "GraphTarget", "Sequences", "Dataset", "maxout_graph", "target_graph", "cpwl_network", "monomials", "coefficient_name"]
@@ -287,14 +287,8 @@ class Polynomial:
         if names is not None:
             self._renaming(names)
         point = [exact_rational(values[n], n) for n in list(names or self.variables) + list(self.parameters)]
-        total = Fraction(0)
-        for monom, c in self.poly.terms():
-            term = Fraction(int(c.p), int(c.q))
-            for v, e in zip(point, monom):
-                if e:
-                    term *= v ** int(e)
-            total += term
-        return total
+        value = self.poly(*(flint.fmpq(v.numerator, v.denominator) for v in point))  # exact, in FLINT
+        return Fraction(int(value.p), int(value.q))
 
     def _renaming(self, names):
         names = list(names)
@@ -318,15 +312,12 @@ class Polynomial:
         for monom, c in self.poly.terms():
             key = tuple(int(e) for e in monom[:d])
             grouped.setdefault(key, []).append((monom[d:], c))
-        out, symbols = {}, None
+        out = {}
         for key, terms in grouped.items():
             if len(terms) == 1 and not any(terms[0][0]):
                 out[key] = Fraction(int(terms[0][1].p), int(terms[0][1].q))
-                continue
-            symbols = symbols or [sympy.Symbol(n) for n in self.parameters]
-            out[key] = exact(sympy.Add(*(sympy.Rational(int(c.p), int(c.q)) *
-                                         sympy.Mul(*(symbols[k] ** int(e) for k, e in enumerate(m) if e))
-                                         for m, c in terms)))
+            else:
+                out[key] = exact(sympy_of_terms(terms, self.parameters))
         return out
 
     @property
