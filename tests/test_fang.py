@@ -182,6 +182,23 @@ def _proved_certificate():
 
 
 @pytest.mark.parametrize("tamper,reason", [
+    (lambda ce: ce.update(target="5"), "the target's value at the counterexample is not as recorded"),
+    (lambda ce: ce.update(network="5"), "the network's value at the counterexample is not as recorded"),
+    (lambda ce: ce["point"].update(x1="1", x2="2"), "at the counterexample is not as recorded"),
+])
+def test_tampered_refutations_fail(tamper, reason):
+    """A REFUTED identity: the checker evaluates the target exactly (FLINT, at the recorded point)
+    and the network (rationals), and rejects a counterexample whose values were altered."""
+    wrong = Polynomial.parse("x1*x2 + 1/2", ["x1", "x2"], ["c"])
+    G = polynomial_transformer(Polynomial.parse("x1*x2", ["x1", "x2"]))
+    cert = json.loads(verify(G, Claim("identity", wrong)).dumps())
+    assert cert["verdict"] == "REFUTED" and check_certificate(cert).holds
+    tamper(cert["counterexample"])
+    ok, why = check_certificate(cert).astuple()
+    assert not ok and reason in why, why
+
+
+@pytest.mark.parametrize("tamper,reason", [
     (lambda c: c.update(verdict="REFUTED"), "the certificate says REFUTED, the evidence gives PROVED"),
     (lambda c: c["evidence"]["output"][0].__setitem__(1, "7"), "differs from the recorded coefficients"),
     (lambda c: c["evidence"]["residual"].append([[1, 0], "1"]), "the recorded residual"),
