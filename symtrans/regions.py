@@ -144,6 +144,7 @@ def _advance(G, nodes, entry, embed, variables, steps, cache, absorbing):
     bk.trace = list(trace)
     bk.ties = list(ties)
     values = dict(values)
+    shared = _shared_results(cache)
     k = start
     try:
         for k in range(start, len(steps)):
@@ -151,10 +152,14 @@ def _advance(G, nodes, entry, embed, variables, steps, cache, absorbing):
             mark, tmark = len(bk.trace), len(bk.ties)
             bk.node = n
             try:
-                if is_input:
-                    values[n] = bk.lift_input(None, G.nodes[n]["shape"], op.variables)
+                if is_input:  # one lift per embedding, so that the ops after it are shared too
+                    key = ("input", n, bk.m, id(embed))
+                    hit = shared.get(key)
+                    if hit is None or hit[0] is not embed:
+                        hit = shared[key] = (embed, bk.lift_input(None, G.nodes[n]["shape"], op.variables))
+                    values[n] = hit[1]
                 else:
-                    values[n] = op.apply(bk, *[values[a] for a in args])
+                    values[n] = _apply_shared(bk, n, op, [values[a] for a in args], shared, mark)
             except SymtransError as exc:
                 raise exc.at(node=n) from None
             if n in absorbing and bk.ties:
@@ -168,6 +173,48 @@ def _advance(G, nodes, entry, embed, variables, steps, cache, absorbing):
                 (pos, values, k, prefix, cuts + ((a, c, 1),), kept))
     faces = {frozenset(t.face(P.vertices)) for t in bk.ties}
     return Leaf(P, {n: values[n] for n in nodes}, tuple(bk.trace), cuts, tuple(f for f in faces if f))
+
+
+#: Results kept for sharing between the cells of one enumeration (beyond this many the memory
+#: is released and the sharing starts again: a bound on memory, never on correctness).
+SHARED_RESULTS = 20_000
+
+
+def _shared_results(cache) -> dict:
+    shared = cache.get("shared results")
+    if shared is None or len(shared) > SHARED_RESULTS:
+        shared = cache["shared results"] = {}
+    return shared
+
+
+def _apply_shared(bk, n, op, inputs, shared, mark):
+    """``op.apply(bk, *inputs)``, sharing results between the cells of an enumeration.
+
+    Sibling cells inherit their parent's values (the same objects), so most ops see the very
+    inputs they saw in another cell.  An op that did not look at its cell (no sign, no winner:
+    :attr:`CellBackend.looks`) is a function of its inputs, and its result is reused, its trace
+    replayed.  An op whose every look is recorded in the trace is a function of its inputs and
+    that trace: it is evaluated (the decisions and tie faces are this cell's), and an equal
+    earlier result of the same decisions is used in place of the new one, so that the ops after
+    it see shared inputs too.  The entry keeps its inputs alive, so their ``id`` s are not reused.
+    """
+    key = (n, bk.m, *map(id, inputs))
+    hit = shared.get(key)
+    if hit is not None and all(a is b for a, b in zip(hit[0], inputs)):
+        bk.trace.extend(hit[2])
+        return hit[1]
+    looks, unrecorded = bk.looks, bk.unrecorded
+    out = op.apply(bk, *inputs)
+    decisions = tuple(bk.trace[mark:])
+    if bk.looks == looks:
+        shared[key] = (inputs, out, decisions)
+    elif bk.unrecorded == unrecorded:
+        key = key + (decisions,)
+        hit = shared.get(key)
+        if hit is not None and all(a is b for a, b in zip(hit[0], inputs)):
+            return hit[1]
+        shared[key] = (inputs, out)
+    return out
 
 
 def _absorbing_products(steps, nodes) -> dict:

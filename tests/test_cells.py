@@ -327,3 +327,102 @@ def test_a_pool_gives_the_same_cells_and_certificates():
     one, two = runs[1][1], runs[2][1]
     assert one["verdict"] == "PROVED"
     assert {x: one[x] for x in ("evidence", "counterexample")} == {x: two[x] for x in ("evidence", "counterexample")}
+
+
+# -- sharing results between cells, whole-matrix products, the box test -------------------------------
+
+def _leaf_record(leaf, node):
+    return (leaf.path, leaf.pattern, [str(v) for v in leaf.cell.vertices], str(leaf.entry(node)),
+            sorted(sorted(map(str, face)) for face in leaf.ties))
+
+
+@pytest.mark.parametrize("make, bounds, ties", [
+    (lambda: maxout_transformer(MaxoutNet.random(5, 2, 3, 2, 4), Box([(-2, 2)] * 2)), [(-2, 2)] * 2, False),
+    (lambda: maxout_transformer(MaxoutNet.tent(3), Box([(0, 1)])), [(0, 1)], False),
+    (lambda: maxout_graph(MaxoutNet.random(6, 3, 2, 2, 4)), [(-1, 1)] * 3, False),
+    (lambda: _attention_tie_graph([((0, 1), 1), ((1, 0), 0), ((0, 0), 0)]), [(-1, 1)] * 2, True),
+])
+def test_sharing_results_between_cells_changes_nothing(make, bounds, ties, monkeypatch):
+    """With sharing switched off (a fresh store at every step) the enumeration gives the same
+    leaves, in the same order, with the same maps, patterns and tie faces."""
+    import symtrans.regions as regions
+
+    G = make()
+    node = G.graph["outputs"][0]
+    shared = [_leaf_record(leaf, node) for leaf in enumerate_cells(G, [node], Polytope.box(bounds))]
+    monkeypatch.setattr(regions, "SHARED_RESULTS", -1)
+    alone = [_leaf_record(leaf, node) for leaf in enumerate_cells(G, [node], Polytope.box(bounds))]
+    assert len(shared) > 1 and shared == alone
+    assert any(record[-1] for record in shared) == ties
+
+
+def test_shared_results_follow_the_decisions_of_each_cell():
+    """An op that looks at its cell is re-evaluated on each: a recorded decision (ReLU) gives one
+    shared result per decision; a comparison the trace does not record is never shared."""
+    from symtrans.backends.cells import CellBackend
+    from symtrans.ops import ReLU
+    from symtrans.regions import _apply_shared
+
+    class Below:  # an op deciding by a comparison that leaves no trace
+        def apply(self, bk, x):
+            return bk.fill(1, 1, 1 if bk.lt(x.get(0, 0, bk.zero()), bk.zero()) else 2)
+
+    box = Polytope.box([(-1, 1)])
+    left, right = box.cut(((Q(1),), Q(0)))
+    far_right = right.cut(((Q(1),), Q(-1, 2)))[1]
+    x = CellBackend(box, ["x1"]).lift_input(None, (1, 1), ["x1"])
+    shared = {}
+
+    def run(op, P):
+        bk = CellBackend(P, ["x1"])
+        out = _apply_shared(bk, "n", op, [x], shared, 0)
+        return out, bk.trace
+
+    (l, lt), (r, rt), (rr, rrt) = run(ReLU(), left), run(ReLU(), right), run(ReLU(), far_right)
+    assert (str(l.get(0, 0, Affine.constant(Q(0), 1))), str(r.get(0, 0, None))) == ("0", "x1")
+    assert lt != rt == rrt and rr is r   # the same decision: the same object
+    assert [str(run(Below(), P)[0].get(0, 0, None)) for P in (left, right, left)] == ["1", "2", "1"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 3), st.integers(1, 3), st.integers(1, 6), st.integers(1, 6), st.randoms(use_true_random=False))
+def test_whole_matrix_products_equal_the_sparse_product(m, r, c, n, rng):
+    """``A W`` by ``fmpq_mat`` planes (taken when the sparse product has many steps) is the
+    sparse product, entry for entry (zeros left out)."""
+    from symtrans.backends.base import ScalarBackend, SparseMatrix
+    from symtrans.backends.cells import CellBackend
+
+    def q():
+        return Q(rng.randint(-4, 4), rng.randint(1, 3)) if rng.random() < 0.7 else Q(0)
+
+    bk = CellBackend(Polytope.box([(-1, 1)] * m), [f"x{i + 1}" for i in range(m)])
+    A = SparseMatrix((r, c), {i: {j: Affine(tuple(q() for _ in range(m + 1))) for j in range(c) if rng.random() < 0.8}
+                              for i in range(r)})
+    A = SparseMatrix((r, c), {i: {j: a for j, a in row.items() if not a.is_zero()} for i, row in A.rows.items()})
+    W = Weights((c, n), {(i, j): Fraction(rng.randint(-3, 3), rng.randint(1, 2)) for i in range(c) for j in range(n)})
+    B = bk.const(W)
+    sparse = ScalarBackend.matmul(bk, A, B)
+    assert bk.matmul(A, B).rows == sparse.rows
+    assert bk._planes_times(A, flint.fmpq_mat([[_entry(B, i, j) for j in range(n)] for i in range(c)]), n).rows \
+        == sparse.rows
+
+
+def _entry(B, i, j):
+    s = B.rows.get(i, {}).get(j)
+    return Q(0) if s is None else s.c[-1]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(-3, 3), st.integers(-3, 3), st.integers(-3, 3)), max_size=3),
+       st.tuples(st.integers(-3, 3), st.integers(-3, 3), st.integers(-4, 4)))
+def test_the_box_test_answers_only_for_every_vertex(cuts, h):
+    P = Polytope.box([(-1, 1), (-1, 1)])
+    for a1, a2, b in cuts:
+        if (a1, a2) != (0, 0):
+            P = P.cut(((Q(a1), Q(a2)), Q(b)))[0] or P
+    a, c = (Q(h[0]), Q(h[1])), Q(h[2])
+    s = P.box_sign((a, c))
+    values = P.values((a, c))
+    assert s == 0 or all(v * s > 0 for v in values)
+    if all(v > 0 for v in values) and P.vertices == Polytope.box([(-1, 1), (-1, 1)]).vertices:
+        assert s == 1   # on a box the test is exact

@@ -411,10 +411,11 @@ class ScalarBackend(Backend):
         is_one = type(self)._s_is_one  # unbound: called on the scalar
         for i, arow in A.rows.items():
             acc = {}
-            for k, a in arow.items():
-                brow = brows.get(k)
-                if not brow:
-                    continue
+            if len(arow) > len(brows):  # a dense row times a sparse matrix: walk B's rows
+                pairs = [(a, brow) for a, brow in ((arow.get(k), brow) for k, brow in brows.items()) if a is not None]
+            else:
+                pairs = [(a, brow) for a, brow in ((a, brows.get(k)) for k, a in arow.items()) if brow]
+            for a, brow in pairs:
                 for j, b in brow.items():
                     p = a if is_one is not None and is_one(b) else a * b
                     if j in acc:

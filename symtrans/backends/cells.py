@@ -32,18 +32,21 @@ The graph algorithms over these cells (enumeration, region counts, tie faces) ar
 
 from __future__ import annotations
 
+import operator
 from fractions import Fraction
+from itertools import repeat
 
 from .._flint import flint
 from ..errors import BackendError, EvaluationError, SymtransError
 from ..loglinear import from_sympy
-from .base import ScalarBackend, refuse
+from .base import ScalarBackend, SparseMatrix, refuse
 from .rational import exact_exp, exact_sqrt
 
 __all__ = ["Affine", "CellBackend", "Split", "Tie"]
 
 _Q = flint.fmpq
 _ZERO = _Q(0)
+_add, _sub, _mul, _neg = operator.add, operator.sub, operator.mul, operator.neg
 
 
 class Tie:
@@ -85,27 +88,25 @@ class Affine:
         return not any(self.c)
 
     def __add__(self, other):
-        return Affine(tuple(x + y for x, y in zip(self.c, other.c)))
+        return Affine(tuple(map(_add, self.c, other.c)))
 
     def __sub__(self, other):
-        return Affine(tuple(x - y for x, y in zip(self.c, other.c)))
+        return Affine(tuple(map(_sub, self.c, other.c)))
 
     def __neg__(self):
-        return Affine(tuple(-x for x in self.c))
+        return Affine(tuple(map(_neg, self.c)))
 
     def __mul__(self, other):
-        if self.is_constant():
-            k = self.c[-1]
-            return Affine(tuple(k * y for y in other.c))
-        if other.is_constant():
-            k = other.c[-1]
-            return Affine(tuple(k * y for y in self.c))
+        if not any(self.c[:-1]):
+            return Affine(tuple(map(_mul, repeat(self.c[-1]), other.c)))
+        if not any(other.c[:-1]):
+            return Affine(tuple(map(_mul, repeat(other.c[-1]), self.c)))
         raise BackendError(f"the pwl backend cannot multiply two input-dependent values ({self} and {other}): "
                            "the product is not affine",
                            expected="products where one side is constant (affine scores, constant queries)")
 
     def scaled(self, k):
-        return Affine(tuple(k * y for y in self.c))
+        return Affine(tuple(map(_mul, repeat(k), self.c)))
 
     def __eq__(self, other):
         return isinstance(other, Affine) and self.c == other.c
@@ -179,6 +180,11 @@ class CellBackend(ScalarBackend):
         self.trace = []
         self.ties = []
         self.node = None  # the node being evaluated, for the ties it records
+        # Looks at the cell so far, and those whose outcome :attr:`trace` does not record: an op
+        # that made no look is a function of its inputs alone, and one whose looks are all
+        # recorded a function of its inputs and its trace (:func:`symtrans.regions.enumerate_cells`
+        # shares such results between cells).
+        self.looks = self.unrecorded = 0
 
     def __repr__(self):
         return f"CellBackend({self.cell!r})"
@@ -189,13 +195,62 @@ class CellBackend(ScalarBackend):
         hit = self._cache.get(key)
         if hit is None or hit[0] is not W:
             hit = self._cache[key] = (W, super().const(W))
+            self._cache[("weights of", id(hit[1]))] = (hit[1], [], hit[1].nnz)  # [its fmpq_mat], made when first used
         return hit[1]
+
+    def matmul(self, A, B):
+        """The product; by whole exact matrices when ``B`` is lifted weights and the sparse
+        product would take many more scalar steps than the planes below.
+
+        ``A``'s entries are affine, ``A = A_0 + t_1 A_1 + ... + t_m A_m``, so ``A W`` is the
+        plane products ``A_k W``, each one python-flint ``fmpq_mat`` product (in C) in place of
+        a Python step per nonzero pair.
+        """
+        hit = self._cache.get(("weights of", id(B)))
+        if hit is None or hit[0] is not B:
+            return super().matmul(A, B)
+        brows = B.rows
+        (r, c), n = A.shape, B.shape[1]
+        planes = (self.m + 2) * r * (c + n)  # about the cost of the plane products, in sparse steps x 4
+        if len(A.rows) * hit[2] * 4 <= planes or \
+                sum(len(brows.get(k, ())) for row in A.rows.values() for k in row) * 4 <= planes:
+            return super().matmul(A, B)
+        if not hit[1]:
+            flat = [_ZERO] * (c * n)
+            for k, row in brows.items():
+                for j, s in row.items():
+                    flat[k * n + j] = s.c[-1]
+            hit[1].append(flint.fmpq_mat(c, n, flat))
+        return self._planes_times(A, hit[1][0], n)
+
+    def _planes_times(self, A, W, n):
+        r, c = A.shape
+        flats = [[_ZERO] * (r * c) for _ in range(self.m + 1)]
+        for i, row in A.rows.items():
+            base = i * c
+            for j, a in row.items():
+                for flat, x in zip(flats, a.c):
+                    if x:
+                        flat[base + j] = x
+        planes = [(flint.fmpq_mat(r, c, flat) * W).entries() for flat in flats]
+        rows = {}
+        for at, coefficients in enumerate(zip(*planes)):
+            if any(coefficients):
+                rows.setdefault(at // n, {})[at % n] = Affine(coefficients)
+        return SparseMatrix((r, n), rows)
 
     def fill(self, rows, cols, value):
         key = ("fill", rows, cols, value, self.m)
         hit = self._cache.get(key)
         if hit is None:
             hit = self._cache[key] = super().fill(rows, cols, value)
+        return hit
+
+    def zero(self):
+        key = ("zero", self.m)
+        hit = self._cache.get(key)
+        if hit is None:
+            hit = self._cache[key] = super().zero()
         return hit
 
     # -- scalar hooks --------------------------------------------------------------------------------
@@ -236,10 +291,24 @@ class CellBackend(ScalarBackend):
         if d.is_constant():
             v = d.c[-1]
             return 1 if v >= 0 else -1
-        s = self.cell.sign(d.hyperplane())
-        if s == 0:
+        s = self.cell.box_sign(d.hyperplane())
+        if s:
+            self.looks += 1
+            return s
+        pos = neg = False
+        for v in self._at_vertices(d):
+            if v > 0:
+                pos = True
+            elif v < 0:
+                neg = True
+        if pos and neg:
             raise Split(d.hyperplane())
-        return s
+        return -1 if neg or not pos else 1
+
+    def _at_vertices(self, d):
+        """``d`` at every vertex of the cell (a look: counted in :attr:`looks`)."""
+        self.looks += 1
+        return self.cell.values(d.hyperplane())
 
     def _s_max(self, a, b):
         d = a - b
@@ -251,6 +320,7 @@ class CellBackend(ScalarBackend):
         return a if s > 0 else b
 
     def _s_cmp(self, a, b):
+        self.unrecorded += 1
         d = a - b
         return 0 if d.is_zero() else self._sign(d)
 
@@ -271,18 +341,29 @@ class CellBackend(ScalarBackend):
         the cell is recorded in :attr:`ties` (a :class:`Tie`): on the face where it vanishes a
         hardmax may tie and jump; everywhere else on the cell's closure the network is continuous.
         """
-        c = self.cell.centroid()
-        best = max(range(len(vals)), key=lambda j: vals[j].at(c))
+        self.looks += 1
+        P = self.cell
+        c = P.centroid()
+        if len(vals) == 2:  # one difference both chooses at the centroid and is checked
+            d = vals[0] - vals[1]
+            best = 0 if d.at(c) >= 0 else 1
+            gaps = {1 - best: d if best == 0 else -d}
+        else:
+            best = max(range(len(vals)), key=lambda j: vals[j].at(c))
+            gaps = {}
         top = vals[best]
         winners, touching = [], []
         for j, v in enumerate(vals):
-            d = top - v
+            if j == best:
+                winners.append(j)
+                continue
+            d = gaps[j] if j in gaps else top - v
             if d.is_zero():
                 winners.append(j)
                 continue
-            if d.is_constant():
-                continue
-            at = self.cell.values(d.hyperplane())
+            if d.is_constant() or P.box_sign(d.hyperplane()) > 0:
+                continue  # d > 0 on the whole cell: no cut, no tie face
+            at = P.values(d.hyperplane())
             if any(s < 0 for s in at):
                 raise Split(d.hyperplane())
             if ties is not None and any(s == 0 for s in at):
