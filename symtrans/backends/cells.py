@@ -185,6 +185,7 @@ class CellBackend(ScalarBackend):
         # recorded a function of its inputs and its trace (:func:`symtrans.regions.enumerate_cells`
         # shares such results between cells).
         self.looks = self.unrecorded = 0
+        self._rows_decided = []  # the last rows decided on this cell: [(values, winners, touching)]
 
     def __repr__(self):
         return f"CellBackend({self.cell!r})"
@@ -342,6 +343,21 @@ class CellBackend(ScalarBackend):
         hardmax may tie and jump; everywhere else on the cell's closure the network is continuous.
         """
         self.looks += 1
+        for seen, winners, touching in self._rows_decided:  # rows repeat: every query of a head,
+            if seen == vals:                                  # the same keys in many heads
+                break
+        else:
+            winners, touching = self._decide(vals)
+            self._rows_decided = [(vals, winners, touching)] + self._rows_decided[:7]
+        if touching and ties is not None:
+            row, cols = ties
+            self.ties.extend(Tie(d, row, tuple(cols[w] for w in winners), cols[j], self.node) for j, d in touching)
+        self.trace.append(tuple(winners))
+        return winners
+
+    def _decide(self, vals):
+        """``(winners, touching)`` of a row on this cell: the indices attaining the maximum, and
+        ``(j, gap)`` for each loser whose gap to the winners vanishes at some vertex."""
         P = self.cell
         c = P.centroid()
         if len(vals) == 2:  # one difference both chooses at the centroid and is checked
@@ -366,13 +382,9 @@ class CellBackend(ScalarBackend):
             at = P.values(d.hyperplane())
             if any(s < 0 for s in at):
                 raise Split(d.hyperplane())
-            if ties is not None and any(s == 0 for s in at):
+            if any(s == 0 for s in at):
                 touching.append((j, d))
-        if touching:
-            row, cols = ties
-            self.ties.extend(Tie(d, row, tuple(cols[w] for w in winners), cols[j], self.node) for j, d in touching)
-        self.trace.append(tuple(winners))
-        return winners
+        return winners, touching
 
     def _row_items(self, S, mask, r):
         z = self.zero()
