@@ -91,9 +91,15 @@ def _version_of(package: str) -> str:
     module = sys.modules.get(package)
     if module is not None:
         return module.__version__
-    from importlib import metadata  # 0.02 s of e-mail parsing modules: only when a certificate is written
+    version = _METADATA_VERSIONS.get(package)
+    if version is None:  # read once: 1 ms a package, more than a small proof's arithmetic
+        from importlib import metadata  # 0.02 s of e-mail parsing modules: only when a certificate is written
 
-    return metadata.version(package)
+        version = _METADATA_VERSIONS[package] = metadata.version(package)
+    return version
+
+
+_METADATA_VERSIONS = {}
 
 
 def _versions():

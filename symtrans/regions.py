@@ -405,12 +405,14 @@ def check_ties(G, gnode, H, hnode, leaves, embed=None, grc=(0, 0), hrc=(0, 0)):
     ``(faces checked, (sub-cell, f, g, embed))`` for a sub-cell of a face where they differ.
     """
     seen, todo, count = set(), [(leaves, embed)], 0
-    gsteps, hsteps, gvars, hvars = _plan(G, [gnode]), _plan(H, [hnode]), input_variables(G), input_variables(H)
     gcache, hcache = {}, {}
     while todo:
         nxt = []
         for group, emb0 in todo:
             for F, emb in tie_faces(group, emb0, seen):
+                if not count:  # the plans, when there is a face to check
+                    gsteps, hsteps = _plan(G, [gnode]), _plan(H, [hnode])
+                    gvars, hvars = input_variables(G), input_variables(H)
                 count += 1
                 net = enumerate_cells(G, [gnode], F, emb, (), gvars, gsteps, gcache)
                 for leaf in net:
