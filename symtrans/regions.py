@@ -36,7 +36,7 @@ from .ops import MatMul
 from .parallel import map_ordered, workers
 from .polytope import _compose, hyperplane_key, restrict
 
-__all__ = ["Leaf", "enumerate_cells", "compose", "count_regions", "region_labels", "adjacent", "common_cells",
+__all__ = ["Leaf", "enumerate_cells", "leaves_on", "compose", "count_regions", "region_labels", "adjacent", "common_cells",
            "tie_faces", "check_ties", "embed_point", "embedded_vertices", "differing_point"]
 
 _Q = flint.fmpq
@@ -352,10 +352,10 @@ def common_cells(G, gnode, H, hnode, cell, embed=None, path=(), grc=(0, 0), hrc=
     cells = [(leaf.cell, leaf.path) for leaf in net]
     if workers() > 1 and embed is None and not path:  # the refinement of each piece of cells on the pool
         size = -(-len(cells) // (4 * workers()))
-        parts = map_ordered(_refine, [(H, hnode, cells[k:k + size], embed, hvars, hsteps)
-                                      for k in range(0, len(cells), size)])
+        parts = map_ordered(leaves_on, [(H, hnode, cells[k:k + size], embed, hvars, hsteps)
+                                        for k in range(0, len(cells), size)])
     else:
-        parts = [_refine(H, hnode, cells, embed, hvars, hsteps)]
+        parts = [leaves_on(H, hnode, cells, embed, hvars, hsteps)]
     subs = [leaf_subs for part in parts for leaf_subs in part]
     out = []
     for leaf, mine in zip(net, subs):
@@ -365,10 +365,20 @@ def common_cells(G, gnode, H, hnode, cell, embed=None, path=(), grc=(0, 0), hrc=
     return net, out
 
 
-def _refine(H, hnode, cells, embed, hvars, hsteps):
-    """``H``'s leaves on each of ``cells`` (``(polytope, path)`` pairs): a unit of parallel work."""
+def leaves_on(G, node, cells, embed=None, variables=None, steps=None):
+    """``G``'s leaves for ``node`` on each of ``cells`` (``(polytope, path)`` pairs), with one plan
+    and one store of shared results for all of them (a unit of parallel work).
+
+    >>> from symtrans.polytope import Polytope
+    >>> from symtrans.targets import MaxoutNet, maxout_graph
+    >>> halves = Polytope.box([(-1, 1), (-1, 1)]).cut(((_Q(1), _Q(0)), _ZERO))
+    >>> [len(leaves) for leaves in leaves_on(maxout_graph(MaxoutNet.max_of(2)), "f", [(P, ()) for P in halves])]
+    [2, 2]
+    """
+    variables = input_variables(G) if variables is None else variables
+    steps = _plan(G, [node]) if steps is None else steps
     cache = {}
-    return [enumerate_cells(H, [hnode], P, embed, path, hvars, hsteps, cache) for P, path in cells]
+    return [enumerate_cells(G, [node], P, embed, path, variables, steps, cache) for P, path in cells]
 
 
 def embedded_vertices(P, embed):

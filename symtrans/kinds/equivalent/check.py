@@ -8,7 +8,7 @@ from ...graph import input_variables
 from ...interpret import evaluate_at_point
 from ...polytope import Polytope
 from ...polytope import to_fmpq as q
-from ...regions import check_ties, enumerate_cells
+from ...regions import check_ties, leaves_on
 from ...targets import target_graph
 
 
@@ -48,10 +48,9 @@ def check(G, claim, cert):
     walk(Polytope.box(claim.domain.bounds), cert.evidence["tree"])
     _require(len(used) == len(cells), "some recorded cells are not leaves of the cut tree")
     net, hleaves = [], []
-    for P, k in leaves:
-        mine = enumerate_cells(G, [node], P)
+    pieces = [(P, ()) for P, _ in leaves]
+    for (P, k), mine, theirs in zip(leaves, leaves_on(G, node, pieces), leaves_on(H, hnode, pieces)):
         net.extend(mine)
-        theirs = enumerate_cells(H, [hnode], P)
         hleaves.extend(theirs)
         _require(len(mine) == 1 and len(theirs) == 1, f"cell {k} is not a single affine piece of both sides")
         f, g = mine[0].entry(node, claim.row, claim.col), theirs[0].entry(hnode)
