@@ -14,6 +14,7 @@ True
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 
 from ._lazy import sympy
@@ -22,7 +23,7 @@ from ._flint import flint, pairwise_sum
 from .errors import SpecError
 from .exact import exact_rational, format_exact
 
-__all__ = ["to_flint", "to_sympy", "sympy_of_terms", "poly_terms", "from_terms", "from_dict", "from_sparse", "ring", "poly_key", "affine_range"]
+__all__ = ["to_flint", "to_sympy", "sympy_of_terms", "poly_text", "degree_in", "poly_terms", "from_terms", "from_dict", "from_sparse", "ring", "poly_key", "affine_range"]
 
 #: Rings with more generators than this get their polynomials from single terms added up:
 #: python-flint 0.9's ``fmpq_mpoly_ctx.from_dict`` with two or more terms crashes the process
@@ -165,8 +166,39 @@ def poly_terms(p) -> list:
     return sorted([[list(map(int, m)), format_exact(Fraction(int(c.p), int(c.q)))] for m, c in p.terms()])
 
 
+def poly_text(p) -> str:
+    """``p`` as python-flint writes it, powers as ``**``: one text per polynomial of a ring
+    (terms in the ring's order, fractions reduced), so two polynomials of one ring are equal
+    exactly when their texts are, and no exponent vector over every generator is built.
+
+    >>> R = ring(["x", "c"]); x, c = R.gens()
+    >>> poly_text(x**2 * c / 3 - x + 1), poly_text(R.from_dict({}))
+    ('1/3*x**2*c - x + 1', '0')
+    """
+    return str(p).replace("^", "**")
+
+
+_FACTOR = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\^([0-9]+))?")
+
+
+def degree_in(p, names) -> int:
+    """The largest total degree of ``p``'s terms in the generators ``names`` (-1 for the zero
+    polynomial), read off flint's text term by term.
+
+    >>> R = ring(["x", "y", "c"]); x, y, c = R.gens()
+    >>> degree_in(x**2 * c**5 + x * y**2 - 3, ["x", "y"]), degree_in(c**4, ["x"]), degree_in(R.from_dict({}), ["x"])
+    (3, 0, -1)
+    """
+    if p.is_zero():
+        return -1
+    wanted = set(names)
+    return max(sum(int(e or 1) for name, e in _FACTOR.findall(term) if name in wanted)
+               for term in re.split(r" [+-] ", str(p)))
+
+
 def from_terms(terms, R):
-    """Inverse of :func:`poly_terms` (coefficients parsed exactly)."""
+    """Inverse of :func:`poly_terms` (coefficients parsed exactly): certificates written before
+    identity evidence was :func:`poly_text`."""
     data = {}
     for item in terms:
         if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], list)):

@@ -11,6 +11,7 @@ from math import comb
 
 import pytest
 import sympy
+from hypothesis import given, settings, strategies as st
 
 from symtrans import RationalBackend, Weights, add_input, add_op, evaluate, new_graph, set_outputs, sizes
 from symtrans import check_certificate
@@ -42,7 +43,7 @@ def test_random_targets_are_proved_and_sizes_match_the_theorem(d, D):
     target = random_polynomial(rng, d, D)
     G = polynomial_transformer(target)
     cert = verify(G, Claim("identity", target))
-    assert cert.verdict == "PROVED" and cert.evidence["residual"] == []
+    assert cert.verdict == "PROVED" and cert.evidence["residual"] == "0"
     s = sizes(G)
     assert s["blocks"] == D and s["heads_per_block"] == [1] * D
     assert s["tokens"] == token_count(d, D) and s["width"] == stream_channels(d, D).width
@@ -200,8 +201,13 @@ def test_tampered_refutations_fail(tamper, reason):
 
 @pytest.mark.parametrize("tamper,reason", [
     (lambda c: c.update(verdict="REFUTED"), "the certificate says REFUTED, the evidence gives PROVED"),
-    (lambda c: c["evidence"]["output"][0].__setitem__(1, "7"), "differs from the recorded coefficients"),
-    (lambda c: c["evidence"]["residual"].append([[1, 0], "1"]), "the recorded residual"),
+    (lambda c: c["evidence"].update(output=c["evidence"]["output"].replace("x1", "7*x1", 1)),
+     "differs from the recorded coefficients"),
+    (lambda c: c["evidence"].update(output=c["evidence"]["output"] + " "), "differs from the recorded coefficients"),
+    (lambda c: c["evidence"].update(output=c["evidence"]["output"].split(" ")), "is not [exponents, coefficient]"),
+    (lambda c: c["evidence"].update(residual="x1"), "the recorded residual"),
+    (lambda c: c["evidence"].update(output_terms=c["evidence"]["output_terms"] + 1), "number of terms or degree"),
+    (lambda c: c["evidence"].update(output_degree=7), "number of terms or degree"),
     (lambda c: c.update(fingerprint="0" * 64), "fingerprint mismatch"),
     (lambda c: c["graph"]["nodes"][-1]["op"]["weight"]["entries"][0].__setitem__(2, "2/3"),
      "fingerprint mismatch"),
@@ -239,3 +245,33 @@ def test_full_sweep_of_the_proof_module():
     results = [run(ob) for ob in collect([root / "proofs"], quick=False)]
     assert len(results) > 60
     assert all(r.as_expected for r in results), [r.obligation.name for r in results if not r.as_expected]
+
+
+def test_a_certificate_with_the_older_term_lists_still_checks():
+    """Identity evidence was once lists of ``[exponents, coefficient]`` over every generator; such
+    a certificate is still checked, and still rejected when a coefficient was altered."""
+    from symtrans.polys import from_terms, poly_terms, ring
+
+    cert = _proved_certificate()
+    R = ring(cert["evidence"]["generators"])
+    x1, x2 = R.gens()[:2]
+    out = (x1 - x2) ** 2 / 3
+    assert cert["evidence"]["output"] == "1/3*x1**2 - 2/3*x1*x2 + 1/3*x2**2"
+    cert["evidence"].update(output=poly_terms(out), residual=[])
+    assert from_terms(cert["evidence"]["output"], R) == out and check_certificate(cert).holds
+    cert["evidence"]["output"][0][1] = "7"
+    ok, why = check_certificate(cert).astuple()
+    assert not ok and "differs from the recorded coefficients" in why
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3), st.integers(0, 2), st.integers(-5, 5)), max_size=6))
+def test_the_degree_read_off_the_text_is_the_degree(terms):
+    from symtrans._flint import flint
+    from symtrans.polys import degree_in, from_dict, poly_text, ring
+
+    R = ring(["x1", "x10", "c1"])  # "x1" must not be read inside "x10"
+    p = from_dict(R, {(a, b, c): flint.fmpq(k, 3) for a, b, c, k in terms if k})
+    expected = max((int(m[0]) + int(m[1]) for m in p.monoms()), default=-1)
+    assert degree_in(p, ["x1", "x10"]) == expected
+    assert poly_text(p) == poly_text(from_dict(R, dict(zip(map(tuple, p.monoms()), p.coeffs()))))

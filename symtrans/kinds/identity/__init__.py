@@ -30,9 +30,9 @@ KIND = ClaimKind(
     doc="output[row, col] == target in Q[params][x]",
     describe=_describe, summarize=_summarize,
     evidence={"generators": "the polynomial ring's generators (inputs, then parameters)",
-              "output": "the output entry's expanded terms [[exponents], coefficient]",
+              "output": "the output entry expanded, as python-flint writes it (one text per polynomial)",
               "output_terms": "its number of terms", "output_degree": "its degree in the inputs",
-              "residual": "output - target, expanded (empty when PROVED)",
+              "residual": "output - target, expanded the same way ('0' when PROVED)",
               "residual_leading": "REFUTED: the residual's leading terms, for reading",
               "residual_terms": "REFUTED: the residual's number of terms"},
     targets=("polynomial",), spec_targets=("polynomial",), domain="reals")

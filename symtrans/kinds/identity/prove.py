@@ -8,7 +8,7 @@ from ...errors import SpecError, SymtransError
 from ...exact import format_exact
 from ...graph import input_variables
 from ...interpret import evaluate_at_point
-from ...polys import poly_terms
+from ...polys import degree_in, poly_text
 from ...provers._certify import certify
 from ...provers.polynomial import _evaluate_poly, _leading, _output, nonzero_point
 
@@ -33,11 +33,8 @@ def prove(G, claim, name: str = "") -> Certificate:
     out = value.get(claim.row, claim.col, None)
     out = ring.from_dict({}) if out is None else out
     residual = out - claim.target.in_ring(input_variables(G), ring)
-    nx = len(input_variables(G))
-    terms = poly_terms(out)
-    evidence = {"generators": names, "output": terms, "output_terms": len(out),
-                "output_degree": max((sum(e[:nx]) for e, _ in terms), default=-1),
-                "residual": poly_terms(residual)}
+    evidence = {"generators": names, "output": poly_text(out), "output_terms": len(out),
+                "output_degree": degree_in(out, input_variables(G)), "residual": poly_text(residual)}
     if residual.is_zero():
         return certify(G, claim, "PROVED", "poly", None, evidence, None, start, name)
     point = nonzero_point(residual, names)
