@@ -426,3 +426,24 @@ def test_the_box_test_answers_only_for_every_vertex(cuts, h):
     assert s == 0 or all(v * s > 0 for v in values)
     if all(v > 0 for v in values) and P.vertices == Polytope.box([(-1, 1), (-1, 1)]).vertices:
         assert s == 1   # on a box the test is exact
+
+
+def test_whole_matrix_products_leave_irrational_constants_to_the_sparse_product():
+    """A weight ``log 2`` (exact on this backend) cannot be an ``fmpq_mat`` entry: the product
+    falls back to the sparse one, in B and in A alike."""
+    import sympy
+
+    from symtrans.backends.base import ScalarBackend, SparseMatrix
+    from symtrans.backends.cells import CellBackend
+
+    bk = CellBackend(Polytope.box([(-1, 1)]), ["x1"])
+    c, n = 40, 40
+    log2 = Weights((c, n), {(i, j): sympy.log(2) if (i, j) == (0, 0) else 1 for i in range(c) for j in range(n)})
+    dense = Weights((c, n), {(i, j): 1 for i in range(c) for j in range(n)})
+    A = SparseMatrix((2, c), {i: {j: Affine((Q(j + 1), Q(i))) for j in range(c)} for i in range(2)})
+    for W in (log2, dense):
+        B = bk.const(W)
+        assert bk.matmul(A, B).rows == ScalarBackend.matmul(bk, A, B).rows
+    A_log = SparseMatrix((2, c), {0: {0: bk.scalar(sympy.log(2))}, 1: dict(A.rows[1])})
+    B = bk.const(dense)
+    assert bk.matmul(A_log, B).rows == ScalarBackend.matmul(bk, A_log, B).rows

@@ -221,8 +221,16 @@ class CellBackend(ScalarBackend):
             for k, row in brows.items():
                 for j, s in row.items():
                     flat[k * n + j] = s.c[-1]
-            hit[1].append(flint.fmpq_mat(c, n, flat))
-        return self._planes_times(A, hit[1][0], n)
+            try:
+                hit[1].append(flint.fmpq_mat(c, n, flat))
+            except TypeError:  # an exact constant that is not rational (log 2): no planes
+                hit[1].append(None)
+        if hit[1][0] is None:
+            return super().matmul(A, B)
+        try:
+            return self._planes_times(A, hit[1][0], n)
+        except TypeError:  # the same in A
+            return super().matmul(A, B)
 
     def _planes_times(self, A, W, n):
         r, c = A.shape
