@@ -36,7 +36,7 @@ from .ops import MatMul
 from .parallel import map_ordered, workers
 from .polytope import _compose, hyperplane_key, restrict
 
-__all__ = ["Leaf", "enumerate_cells", "leaves_on", "compose", "count_regions", "region_labels", "adjacent", "common_cells",
+__all__ = ["Leaf", "enumerate_cells", "leaves_on", "leaves_along", "compose", "count_regions", "region_labels", "adjacent", "common_cells",
            "tie_faces", "check_ties", "embed_point", "embedded_vertices", "differing_point"]
 
 _Q = flint.fmpq
@@ -136,9 +136,13 @@ def _enumerate_on_pool(G, nodes, entry, variables, steps, cache, absorbing, piec
     return leaves
 
 
-def _advance(G, nodes, entry, embed, variables, steps, cache, absorbing):
+def _advance(G, nodes, entry, embed, variables, steps, cache, absorbing, cut=True):
     """Resume the evaluation of one stack entry: its :class:`Leaf`, or the two entries of the cut
-    that the next undecided decision makes (side ``-1``, side ``+1``)."""
+    that the next undecided decision makes (side ``-1``, side ``+1``).
+
+    ``cut=False``: the state to resume from instead, ``(values, step, trace, ties)``, whether a
+    decision was undecided (at that step) or none was (past the last step), for a caller that
+    cuts the cell its own way (:func:`leaves_along`)."""
     P, values, start, trace, cuts, ties = entry
     bk = CellBackend(P, variables, embed, cache)
     bk.trace = list(trace)
@@ -165,12 +169,16 @@ def _advance(G, nodes, entry, embed, variables, steps, cache, absorbing):
             if n in absorbing and bk.ties:
                 bk.ties = _unabsorbed(bk, P, values, *absorbing[n])
     except Split as s:
-        neg, pos = P.cut(s.h)
         prefix = tuple(bk.trace[:mark])
-        a, c = s.h
         kept = tuple(bk.ties[:tmark])
+        if not cut:
+            return values, k, prefix, kept
+        neg, pos = P.cut(s.h)
+        a, c = s.h
         return ((neg, values, k, prefix, cuts + ((a, c, -1),), kept),
                 (pos, values, k, prefix, cuts + ((a, c, 1),), kept))
+    if not cut:
+        return values, len(steps), tuple(bk.trace), tuple(bk.ties)
     faces = {frozenset(t.face(P.vertices)) for t in bk.ties}
     return Leaf(P, {n: values[n] for n in nodes}, tuple(bk.trace), cuts, tuple(f for f in faces if f))
 
@@ -379,6 +387,41 @@ def leaves_on(G, node, cells, embed=None, variables=None, steps=None):
     steps = _plan(G, [node]) if steps is None else steps
     cache = {}
     return [enumerate_cells(G, [node], P, embed, path, variables, steps, cache) for P, path in cells]
+
+
+def leaves_along(G, node, tree):
+    """``G``'s leaves for ``node`` on each leaf of a given cut tree, evaluated down the tree.
+
+    ``tree`` is ``(polytope, index)`` for a leaf or ``(polytope, (a, b), le, ge)`` for a cell cut
+    by ``a . t + b = 0`` into the subtrees ``le`` (its side ``<= 0``) and ``ge``; the checker
+    builds it from a certificate (each cut must split its cell).  Each internal cell is evaluated
+    until its first undecided decision, once, and its subtrees resume from there, as
+    :func:`enumerate_cells` resumes from its own cuts: every decision made on a cell holds on the
+    smaller cells below it.  Returns ``[(index, leaves)]`` in the tree's order (``le`` first); a
+    tree leaf on which ``G`` is still undecided has more than one leaf.
+
+    >>> from symtrans.polytope import Polytope
+    >>> from symtrans.targets import MaxoutNet, maxout_graph
+    >>> box = Polytope.box([(-1, 1), (-1, 1)])
+    >>> le, ge = box.cut(((_Q(1), _Q(0)), _ZERO))
+    >>> G = maxout_graph(MaxoutNet.max_of(2))
+    >>> [(k, len(leaves)) for k, leaves in leaves_along(G, "f", (box, ((_Q(1), _Q(0)), _ZERO), (le, 0), (ge, 1)))]
+    [(0, 2), (1, 2)]
+    """
+    variables, steps = input_variables(G), _plan(G, [node])
+    cache, absorbing, nodes = {}, _absorbing_products(steps, [node]), [node]
+    out, stack = [], [(tree, (tree[0], {}, 0, (), (), ()))]
+    while stack:
+        t, entry = stack.pop()
+        if len(t) == 2:
+            out.append((t[1], _depth_first(G, nodes, [entry], None, variables, steps, cache, absorbing)))
+            continue
+        _, (a, c), le, ge = t
+        values, k, trace, ties = _advance(G, nodes, entry, None, variables, steps, cache, absorbing, cut=False)
+        cuts = entry[4]
+        stack.append((ge, (ge[0], values, k, trace, cuts + ((a, c, 1),), ties)))
+        stack.append((le, (le[0], values, k, trace, cuts + ((a, c, -1),), ties)))
+    return out
 
 
 def embedded_vertices(P, embed):

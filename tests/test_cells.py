@@ -447,3 +447,37 @@ def test_whole_matrix_products_leave_irrational_constants_to_the_sparse_product(
     A_log = SparseMatrix((2, c), {0: {0: bk.scalar(sympy.log(2))}, 1: dict(A.rows[1])})
     B = bk.const(dense)
     assert bk.matmul(A_log, B).rows == ScalarBackend.matmul(bk, A_log, B).rows
+
+
+@pytest.mark.parametrize("make, bounds", [
+    (lambda: maxout_transformer(MaxoutNet.random(5, 2, 3, 2, 4), Box([(-2, 2)] * 2)), [(-2, 2)] * 2),
+    (lambda: maxout_graph(MaxoutNet.random(6, 3, 2, 2, 4)), [(-1, 1)] * 3),
+    (lambda: _attention_tie_graph([((0, 1), 1), ((1, 0), 0), ((0, 0), 0)]), [(-1, 1)] * 2),
+])
+def test_leaves_along_a_cut_tree_are_the_leaves_on_its_cells(make, bounds):
+    """Evaluating down a cut tree (the checker's walk) gives, on every leaf of the tree, what a
+    fresh enumeration of that leaf's polytope gives; on a coarser tree, several leaves."""
+    from symtrans.regions import leaves_along, leaves_on
+
+    G = make()
+    node = G.graph["outputs"][0]
+    own = enumerate_cells(G, [node], Polytope.box(bounds))
+
+    def tree_of(P, cuts, index):  # the tree of one leaf's path, grown into a whole tree
+        if not cuts:
+            index.append(P)
+            return P, len(index) - 1
+        (a, b, _), rest = cuts[0], cuts[1:]
+        neg, pos = P.cut((a, b))
+        if neg is None or pos is None:  # this cut misses the cell: go on with the next
+            return tree_of(P, rest, index)
+        return P, (a, b), tree_of(neg, rest, index), tree_of(pos, rest, index)
+
+    cells = []
+    tree = tree_of(Polytope.box(bounds), list(own[-1].path), cells)
+    along = leaves_along(G, node, tree)
+    fresh = leaves_on(G, node, [(P, ()) for P in cells])
+    assert [k for k, _ in along] == list(range(len(cells))) and len(cells) > 1
+    for (_, mine), theirs in zip(along, fresh):
+        assert [_leaf_record(leaf, node)[1:] for leaf in mine] == [_leaf_record(leaf, node)[1:] for leaf in theirs]
+    assert sum(len(mine) for _, mine in along) >= len(cells)

@@ -8,14 +8,15 @@ from ...graph import input_variables
 from ...interpret import evaluate_at_point
 from ...polytope import Polytope
 from ...polytope import to_fmpq as q
-from ...regions import check_ties, leaves_on
+from ...regions import check_ties, leaves_along
 from ...targets import target_graph
 
 
 def check(G, claim, cert):
-    """Rebuild the cut tree from the box (so its leaves cover it), and on every leaf re-run the
-    exact cell engine: the network and the target must each be one affine map there, equal to
-    each other and to the recorded one.  Every face where a hardmax ties is re-checked too."""
+    """Rebuild the cut tree from the box (so its leaves cover it), and run the exact cell engine
+    down it (:func:`~symtrans.regions.leaves_along`: a decision made on a cell holds below it):
+    on every leaf the network and the target must each be one affine map, equal to each other
+    and to the recorded one.  Every face where a hardmax ties is re-checked too."""
     node = _node(G, claim)
     variables = input_variables(G)
     ce = cert.counterexample
@@ -33,23 +34,23 @@ def check(G, claim, cert):
     used, leaves = set(), []
 
     def walk(P, tree):
+        """The tree with each cell's polytope (the form :func:`leaves_along` takes)."""
         if isinstance(tree, int):
             _require(0 <= tree < len(cells) and tree not in used, "the cut tree names a cell twice or not at all")
             used.add(tree)
             leaves.append((P, tree))
-            return
+            return P, tree
         h = [q(v) for v in tree["cut"]]
         _require(len(h) == P.dim + 1, "a cut has the wrong number of coefficients")
-        neg, pos = P.cut((tuple(h[:-1]), h[-1]))
+        h = (tuple(h[:-1]), h[-1])
+        neg, pos = P.cut(h)
         _require(neg is not None and pos is not None, "a cut of the tree does not split its cell")
-        walk(neg, tree["le"])
-        walk(pos, tree["ge"])
+        return P, h, walk(neg, tree["le"]), walk(pos, tree["ge"])
 
-    walk(Polytope.box(claim.domain.bounds), cert.evidence["tree"])
+    tree = walk(Polytope.box(claim.domain.bounds), cert.evidence["tree"])
     _require(len(used) == len(cells), "some recorded cells are not leaves of the cut tree")
     net, hleaves = [], []
-    pieces = [(P, ()) for P, _ in leaves]
-    for (P, k), mine, theirs in zip(leaves, leaves_on(G, node, pieces), leaves_on(H, hnode, pieces)):
+    for (P, k), (_, mine), (_, theirs) in zip(leaves, leaves_along(G, node, tree), leaves_along(H, hnode, tree)):
         net.extend(mine)
         hleaves.extend(theirs)
         _require(len(mine) == 1 and len(theirs) == 1, f"cell {k} is not a single affine piece of both sides")
