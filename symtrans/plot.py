@@ -214,6 +214,7 @@ def channel_degrees(G) -> tuple:
     from .backends import PolyBackend
     from .graph import CHANNELS, ORIGIN, input_variables
     from .interpret import evaluate
+    from .polys import degree_in
 
     channels = G.graph.get(CHANNELS)
     if channels is None:
@@ -236,9 +237,7 @@ def channel_degrees(G) -> tuple:
         M = values[last[block]]
         for row in M.rows.values():
             for j, p in row.items():
-                names = p.context().names()
-                where = [k for k, n in enumerate(names) if n in inputs]
-                d = max(sum(int(m[k]) for k in where) for m in p.monoms())
+                d = degree_in(p, inputs)
                 g = groups.index(channels.label(j).split("[")[0])
                 degrees[g][b] = max(degrees[g][b], d)
     return groups, blocks, degrees

@@ -47,7 +47,7 @@ from .graph import (
 from .interpret import evaluate_at_point
 from .ops import Linear, Maximum
 from ._flint import flint
-from .polys import from_dict, from_sparse, poly_key, ring, sympy_of_terms, to_flint, to_sympy
+from .polys import degree_in, from_dict, from_sparse, poly_key, poly_text, ring, sympy_of_terms, to_flint, to_sympy
 from .weights import Weights
 
 __all__ = ["Target", "TARGETS", "target_from_json", "Polynomial", "MaxoutNet", "GraphTarget", "Sequences", "Dataset", "maxout_graph", "target_graph", "cpwl_network", "monomials", "coefficient_name"]
@@ -303,8 +303,7 @@ class Polynomial:
     @property
     def degree(self) -> int:
         """Total degree in the variables (``-1`` for the zero polynomial)."""
-        d = len(self.variables)
-        return max((sum(int(e) for e in m[:d]) for m in self.poly.monoms()), default=-1)
+        return degree_in(self.poly, self.variables)
 
     def coefficients(self) -> dict:
         """Exponent tuple -> exact coefficient (Fraction, or a parameter polynomial in SymPy)."""
@@ -327,7 +326,7 @@ class Polynomial:
         >>> Polynomial.parse("(x + 1)**2 - x/2", ["x"]).text
         'x**2 + 3/2*x + 1'
         """
-        return str(self.poly).replace("^", "**")
+        return poly_text(self.poly)
 
     def to_json(self) -> dict:
         """The expression is written by python-flint (degrevlex over the variables, then the
