@@ -170,6 +170,36 @@ def test_a_discontinuity_at_a_breakpoint_is_caught():
     assert check_certificate(json.loads(cert.dumps())).holds
 
 
+def _merge_two_cells(d):
+    """Drop the last cut whose two sides are cells: one cell now covers both (the checker's walk
+    down the tree must find the network still undecided there)."""
+    def find(tree):
+        if isinstance(tree, int):
+            return None
+        if isinstance(tree["le"], int) and isinstance(tree["ge"], int):
+            return tree
+        return find(tree["ge"]) or find(tree["le"])
+
+    node = find(d["evidence"]["tree"])
+    keep, gone = node["le"], node["ge"]
+
+    def renumber(tree):
+        if isinstance(tree, int):
+            return tree - (tree > gone)
+        return {k: renumber(v) if k in ("le", "ge") else v for k, v in tree.items()}
+
+    d["evidence"]["tree"] = renumber(_replace(d["evidence"]["tree"], node, keep))
+    del d["evidence"]["regions"][gone]
+
+
+def _replace(tree, node, leaf):
+    if tree is node:
+        return leaf
+    if isinstance(tree, int):
+        return tree
+    return {k: _replace(v, node, leaf) if k in ("le", "ge") else v for k, v in tree.items()}
+
+
 def test_tampered_region_certificates_fail():
     tent = MaxoutNet.tent(3)
     unit = Box([(0, 1)])
@@ -180,6 +210,8 @@ def test_tampered_region_certificates_fail():
         (lambda d: d["evidence"]["regions"].pop(), "the cut tree names a cell twice or not at all"),
         (lambda d: d["evidence"]["regions"][0].__setitem__(0, ["5"]), "witness point of cell 0 is not inside"),
         (lambda d: d.update(verdict="REFUTED"), "no point to re-check"),
+        (lambda d: d["evidence"]["tree"].update(cut=["1", "5"]), "a cut of the tree does not split its cell"),
+        (_merge_two_cells, "is not a single affine piece of both sides"),
     ]:
         d = json.loads(json.dumps(data))
         tamper(d)
